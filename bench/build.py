@@ -1,0 +1,63 @@
+"""Build one benchmark database: schema, reference data, demo users, synthetic plans."""
+
+import os
+import secrets
+import time
+
+from django.core.management import call_command
+
+
+def bench_borough():
+    """The borough whose dashboard and review are measured: Southwark when it has a plan (it
+    does at London and National scale), else the first borough with a plan (tiny datasets)."""
+    from plans.models import Borough
+
+    planned = Borough.objects.filter(plans__isnull=False).order_by("ons_code")
+    return planned.filter(slug="southwark").first() or planned.first()
+
+
+def database_version():
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        return f"SQLite {connection.Database.sqlite_version}"
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        return f"PostgreSQL {cursor.fetchone()[0]}"
+
+
+def build(params):
+    from plans.choices import MembershipRole
+    from plans.demo import ensure_demo_users
+    from plans.models import Action, Membership, Plan, StatusUpdate
+    from plans.synthetic import make_synthetic
+
+    with open(os.devnull, "w") as devnull:
+        call_command("migrate", interactive=False, verbosity=0, stdout=devnull)
+        call_command("createcachetable", verbosity=0, stdout=devnull)
+        started = time.perf_counter()
+        if params.get("populate"):
+            call_command("load_reference", verbosity=0, stdout=devnull)
+            # Nobody logs in with a password here: the benchmark uses force_login and the load
+            # test creates sessions and tokens directly. A random password keeps it closed.
+            ensure_demo_users(secrets.token_urlsafe(24) + "-Bench")
+            make_synthetic(
+                boroughs=params["boroughs"],
+                months=params["months"],
+                seed=params["seed"],
+                actions_per_plan=params["actions"],
+            )
+            borough = bench_borough()
+            if borough.slug != "southwark":
+                from django.contrib.auth import get_user_model
+
+                editor = get_user_model().objects.get(username="southwark.editor")
+                Membership.objects.get_or_create(user=editor, borough=borough, role=MembershipRole.EDITOR)
+    return {
+        "db_version": database_version(),
+        "seconds": round(time.perf_counter() - started, 1),
+        "plans": Plan.objects.count(),
+        "actions": Action.objects.count(),
+        "status_updates": StatusUpdate.objects.count(),
+        "borough": bench_borough().slug,
+    }

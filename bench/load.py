@@ -1,0 +1,330 @@
+"""``python -m bench.load`` (``make load``): the app under gunicorn, 20 clients for 30 seconds.
+
+The server runs with production settings (DEBUG off, a generated SECRET_KEY, whitenoise with
+the collected manifest) and two workers, on a free loopback port, over a copy of the London
+dataset (a SQLite file, or a PostgreSQL database made from the London one as template when
+``DATABASE_URL`` names PostgreSQL). Only the switches that demand HTTPS are off, because the
+clients speak plain HTTP on loopback, and the per-user API throttle is raised because twenty
+busy clients share three accounts.
+
+Each client mixes reads (the oversight and borough dashboards, the monthly review page, the API
+action list) with RAG updates: read an action through the API, then PATCH it with the version
+read; now and then on purpose with an older version. Several clients update the same few
+actions, so some updates are refused (409) — those are expected, not errors. Afterwards the
+history is checked: every accepted update is a StatusUpdate row with the version the server
+returned, and no refused update left a row. Errors are 5xx answers, connection failures and
+any status other than the expected ones.
+"""
+
+import argparse
+import datetime as dt
+import http.client
+import json
+import random
+import secrets
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from bench import datasets
+from bench.procs import ROOT, production_env, run_worker
+from bench.run import RESULTS, collectstatic, ensure_dataset, log, machine_info
+from bench.stats import summary
+
+RAGS = ["red", "amber", "green"]
+LOAD_ENV = {"THROTTLE_USER": "1000000/minute"}
+
+
+def free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Server:
+    """gunicorn on loopback; stopped by its own process id."""
+
+    def __init__(self, database_url, secret_key, workers, log_path):
+        self.port = free_port()
+        self.log = open(log_path, "w")  # noqa: SIM115 — closed in stop()
+        env = production_env(database_url, SECRET_KEY=secret_key, **LOAD_ENV)
+        self.process = subprocess.Popen(
+            [
+                str(Path(sys.executable).with_name("gunicorn")),
+                "trustplan.wsgi",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--workers",
+                str(workers),
+                "--timeout",
+                "60",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+
+    def wait_ready(self, timeout=60):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"gunicorn exited with {self.process.returncode}; see {self.log.name}")
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
+                conn.request("GET", "/healthz")
+                if conn.getresponse().status == 200:
+                    return
+            except OSError:
+                pass
+            time.sleep(0.3)
+        raise RuntimeError("gunicorn did not answer /healthz in time")
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.log.close()
+
+
+class Run:
+    """Shared state of the clients: the request budget, timings, and the ledger of updates."""
+
+    def __init__(self, port, setup, seconds, max_requests):
+        self.port = port
+        self.setup = setup
+        self.deadline = time.monotonic() + seconds
+        self.max_requests = max_requests
+        self.lock = threading.Lock()
+        self.count = 0
+        self.timings = {}
+        self.statuses = {}
+        self.errors = []
+        self.ledger = {
+            "accepted": [],
+            "refused": [],
+            "unknown": [],
+            "last_update_id": setup["last_update_id"],
+        }
+
+    def take(self):
+        with self.lock:
+            if self.count >= self.max_requests or time.monotonic() >= self.deadline:
+                return False
+            self.count += 1
+            return True
+
+    def request(self, kind, method, path, headers, body=None, expect=(200,)):
+        """One request on a fresh connection (gunicorn's sync workers close each one)."""
+        if not self.take():
+            return None
+        started = time.perf_counter()
+        status, data = None, b""
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+            conn.request(method, path, body=body, headers=headers)
+            response = conn.getresponse()
+            status, data = response.status, response.read()
+            conn.close()
+        except OSError as exc:
+            status = f"connection error: {type(exc).__name__}"
+        elapsed = time.perf_counter() - started
+        with self.lock:
+            self.timings.setdefault(kind, []).append(elapsed)
+            key = f"{kind} {status}"
+            self.statuses[key] = self.statuses.get(key, 0) + 1
+            if status not in expect:
+                self.errors.append(
+                    {
+                        "kind": kind,
+                        "path": path,
+                        "status": status,
+                        "body": data[:300].decode(errors="replace"),
+                    }
+                )
+        return status, data
+
+
+def client_loop(run, index, rng):
+    try:
+        _client_loop(run, index, rng)
+    except Exception as exc:  # noqa: BLE001 — a crashed client is an error of the run
+        with run.lock:
+            run.errors.append({"kind": "client", "path": "", "status": "crashed", "body": repr(exc)})
+
+
+def _client_loop(run, index, rng):
+    setup = run.setup
+    session = setup["sessions"][index % len(setup["sessions"])]
+    cookie = {"Cookie": f"sessionid={session['sessionid']}"}
+    reads = [
+        ("oversight page", "/oversight/"),
+        ("borough dashboard", f"/boroughs/{setup['borough']}/"),
+        ("api list", f"/api/v1/actions/?borough={rng.choice(setup['boroughs'])}"),
+    ]
+    if session["user"] == "southwark.editor":
+        reads.append(("review page", f"/boroughs/{setup['borough']}/review/"))
+    targets = setup["targets"]
+    seen = {}
+    while True:
+        if rng.random() < 0.55:
+            kind, path = rng.choice(reads)
+            if run.request(kind, "GET", path, cookie) is None:
+                return
+            continue
+        target = rng.choice(targets)
+        auth = {"Authorization": f"Token {setup['tokens'][target['writer']]}", "Accept": "application/json"}
+        path = f"/api/v1/actions/{target['id']}/"
+        stale = target["id"] in seen and rng.random() < 0.25
+        if not stale:
+            answer = run.request("api read", "GET", path, auth)
+            if answer is None:
+                return
+            if answer[0] != 200:
+                continue
+            seen[target["id"]] = json.loads(answer[1])["version"]
+        version = seen[target["id"]] - (1 if stale and seen[target["id"]] > 0 else 0)
+        token = secrets.token_hex(8)
+        body = json.dumps(
+            {
+                "version": version,
+                "rag": rng.choice(RAGS),
+                "commentary": f"Reviewed under load at the monthly meeting; status confirmed. [load {token}]",
+            }
+        )
+        answer = run.request(
+            "api patch", "PATCH", path, {**auth, "Content-Type": "application/json"}, body, expect=(200, 409)
+        )
+        if answer is None:
+            return
+        status, data = answer
+        entry = {"token": token, "action": target["id"], "sent_version": version}
+        with run.lock:
+            if status == 200:
+                entry["version"] = json.loads(data)["version"]
+                run.ledger["accepted"].append(entry)
+                seen[target["id"]] = entry["version"]
+            elif status == 409:
+                run.ledger["refused"].append(entry)
+                seen[target["id"]] = json.loads(data)["current"]["version"]
+            else:
+                run.ledger["unknown"].append(entry)
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(prog="python -m bench.load", description=__doc__)
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--max-requests", type=int, default=50_000, help="a hard bound on requests")
+    parser.add_argument("--tiny", action="store_true", help="run over the tiny dataset (smoke test)")
+    parser.add_argument("--data-dir", default=str(datasets.DEFAULT_DATA_DIR))
+    parser.add_argument("--out", default=str(RESULTS))
+    return parser.parse_args(argv)
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    scale = datasets.TINY_LONDON if args.tiny else datasets.LONDON
+    log(f"load test: {args.clients} clients, {args.seconds:g} s, gunicorn {args.workers} workers")
+    source, _ = ensure_dataset(scale, args.data_dir)
+    db = datasets.Database("load", args.data_dir)
+    db.drop()
+    db.create(template=source)
+    secret_key = secrets.token_urlsafe(64)
+    collectstatic(db.url)
+    setup = run_worker(
+        "load_setup", db.url, {"clients": args.clients}, env_extra={"SECRET_KEY": secret_key}, quiet=True
+    )
+    server = Server(db.url, secret_key, args.workers, Path(args.data_dir) / "gunicorn-load.log")
+    try:
+        server.wait_ready()
+        log(f"gunicorn ready on 127.0.0.1:{server.port}; running")
+        run = Run(server.port, setup, args.seconds, args.max_requests)
+        started = time.perf_counter()
+        threads = [
+            threading.Thread(target=client_loop, args=(run, i, random.Random(i)), daemon=True)
+            for i in range(args.clients)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        duration = time.perf_counter() - started
+    finally:
+        server.stop()
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
+        json.dump(run.ledger, handle)
+    check = run_worker("load_check", db.url, {"ledger": handle.name}, quiet=True)
+    Path(handle.name).unlink()
+    everything = [t for values in run.timings.values() for t in values]
+    overall = summary(everything) or {"median_ms": None, "p95_ms": None}
+    load = {
+        "date": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "machine": machine_info(),
+        "clients": args.clients,
+        "seconds": round(duration, 1),
+        "workers": args.workers,
+        "requests": run.count,
+        "requests_per_second": round(run.count / duration, 1),
+        "errors": len(run.errors),
+        "error_samples": run.errors[:10],
+        "statuses": dict(sorted(run.statuses.items())),
+        "updates_accepted": check["accepted"],
+        "updates_refused_409": check["refused"],
+        "lost_updates": check["lost_updates"],
+        "history_check": check,
+        "p50_ms": overall["median_ms"],
+        "p95_ms": overall["p95_ms"],
+        "by_kind": {kind: summary(values) for kind, values in sorted(run.timings.items())},
+    }
+    out = Path(args.out)
+    results = {}
+    if out.exists():
+        try:
+            results = json.loads(out.read_text())
+        except ValueError:
+            results = {}
+    results["load"] = load
+    out.write_text(json.dumps(results, indent=1, default=str) + "\n")
+    print_load(load)
+    log(f"wrote {out}")
+    ok = load["errors"] == 0 and load["lost_updates"] == 0 and not check["inconsistent_actions"]
+    return 0 if ok else 1
+
+
+def print_load(load):
+    print(
+        f"\nLoad test {load['date']}: {load['machine']['cores']} cores, "
+        f"{load['machine']['ram_gib']} GiB RAM, "
+        f"{load['machine']['db_engine']}; {load['clients']} clients for {load['seconds']} s, "
+        f"gunicorn {load['workers']} workers"
+    )
+    print(
+        f"| {'requests':>8} | {'req/s':>6} | {'errors':>6} | {'accepted':>8} | {'409':>5} | {'lost':>4} "
+        f"| {'p50 ms':>7} | {'p95 ms':>7} |"
+    )
+    print(
+        f"| {load['requests']:>8} | {load['requests_per_second']:>6} | {load['errors']:>6} | "
+        f"{load['updates_accepted']:>8} | {load['updates_refused_409']:>5} | {load['lost_updates']:>4} | "
+        f"{load['p50_ms']:>7} | {load['p95_ms']:>7} |"
+    )
+    for kind, figures in load["by_kind"].items():
+        print(
+            f"  {kind:18} n={figures['n']:>5}  median {figures['median_ms']:>7} ms  "
+            f"p95 {figures['p95_ms']:>7} ms"
+        )
+    for sample in load["error_samples"]:
+        print(f"  error: {sample['kind']} {sample['path']} → {sample['status']} {sample['body'][:120]!r}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

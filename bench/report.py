@@ -1,0 +1,190 @@
+"""Ratios, the targets of DESIGN.md, and the printed table (no Django)."""
+
+from bench.stats import ratio
+
+# (ratio name, limit): every one must be at or under its limit.
+TARGETS = [
+    ("oversight_vs_floor", 5),
+    ("borough_vs_floor", 5),
+    ("review_vs_floor", 5),
+    ("oversight_national_vs_london", 4),
+    ("borough_national_vs_london", 4),
+    ("export_vs_floor", 1.3),
+    ("export_peak_national_vs_london", 1.5),
+    ("import_vs_floor", 3),
+]
+# Pages whose SQL query count must not grow with the data.
+CONSTANT_QUERIES = ["oversight", "borough", "review", "api"]
+PAGE_LABELS = {
+    "floor": "Floor: a minimal logged-in page",
+    "oversight": "/oversight/",
+    "borough": "/boroughs/<slug>/",
+    "review": "/boroughs/<slug>/review/ (editor)",
+    "api": "/api/v1/actions/",
+}
+
+
+def _median(section):
+    return section.get("median_ms") if section and section.get("status", "ok") == "ok" else None
+
+
+def evaluate(results):
+    """Add "queries", "ratios", "extra_ratios", "targets" and "ok" to ``results``."""
+    pages = results.get("pages", {})
+    london, national = pages.get("london", {}), pages.get("national", {})
+    floor = _median(london.get("floor"))
+    results["queries"] = {
+        key: {scale: pages.get(scale, {}).get(key, {}).get("queries") for scale in ("london", "national")}
+        for key in PAGE_LABELS
+    }
+    export = results.get("export", {})
+    rss = results.get("export_rss", {})
+    imp = results.get("import", {})
+    ratios = {
+        "oversight_vs_floor": ratio(_median(london.get("oversight")), floor),
+        "borough_vs_floor": ratio(_median(london.get("borough")), floor),
+        "review_vs_floor": ratio(_median(london.get("review")), floor),
+        "oversight_national_vs_london": ratio(
+            _median(national.get("oversight")), _median(london.get("oversight"))
+        ),
+        "borough_national_vs_london": ratio(_median(national.get("borough")), _median(london.get("borough"))),
+        "export_vs_floor": ratio(_median(export.get("export")), _median(export.get("floor")))
+        if export.get("status") == "ok"
+        else None,
+        "export_peak_national_vs_london": ratio(
+            rss.get("national", {}).get("peak_rss_mib"), rss.get("london", {}).get("peak_rss_mib")
+        ),
+        "import_vs_floor": ratio(_median(imp.get("import")), _median(imp.get("floor")))
+        if imp.get("status") == "ok"
+        else None,
+    }
+    results["ratios"] = ratios
+    results["extra_ratios"] = {
+        "api_vs_floor": ratio(_median(london.get("api")), floor),
+        "review_national_vs_london": ratio(_median(national.get("review")), _median(london.get("review"))),
+        "api_national_vs_london": ratio(_median(national.get("api")), _median(london.get("api"))),
+        "floor_national_vs_london": ratio(_median(national.get("floor")), floor),
+    }
+    targets = []
+    for name, limit in TARGETS:
+        value = ratios[name]
+        verdict = "missing" if value is None else ("met" if value <= limit else "missed")
+        targets.append({"name": name, "value": value, "limit": limit, "result": verdict})
+    for key in CONSTANT_QUERIES:
+        counts = results["queries"][key]
+        if counts["london"] is None or counts["national"] is None:
+            verdict = "missing"
+        else:
+            verdict = "met" if counts["london"] == counts["national"] else "missed"
+        targets.append(
+            {
+                "name": f"{key}_queries_constant",
+                "value": f"{counts['london']} vs {counts['national']}",
+                "limit": "equal",
+                "result": verdict,
+            }
+        )
+    results["targets"] = targets
+    results["ok"] = all(t["result"] == "met" for t in targets)
+    return results
+
+
+def _fmt_ms(section):
+    if not section:
+        return "missing"
+    if section.get("status", "ok") != "ok":
+        return section.get("status", "missing")
+    return f"{section['median_ms']:.1f} / {section['p95_ms']:.1f}"
+
+
+def _fmt_q(section):
+    return str(section.get("queries")) if section and section.get("status") == "ok" else "-"
+
+
+def table_lines(results):
+    machine = results.get("machine", {})
+    database = machine.get("db_version") or machine.get("db_engine")
+    lines = [
+        f"TrustPlan benchmark, {results.get('date', '')}: {machine.get('cores')} cores, "
+        f"{machine.get('ram_gib')} GiB RAM, Python {machine.get('python')}, {database}",
+    ]
+    data = results.get("datasets", {})
+    if data:
+        lines.append(
+            "Datasets: "
+            + "; ".join(
+                f"{name} {info['plans']} plans, {info['actions']} actions, "
+                f"{info['status_updates']} status updates"
+                for name, info in data.items()
+            )
+        )
+    lines.append("")
+    header = (
+        f"| {'page (median / p95 ms)':38} | {'London':>17} | {'queries':>7} "
+        f"| {'National':>17} | {'queries':>7} |"
+    )
+    lines += [header, "|" + "-" * 40 + "|" + "-" * 19 + "|" + "-" * 9 + "|" + "-" * 19 + "|" + "-" * 9 + "|"]
+    pages = results.get("pages", {})
+    for key, label in PAGE_LABELS.items():
+        ldn, nat = pages.get("london", {}).get(key), pages.get("national", {}).get(key)
+        lines.append(
+            f"| {label:38} | {_fmt_ms(ldn):>17} | {_fmt_q(ldn):>7} | {_fmt_ms(nat):>17} | {_fmt_q(nat):>7} |"
+        )
+    notes = [
+        f"  {scale} {key}: {page['status']} — {page.get('reason', '')}"
+        for scale, entries in pages.items()
+        for key, page in entries.items()
+        if page.get("status") != "ok"
+    ]
+    if notes:
+        lines += ["", "Pages not measured:", *notes]
+    export, rss, imp = results.get("export", {}), results.get("export_rss", {}), results.get("import", {})
+    lines.append("")
+    if export.get("status") == "ok":
+        lines.append(
+            f"Export (London, {export['rows'].get('Status history', '?')} status updates, "
+            f"{export['cells']} cells): "
+            f"{_fmt_ms(export['export'])} ms; floor {export['floor']['writer']} {_fmt_ms(export['floor'])} ms"
+        )
+    else:
+        lines.append(f"Export: {export.get('status', 'missing')} {export.get('reason', '')}")
+    if all(rss.get(s, {}).get("status") == "ok" for s in ("london", "national")):
+        lines.append(
+            "Export peak RSS: London {london[peak_rss_mib]} MiB (+{london[export_rss_mib]}), National "
+            "{national[peak_rss_mib]} MiB (+{national[export_rss_mib]}) in {national[seconds]} s".format(
+                **rss
+            )
+        )
+    if imp.get("status") == "ok":
+        lines.append(
+            f"Import ({imp['actions']} actions): {_fmt_ms(imp['import'])} ms; "
+            f"bare openpyxl read-only pass {_fmt_ms(imp['floor'])} ms"
+        )
+    else:
+        lines.append(f"Import: {imp.get('status', 'missing')} {imp.get('reason', '')}")
+    load = results.get("load")
+    if load:
+        lines.append(
+            f"Load ({load.get('clients')} clients, {load.get('seconds')} s, "
+            f"gunicorn {load.get('workers')} workers): {load.get('requests')} requests, "
+            f"{load.get('errors')} errors, {load.get('lost_updates')} lost updates, "
+            f"p50 {load.get('p50_ms')} ms, p95 {load.get('p95_ms')} ms ({load.get('date', '')})"
+        )
+    lines += [
+        "",
+        f"| {'target':34} | {'value':>12} | {'limit':>6} | {'result':7} |",
+        "|" + "-" * 36 + "|" + "-" * 14 + "|" + "-" * 8 + "|" + "-" * 9 + "|",
+    ]
+    for target in results.get("targets", []):
+        value = target["value"]
+        shown = "-" if value is None else str(value)
+        lines.append(
+            f"| {target['name']:34} | {shown:>12} | {str(target['limit']):>6} | {target['result']:7} |"
+        )
+    lines.append("")
+    lines.append("All targets met." if results.get("ok") else "Some targets are missed or missing (exit 1).")
+    return lines
+
+
+def print_table(results):
+    print("\n".join(table_lines(results)), flush=True)

@@ -1,0 +1,1 @@
+"""Read-only API of the reference knowledge (frameworks, drivers, measures)."""

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class DriversConfig(AppConfig):
+    name = "drivers"
+    verbose_name = "Confidence drivers and measures"

@@ -1,0 +1,338 @@
+"""Serializers of the plans API. Read serializers name related objects (borough, pillar,
+objective, owners, drivers) so that a script needs no second request; the one write
+serializer (``ActionUpdateSerializer``) only validates the shape of a PATCH: the rules are in
+``plans.services.apply_status_update``."""
+
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from ..choices import RAG, Status
+from ..models import (
+    BCU,
+    Action,
+    Borough,
+    Challenge,
+    ChallengeReply,
+    MeasureReading,
+    Objective,
+    Owner,
+    Pillar,
+    Plan,
+    StatusUpdate,
+    Theme,
+)
+from ..models.plan import TEXT_LIMIT
+
+
+def action_etag(action):
+    """The ETag of an action: its id and version. ``If-Match`` must carry it back."""
+    return f'"action-{action.pk}-v{action.version}"'
+
+
+# --- references: the names a script needs, without a second request ------------------------
+class BCURefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = BCU
+        fields = ["slug", "name"]
+
+
+class BoroughRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Borough
+        fields = ["slug", "name"]
+
+
+class PillarRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Pillar
+        fields = ["slug", "name"]
+
+
+class ThemeRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Theme
+        fields = ["slug", "name"]
+
+
+class PlanRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Plan
+        fields = ["id", "slug", "title"]
+
+
+class ObjectiveRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Objective
+        fields = ["id", "number", "title"]
+
+
+class OwnerRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Owner
+        fields = ["id", "label", "rank", "name", "team"]
+
+
+class DriverRefSerializer(serializers.Serializer):
+    slug = serializers.SlugField()
+    name = serializers.CharField()
+    framework = serializers.SlugField(source="framework.slug")
+
+
+# --- boroughs, plans, objectives ---------------------------------------------------------------
+class RagSummarySerializer(serializers.Serializer):
+    """Current status counts of a borough's actions (Complete counts apart from its RAG)."""
+
+    red = serializers.IntegerField(source="n_red")
+    amber = serializers.IntegerField(source="n_amber")
+    green = serializers.IntegerField(source="n_green")
+    not_rated = serializers.IntegerField(source="n_not_rated")
+    complete = serializers.IntegerField(source="n_complete")
+    total = serializers.IntegerField(source="n_total")
+    overdue = serializers.IntegerField(source="n_overdue")
+
+
+class BoroughSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:borough-detail", lookup_field="slug")
+    bcu = BCURefSerializer()
+    plan = serializers.IntegerField(source="plan_id", allow_null=True, help_text="The borough's plan id.")
+    summary = RagSummarySerializer(source="*")
+
+    class Meta:
+        model = Borough
+        fields = ["id", "url", "slug", "name", "ons_code", "bcu", "is_synthetic", "plan", "summary"]
+
+
+class PlanSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:plan-detail")
+    borough = BoroughRefSerializer(allow_null=True)
+    is_force = serializers.BooleanField(help_text="The force-wide plan (no borough).")
+    action_count = serializers.IntegerField()
+
+    class Meta:
+        model = Plan
+        fields = [
+            "id",
+            "url",
+            "slug",
+            "title",
+            "borough",
+            "is_force",
+            "period_start",
+            "period_end",
+            "review_interval_days",
+            "source",
+            "is_synthetic",
+            "action_count",
+        ]
+
+
+class ObjectiveSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:objective-detail")
+    plan = PlanRefSerializer()
+    borough = BoroughRefSerializer(source="plan.borough", allow_null=True)
+    pillar = PillarRefSerializer(allow_null=True)
+    theme = ThemeRefSerializer(allow_null=True)
+
+    class Meta:
+        model = Objective
+        fields = ["id", "url", "plan", "borough", "pillar", "theme", "number", "title"]
+
+
+# --- actions -----------------------------------------------------------------------------------
+class ActionSerializer(serializers.ModelSerializer):
+    """An action with its status now, or as at ``?as_at=`` (rag, status, completed,
+    last_reviewed_at, stale and overdue); the other fields are as they are now."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="api:action-detail")
+    updates_url = serializers.HyperlinkedIdentityField(view_name="api:action-updates")
+    borough = BoroughRefSerializer(source="objective.plan.borough", allow_null=True)
+    plan = PlanRefSerializer(source="objective.plan")
+    pillar = PillarRefSerializer(source="objective.pillar", allow_null=True)
+    theme = ThemeRefSerializer(source="objective.theme", allow_null=True)
+    objective = ObjectiveRefSerializer()
+    owners = OwnerRefSerializer(many=True)
+    drivers = DriverRefSerializer(many=True)
+    rag = serializers.ChoiceField(choices=RAG.choices, source="eff_rag")
+    status = serializers.ChoiceField(
+        choices=Status.choices, source="eff_status", help_text="The RAG, or complete once done."
+    )
+    completed = serializers.BooleanField(source="eff_completed")
+    last_reviewed_at = serializers.DateTimeField(source="eff_reviewed_at", allow_null=True)
+    commentary = serializers.CharField(source="last_commentary", help_text="The latest commentary.")
+    stale = serializers.SerializerMethodField(help_text="Not reviewed within the plan's review interval.")
+    overdue = serializers.SerializerMethodField(help_text="Past its due date and not complete.")
+    version = serializers.IntegerField(help_text="Send it back with a PATCH (or use the ETag).")
+
+    class Meta:
+        model = Action
+        fields = [
+            "id",
+            "url",
+            "borough",
+            "plan",
+            "pillar",
+            "theme",
+            "objective",
+            "position",
+            "text",
+            "owners",
+            "drivers",
+            "due_date",
+            "next_steps",
+            "rag",
+            "status",
+            "completed",
+            "completed_on",
+            "commentary",
+            "last_reviewed_at",
+            "stale",
+            "overdue",
+            "version",
+            "updates_url",
+        ]
+
+    def _reference(self):
+        filterset = getattr(self.context.get("view"), "filterset", None)
+        if filterset is not None and filterset.is_bound and filterset.is_valid():
+            return filterset.reference_time, filterset.reference_date
+        return timezone.now(), timezone.localdate()
+
+    @extend_schema_field(serializers.BooleanField())
+    def get_stale(self, action):
+        if action.eff_completed:
+            return False
+        if action.eff_reviewed_at is None:
+            return True
+        now, _ = self._reference()
+        return (now - action.eff_reviewed_at).days >= action.objective.plan.review_interval_days
+
+    @extend_schema_field(serializers.BooleanField())
+    def get_overdue(self, action):
+        _, today = self._reference()
+        return bool(action.due_date and not action.eff_completed and action.due_date < today)
+
+
+class ActionUpdateSerializer(serializers.Serializer):
+    """The body of ``PATCH /api/v1/actions/<id>/``. Send only what changes, with the version
+    you saw (or ``If-Match``). A change of RAG or completion needs a commentary saying why."""
+
+    version = serializers.IntegerField(
+        min_value=0, required=False, help_text="The action's version when you read it."
+    )
+    rag = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=20,
+        help_text="red, amber, green or not_rated (the words Red, Amber, Green in any case too).",
+    )
+    completed = serializers.BooleanField(required=False)
+    commentary = serializers.CharField(
+        required=False, allow_blank=True, trim_whitespace=False, max_length=TEXT_LIMIT * 2
+    )
+    next_steps = serializers.CharField(
+        required=False, allow_blank=True, trim_whitespace=False, max_length=TEXT_LIMIT * 2
+    )
+    due_date = serializers.DateField(required=False, allow_null=True)
+
+    CHANGES = ("rag", "completed", "commentary", "next_steps", "due_date")
+
+    def validate(self, attrs):
+        unknown = sorted(set(self.initial_data) - set(self.fields))
+        if unknown:
+            writable = ", ".join(self.fields)
+            raise serializers.ValidationError(
+                {
+                    name: [f"This field cannot be changed through the API (writable: {writable})."]
+                    for name in unknown
+                }
+            )
+        return attrs
+
+    def changes(self):
+        """Keyword arguments for ``apply_status_update``: only the fields that were sent."""
+        return {name: self.validated_data[name] for name in self.CHANGES if name in self.validated_data}
+
+
+# --- status updates, challenges, readings -------------------------------------------------------
+class StatusUpdateSerializer(serializers.ModelSerializer):
+    action = serializers.IntegerField(source="action_id")
+    action_url = serializers.HyperlinkedRelatedField(
+        source="action", view_name="api:action-detail", read_only=True
+    )
+    borough = BoroughRefSerializer(source="action.objective.plan.borough", allow_null=True)
+    author = serializers.CharField(source="who", help_text="Who made the update, as shown.")
+    from_status = serializers.ChoiceField(choices=Status.choices, allow_null=True)
+    to_status = serializers.ChoiceField(choices=Status.choices)
+
+    class Meta:
+        model = StatusUpdate
+        fields = [
+            "id",
+            "action",
+            "action_url",
+            "borough",
+            "created_at",
+            "author",
+            "from_rag",
+            "to_rag",
+            "from_completed",
+            "to_completed",
+            "from_status",
+            "to_status",
+            "commentary",
+            "version",
+            "source",
+        ]
+
+
+class ChallengeReplySerializer(serializers.ModelSerializer):
+    author = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ChallengeReply
+        fields = ["id", "author", "created_at", "text"]
+
+    @extend_schema_field(serializers.CharField())
+    def get_author(self, reply):
+        return reply.author.get_full_name() or reply.author.get_username()
+
+
+class ChallengeSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:challenge-detail")
+    plan = PlanRefSerializer()
+    borough = BoroughRefSerializer(source="plan.borough", allow_null=True)
+    action = serializers.IntegerField(source="action_id", allow_null=True)
+    raised_by = serializers.SerializerMethodField()
+    replies = ChallengeReplySerializer(many=True)
+
+    class Meta:
+        model = Challenge
+        fields = [
+            "id",
+            "url",
+            "plan",
+            "borough",
+            "action",
+            "question",
+            "raised_by",
+            "raised_at",
+            "due_date",
+            "status",
+            "closed_at",
+            "replies",
+        ]
+
+    @extend_schema_field(serializers.CharField())
+    def get_raised_by(self, challenge):
+        return challenge.raised_by.get_full_name() or challenge.raised_by.get_username()
+
+
+class MeasureReadingSerializer(serializers.ModelSerializer):
+    measure = serializers.SlugField(source="measure.slug")
+    measure_name = serializers.CharField(source="measure.name")
+    borough = BoroughRefSerializer(allow_null=True, help_text="Empty for the London figure.")
+
+    class Meta:
+        model = MeasureReading
+        fields = ["id", "measure", "measure_name", "borough", "period_end", "value", "source"]

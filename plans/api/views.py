@@ -1,0 +1,603 @@
+"""API viewsets of the plans app. Every queryset starts from ``visible_to(request.user)``;
+the one write (PATCH of an action) goes through ``plans.services.apply_status_update``."""
+
+import itertools
+import logging
+import re
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Count, Max, Q
+from django.http import StreamingHttpResponse
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action as route
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from ..choices import STATUS_ORDER, UpdateSource
+from ..filtersets import ActionFilterSet
+from ..models import Action, Borough, Challenge, MeasureReading, Objective, Plan, StatusUpdate
+from ..services import StaleVersion, apply_status_update
+from .filters import (
+    BoroughFilterSet,
+    ChallengeFilterSet,
+    FilterBackend,
+    ObjectiveFilterSet,
+    PlanFilterSet,
+    ReadingFilterSet,
+    StableOrderingFilter,
+    StatusUpdateFilterSet,
+)
+from .renderers import CSVRenderer, csv_lines
+from .serializers import (
+    ActionSerializer,
+    ActionUpdateSerializer,
+    BoroughSerializer,
+    ChallengeSerializer,
+    MeasureReadingSerializer,
+    ObjectiveSerializer,
+    PlanSerializer,
+    StatusUpdateSerializer,
+    action_etag,
+)
+
+security_log = logging.getLogger("trustplan.security")
+
+CSV_CHUNK = 1000
+FORMAT_PARAMETER = OpenApiParameter(
+    "format",
+    OpenApiTypes.STR,
+    enum=["json", "csv"],
+    description="csv: every matching row (no pagination) as a spreadsheet-safe CSV attachment.",
+)
+ERRORS = {
+    401: OpenApiResponse(description="Not logged in: send a token (Authorization: Token …) or a session."),
+    403: OpenApiResponse(description="Your account has no role."),
+}
+
+
+class CSVListMixin:
+    """``?format=csv`` on a list: every matching row, streamed, formula-safe, as an attachment.
+
+    The view names its columns in ``csv_columns`` ((header, path into the serialized row)) and
+    its file in ``csv_filename``. Errors are still answered in JSON."""
+
+    csv_columns = ()
+    csv_filename = "export"
+
+    def wants_csv(self):
+        return getattr(self.request.accepted_renderer, "format", None) == "csv"
+
+    def list(self, request, *args, **kwargs):
+        if self.wants_csv():
+            return self.csv_response(self.filter_queryset(self.get_queryset()))
+        return super().list(request, *args, **kwargs)
+
+    def csv_response(self, queryset):
+        def rows():
+            objects = queryset.iterator(chunk_size=CSV_CHUNK)
+            while chunk := list(itertools.islice(objects, CSV_CHUNK)):
+                yield from self.get_serializer(chunk, many=True).data
+
+        stream = itertools.chain(["\ufeff"], csv_lines(self.csv_columns, rows()))
+        response = StreamingHttpResponse(
+            (line.encode("utf-8") for line in stream), content_type="text/csv; charset=utf-8"
+        )
+        stamp = timezone.localtime().strftime("%Y-%m-%d")
+        response["Content-Disposition"] = f'attachment; filename="trustplan-{self.csv_filename}-{stamp}.csv"'
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "no-store"
+        return response
+
+    def handle_exception(self, exc):
+        if hasattr(self.request, "accepted_renderer") and self.wants_csv():
+            self.request.accepted_renderer = JSONRenderer()
+            self.request.accepted_media_type = JSONRenderer.media_type
+        return super().handle_exception(exc)
+
+
+class NotFoundView(APIView):
+    """Every method of an unknown /api/v1/ path: a JSON 404 (after authentication)."""
+
+    schema = None
+
+    def dispatch_unknown(self, request, *args, **kwargs):
+        raise NotFound("No such endpoint: see /api/docs/ for the list.")
+
+    get = post = put = patch = delete = dispatch_unknown
+
+
+# --- boroughs, plans, objectives ---------------------------------------------------------------
+def status_counts(prefix):
+    """Count aggregates of the current status of the actions reached by ``prefix``."""
+    today = timezone.localdate()
+    done = Q(**{f"{prefix}completed": True})
+    counts = {
+        f"n_{state.value}": Count(f"{prefix}pk", filter=Q(**{f"{prefix}rag": state.value}) & ~done)
+        for state in STATUS_ORDER
+        if state.value != "complete"
+    }
+    counts["n_complete"] = Count(f"{prefix}pk", filter=done)
+    counts["n_total"] = Count(f"{prefix}pk")
+    counts["n_overdue"] = Count(f"{prefix}pk", filter=Q(**{f"{prefix}due_date__lt": today}) & ~done)
+    return counts
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Boroughs with their BCU and current RAG summary",
+        responses={200: BoroughSerializer, **ERRORS},
+    ),
+    retrieve=extend_schema(summary="One borough", responses={200: BoroughSerializer, 404: None, **ERRORS}),
+)
+class BoroughViewSet(viewsets.ReadOnlyModelViewSet):
+    """Boroughs, each with its BCU and the current status counts of its plan's actions
+    (computed in the same query as the page)."""
+
+    serializer_class = BoroughSerializer
+    lookup_field = "slug"
+    filterset_class = BoroughFilterSet
+    ordering_fields = ["name", "slug", "ons_code"]
+
+    def get_queryset(self):
+        return (
+            Borough.objects.visible_to(self.request.user)
+            .select_related("bcu")
+            .annotate(plan_id=Max("plans__id"), **status_counts("plans__objectives__actions__"))
+        )
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Plans", responses={200: PlanSerializer, **ERRORS}),
+    retrieve=extend_schema(summary="One plan", responses={200: PlanSerializer, 404: None, **ERRORS}),
+)
+class PlanViewSet(viewsets.ReadOnlyModelViewSet):
+    """Borough plans and the force-wide plan."""
+
+    lookup_value_regex = "[0-9]{1,18}"
+    serializer_class = PlanSerializer
+    filterset_class = PlanFilterSet
+    ordering_fields = ["title", "slug", "period_start", "period_end"]
+
+    def get_queryset(self):
+        return (
+            Plan.objects.visible_to(self.request.user)
+            .select_related("borough")
+            .annotate(action_count=Count("objectives__actions"))
+        )
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Objectives", responses={200: ObjectiveSerializer, **ERRORS}),
+    retrieve=extend_schema(
+        summary="One objective", responses={200: ObjectiveSerializer, 404: None, **ERRORS}
+    ),
+)
+class ObjectiveViewSet(viewsets.ReadOnlyModelViewSet):
+    lookup_value_regex = "[0-9]{1,18}"
+    serializer_class = ObjectiveSerializer
+    filterset_class = ObjectiveFilterSet
+    ordering_fields = ["number", "title"]
+
+    def get_queryset(self):
+        return Objective.objects.visible_to(self.request.user).select_related(
+            "plan__borough", "pillar", "theme"
+        )
+
+
+# --- actions -----------------------------------------------------------------------------------
+ACTION_EXAMPLE = {
+    "id": 118,
+    "url": "https://trustplan.example/api/v1/actions/118/",
+    "borough": {"slug": "southwark", "name": "Southwark"},
+    "plan": {
+        "id": 1,
+        "slug": "southwark-trust-and-confidence-plan",
+        "title": "Southwark Trust and Confidence Plan",
+    },
+    "pillar": {"slug": "more-trust", "name": "More Trust"},
+    "theme": None,
+    "objective": {"id": 3, "number": 3, "title": "Improve the experience of victims"},
+    "position": 2,
+    "text": "Call back every victim of burglary within 24 hours.",
+    "owners": [{"id": 7, "label": "Supt Example", "rank": "Supt", "name": "Example", "team": ""}],
+    "drivers": [{"slug": "effectiveness", "name": "Effectiveness", "framework": "stanko-bradford"}],
+    "due_date": "2025-03-31",
+    "next_steps": "Audit a sample of call-backs each month.",
+    "rag": "red",
+    "status": "red",
+    "completed": False,
+    "completed_on": None,
+    "commentary": "Call-backs slipped while the team was short of staff.",
+    "last_reviewed_at": "2025-02-03T10:15:00Z",
+    "stale": False,
+    "overdue": False,
+    "version": 4,
+    "updates_url": "https://trustplan.example/api/v1/actions/118/updates/",
+}
+CONFLICT = inline_serializer(
+    "ActionConflict",
+    fields={
+        "detail": serializers.CharField(),
+        "code": serializers.CharField(),
+        "your_version": serializers.IntegerField(),
+        "current": ActionSerializer(),
+        "newer_updates": StatusUpdateSerializer(many=True),
+    },
+)
+ACTION_FILTERS = "borough, bcu, pillar, objective, driver, owner, rag, stale, overdue and as_at"
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Actions, filtered",
+        description=f"Filters ({ACTION_FILTERS}) mean the same as on the dashboards and exports. "
+        "Repeat a filter to combine values: ?rag=red&rag=amber. With as_at=YYYY-MM-DD, rag, status, "
+        "stale and overdue are as they stood at the end of that day.",
+        parameters=[FORMAT_PARAMETER],
+        responses={
+            200: ActionSerializer,
+            400: OpenApiResponse(description="A filter value is not valid."),
+            **ERRORS,
+        },
+        examples=[
+            OpenApiExample(
+                "Red actions of Southwark",
+                summary="GET /api/v1/actions/?borough=southwark&rag=red",
+                value={"count": 1, "next": None, "previous": None, "results": [ACTION_EXAMPLE]},
+                response_only=True,
+            )
+        ],
+    ),
+    retrieve=extend_schema(
+        summary="One action (its ETag carries the version)",
+        parameters=[FORMAT_PARAMETER],
+        responses={200: ActionSerializer, 404: None, **ERRORS},
+    ),
+)
+class ActionViewSet(CSVListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Actions with nested names, their current status (or as at a date), stale, overdue and
+    version. ``PATCH`` updates the status; there is no PUT, POST or DELETE."""
+
+    serializer_class = ActionSerializer
+    filter_backends = [FilterBackend, StableOrderingFilter]
+    filterset_class = ActionFilterSet
+    ordering_fields = ["id", "due_date", "last_reviewed_at", "version", "position", "created_at"]
+    renderer_classes = [JSONRenderer, BrowsableAPIRenderer, CSVRenderer]
+    http_method_names = ["get", "patch", "head", "options"]
+    lookup_value_regex = "[0-9]{1,18}"
+    csv_filename = "actions"
+    csv_columns = [
+        ("id", "id"),
+        ("borough", "borough.name"),
+        ("plan", "plan.title"),
+        ("pillar", "pillar.name"),
+        ("theme", "theme.name"),
+        ("objective", "objective.number"),
+        ("objective_title", "objective.title"),
+        ("position", "position"),
+        ("action", "text"),
+        ("owners", "owners[].label"),
+        ("drivers", "drivers[].name"),
+        ("due_date", "due_date"),
+        ("rag", "rag"),
+        ("status", "status"),
+        ("completed", "completed"),
+        ("completed_on", "completed_on"),
+        ("stale", "stale"),
+        ("overdue", "overdue"),
+        ("last_reviewed_at", "last_reviewed_at"),
+        ("commentary", "commentary"),
+        ("next_steps", "next_steps"),
+        ("version", "version"),
+    ]
+
+    def get_queryset(self):
+        if self.action == "updates":
+            return status_update_queryset(self.request.user).filter(action_id=self.kwargs.get("pk"))
+        return (
+            Action.objects.visible_to(self.request.user)
+            .select_related(
+                "objective__plan__borough",
+                "objective__pillar",
+                "objective__theme",
+            )
+            .prefetch_related("owners", "drivers__framework")
+        )
+
+    def retrieve(self, request, *args, **kwargs):
+        instance = self.get_object()
+        return Response(self.get_serializer(instance).data, headers={"ETag": action_etag(instance)})
+
+    @extend_schema(
+        summary="Update an action's status",
+        description="RAG, completion, commentary, next steps and due date, through the same rules as the "
+        "action page. Send the version you read (field `version`, or the header `If-Match` with the ETag "
+        "of GET). A change of RAG or completion needs a commentary of at least a sentence. "
+        "A stale version is refused with the current state (409, or 412 with If-Match); nothing is written.",
+        parameters=[
+            OpenApiParameter(
+                "If-Match",
+                OpenApiTypes.STR,
+                OpenApiParameter.HEADER,
+                description='The ETag from GET, e.g. "action-118-v4" (instead of the version field).',
+            )
+        ],
+        request=ActionUpdateSerializer,
+        responses={
+            200: ActionSerializer,
+            400: OpenApiResponse(description="A value is not valid: one message per field. Nothing written."),
+            401: ERRORS[401],
+            403: OpenApiResponse(description="Not your borough's action (or no role). Nothing written."),
+            404: OpenApiResponse(description="No such action."),
+            409: OpenApiResponse(CONFLICT, description="Someone changed the action since you read it."),
+            412: OpenApiResponse(CONFLICT, description="If-Match does not match the current ETag."),
+            428: OpenApiResponse(description="No version given: send `version` or If-Match."),
+        },
+        examples=[
+            OpenApiExample(
+                "Turn an action Red",
+                value={
+                    "version": 4,
+                    "rag": "red",
+                    "commentary": "Call-backs slipped while the team was short of staff.",
+                    "next_steps": "Audit a sample of call-backs each month.",
+                },
+                request_only=True,
+            ),
+            OpenApiExample(
+                "Mark an action complete",
+                value={
+                    "version": 5,
+                    "completed": True,
+                    "commentary": "All victims now get a call-back within a day.",
+                },
+                request_only=True,
+            ),
+            OpenApiExample(
+                "Stale version (409)",
+                value={
+                    "detail": "This action was changed by someone else (now version 5, you saw version 4). "
+                    "Nothing was saved.",
+                    "code": "stale_version",
+                    "your_version": 4,
+                    "current": ACTION_EXAMPLE | {"version": 5},
+                    "newer_updates": [],
+                },
+                response_only=True,
+                status_codes=["409"],
+            ),
+        ],
+    )
+    def partial_update(self, request, *args, **kwargs):
+        action = self.get_object()  # 404 when it does not exist (every role reads every borough)
+        if not Action.objects.editable_by(request.user).filter(pk=action.pk).exists():
+            security_log.warning(
+                "api: refused PATCH of action=%s by user=%s (not editable)", action.pk, request.user
+            )
+            raise PermissionDenied(
+                "You can only update actions of your own borough's plan. Nothing was saved."
+            )
+        body = ActionUpdateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        seen_version, via_header = self._seen_version(request, action, body.validated_data.get("version"))
+        if seen_version is None:
+            return Response(
+                {
+                    "detail": "Send the version you read: the field `version`, or the header If-Match "
+                    f"with the ETag of GET {request.path}. Nothing was saved.",
+                    "code": "version_required",
+                },
+                status=status.HTTP_428_PRECONDITION_REQUIRED,
+            )
+        try:
+            apply_status_update(
+                action=action,
+                user=request.user,
+                seen_version=seen_version,
+                source=UpdateSource.API,
+                **body.changes(),
+            )
+        except DjangoPermissionDenied as exc:
+            raise PermissionDenied(str(exc)) from exc
+        except DjangoValidationError as exc:
+            raise ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages) from exc
+        except StaleVersion as exc:
+            return self._conflict(
+                exc, status.HTTP_412_PRECONDITION_FAILED if via_header else status.HTTP_409_CONFLICT
+            )
+        fresh = self.get_object()
+        return Response(self.get_serializer(fresh).data, headers={"ETag": action_etag(fresh)})
+
+    ETAG = re.compile(r'^(?:W/)?"action-(?P<id>\d+)-v(?P<version>\d+)"$')
+
+    def _seen_version(self, request, action, body_version):
+        """(version, came from If-Match). Raises 400 for a malformed or contradictory header."""
+        header = request.headers.get("If-Match", "").strip()
+        if not header:
+            return body_version, False
+        match = self.ETAG.match(header)
+        if header == "*" or not match:
+            raise ValidationError(
+                {
+                    "If-Match": [
+                        f"Send the ETag of GET {request.path}, e.g. {action_etag(action)}; "
+                        '"*" is not accepted.'
+                    ]
+                }
+            )
+        if int(match["id"]) != action.pk:
+            raise ValidationError({"If-Match": ["This ETag belongs to another action."]})
+        version = int(match["version"])
+        if body_version is not None and body_version != version:
+            raise ValidationError({"version": ["The version field and If-Match disagree: send one of them."]})
+        return version, True
+
+    def _conflict(self, exc, code):
+        current = self.get_object()
+        return Response(
+            {
+                "detail": str(exc),
+                "code": "stale_version",
+                "your_version": exc.seen_version,
+                "current": self.get_serializer(current).data,
+                "newer_updates": StatusUpdateSerializer(
+                    exc.newer_updates, many=True, context=self.get_serializer_context()
+                ).data,
+            },
+            status=code,
+            headers={"ETag": action_etag(current)},
+        )
+
+    @extend_schema(
+        summary="The status history of one action",
+        parameters=[FORMAT_PARAMETER],
+        responses={200: StatusUpdateSerializer(many=True), 404: None, **ERRORS},
+    )
+    @route(
+        detail=True,
+        methods=["get"],
+        url_path="updates",
+        url_name="updates",
+        filter_backends=[FilterBackend, StableOrderingFilter],
+        filterset_class=StatusUpdateFilterSet,
+        serializer_class=StatusUpdateSerializer,
+        ordering_fields=["created_at", "version"],
+    )
+    def updates(self, request, *args, **kwargs):
+        if not Action.objects.visible_to(request.user).filter(pk=kwargs["pk"]).exists():
+            raise NotFound("No such action.")
+        queryset = self.filter_queryset(self.get_queryset())
+        if self.wants_csv():
+            return self.csv_response(queryset)
+        page = self.paginate_queryset(queryset)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def get_csv_columns(self):
+        return STATUS_UPDATE_CSV if self.action == "updates" else self.csv_columns
+
+    def csv_response(self, queryset):
+        self.csv_columns = self.get_csv_columns()
+        if self.action == "updates":
+            self.csv_filename = "status-updates"
+        return super().csv_response(queryset)
+
+
+# --- status updates ------------------------------------------------------------------------------
+def status_update_queryset(user):
+    return StatusUpdate.objects.visible_to(user).select_related("author", "action__objective__plan__borough")
+
+
+STATUS_UPDATE_CSV = [
+    ("id", "id"),
+    ("action", "action"),
+    ("borough", "borough.name"),
+    ("created_at", "created_at"),
+    ("author", "author"),
+    ("from_status", "from_status"),
+    ("to_status", "to_status"),
+    ("from_rag", "from_rag"),
+    ("to_rag", "to_rag"),
+    ("commentary", "commentary"),
+    ("version", "version"),
+    ("source", "source"),
+]
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Status updates (the history of every action), by date range",
+        parameters=[FORMAT_PARAMETER],
+        responses={
+            200: StatusUpdateSerializer,
+            400: OpenApiResponse(description="A filter value is not valid."),
+            **ERRORS,
+        },
+    ),
+    retrieve=extend_schema(
+        summary="One status update", responses={200: StatusUpdateSerializer, 404: None, **ERRORS}
+    ),
+)
+class StatusUpdateViewSet(CSVListMixin, viewsets.ReadOnlyModelViewSet):
+    """The append-only history: read only (no PUT, PATCH, POST or DELETE)."""
+
+    lookup_value_regex = "[0-9]{1,18}"
+    serializer_class = StatusUpdateSerializer
+    filterset_class = StatusUpdateFilterSet
+    ordering_fields = ["created_at", "version", "id"]
+    renderer_classes = [JSONRenderer, BrowsableAPIRenderer, CSVRenderer]
+    csv_filename = "status-updates"
+    csv_columns = STATUS_UPDATE_CSV
+
+    def get_queryset(self):
+        return status_update_queryset(self.request.user)
+
+
+# --- challenges, readings ---------------------------------------------------------------------
+@extend_schema_view(
+    list=extend_schema(
+        summary="Oversight challenges and their replies", responses={200: ChallengeSerializer, **ERRORS}
+    ),
+    retrieve=extend_schema(
+        summary="One challenge", responses={200: ChallengeSerializer, 404: None, **ERRORS}
+    ),
+)
+class ChallengeViewSet(viewsets.ReadOnlyModelViewSet):
+    lookup_value_regex = "[0-9]{1,18}"
+    serializer_class = ChallengeSerializer
+    filterset_class = ChallengeFilterSet
+    ordering_fields = ["raised_at", "due_date", "status"]
+
+    def get_queryset(self):
+        return (
+            Challenge.objects.visible_to(self.request.user)
+            .select_related("plan__borough", "raised_by")
+            .prefetch_related("replies__author")
+        )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Survey readings of the measures, per borough (or London) per quarter",
+        parameters=[FORMAT_PARAMETER],
+        responses={
+            200: MeasureReadingSerializer,
+            400: OpenApiResponse(description="A filter value is not valid."),
+            **ERRORS,
+        },
+    ),
+    retrieve=extend_schema(
+        summary="One reading", responses={200: MeasureReadingSerializer, 404: None, **ERRORS}
+    ),
+)
+class MeasureReadingViewSet(CSVListMixin, viewsets.ReadOnlyModelViewSet):
+    lookup_value_regex = "[0-9]{1,18}"
+    serializer_class = MeasureReadingSerializer
+    filterset_class = ReadingFilterSet
+    ordering_fields = ["period_end", "value"]
+    renderer_classes = [JSONRenderer, BrowsableAPIRenderer, CSVRenderer]
+    csv_filename = "readings"
+    csv_columns = [
+        ("id", "id"),
+        ("measure", "measure"),
+        ("measure_name", "measure_name"),
+        ("borough", "borough.name"),
+        ("period_end", "period_end"),
+        ("value", "value"),
+        ("source", "source"),
+    ]
+
+    def get_queryset(self):
+        return MeasureReading.objects.visible_to(self.request.user).select_related("measure", "borough")

@@ -1,0 +1,646 @@
+"""Dashboard figures: plain functions over scoped, filtered action querysets.
+
+Every figure is counted in SQL with ``values().annotate(Count(..., filter=Q(...)))`` over an
+``ActionFilterSet(...).qs`` (already scoped and annotated with the effective status, now or as at
+a date), so the number of queries does not grow with boroughs, actions or status updates. The
+monthly trend is the one place that reads the StatusUpdate table: one ordered query, folded in
+Python.
+"""
+
+import datetime as dt
+import itertools
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Max, Q
+from django.http import QueryDict
+
+from drivers.models import Driver
+
+from .choices import STATUS_ORDER, STATUS_RANK, Status
+from .filtersets import ActionFilterSet
+from .models import Challenge, Pillar, Plan, StatusUpdate
+from .quarters import Quarter
+from .querysets import end_of_day
+
+STATUSES = [s.value for s in STATUS_ORDER]
+ON_TRACK = {Status.GREEN.value, Status.COMPLETE.value}
+CONFIDENCE_FRAMEWORK = "mps-confidence-model"
+TREND_MONTHS = 12
+
+
+# --- counting ---------------------------------------------------------------------------------
+@dataclass
+class Counts:
+    """How a set of actions stands: totals per status, stale, overdue, last review."""
+
+    total: int = 0
+    red: int = 0
+    amber: int = 0
+    green: int = 0
+    not_rated: int = 0
+    complete: int = 0
+    stale: int = 0
+    overdue: int = 0
+    last_review: dt.datetime | None = None
+
+    def count(self, status):
+        return getattr(self, Status(status).value)
+
+    def share(self, status):
+        """Percentage of the total, rounded; 0 when there are no actions."""
+        return round(100 * self.count(status) / self.total) if self.total else 0
+
+    @property
+    def on_track(self):
+        return self.green + self.complete
+
+    @property
+    def at_risk(self):
+        return self.red + self.amber
+
+    def add(self, other):
+        for name in FIELDS[:-1]:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        if other.last_review and (self.last_review is None or other.last_review > self.last_review):
+            self.last_review = other.last_review
+        return self
+
+    def statuses(self):
+        """[(Status, count, share)] in dashboard order."""
+        return [(s, self.count(s), self.share(s)) for s in STATUS_ORDER]
+
+
+FIELDS = [
+    "total",
+    "red",
+    "amber",
+    "green",
+    "not_rated",
+    "complete",
+    "stale",
+    "overdue",
+    "last_review",
+]
+
+
+def review_intervals():
+    """The review intervals plans use (a handful of values): one small query."""
+    return sorted(set(Plan.objects.order_by().values_list("review_interval_days", flat=True).distinct()))
+
+
+def stale_q(now, intervals):
+    """Not reviewed within its plan's interval as at ``now``; complete actions are never stale.
+
+    The same rule as ``ActionQuerySet.stale`` (which the ``stale`` filter uses), as a Q so that
+    it can be counted inside one aggregate query.
+    """
+    condition = Q(pk__isnull=True)  # never true: the start of an OR
+    for days in intervals:
+        condition |= Q(objective__plan__review_interval_days=days) & (
+            Q(eff_reviewed_at__lte=now - dt.timedelta(days=days)) | Q(eff_reviewed_at__isnull=True)
+        )
+    return condition & Q(eff_completed=False)
+
+
+def overdue_q(today):
+    """Due before ``today`` and not complete: the same rule as ``ActionQuerySet.overdue``."""
+    return Q(due_date__lt=today, eff_completed=False)
+
+
+def state_annotations(*, now, today, intervals):
+    return {
+        "stale": Count("pk", filter=stale_q(now, intervals), distinct=True),
+        "overdue": Count("pk", filter=overdue_q(today), distinct=True),
+        "last_review": Max("eff_reviewed_at"),
+    }
+
+
+def _key_of(row, keys):
+    return row[keys[0]] if len(keys) == 1 else tuple(row[k] for k in keys)
+
+
+def group_counts(qs, keys, *, now, today, intervals, statuses_only=False):
+    """{key (or tuple of keys): Counts} for an annotated action queryset.
+
+    Two queries: counts per status grouped by the keys and the status (the status expression,
+    a subquery when as at a date, is evaluated once per row), then stale, overdue and the last
+    review per key (skipped with ``statuses_only``).
+    """
+    keys = [keys] if isinstance(keys, str) else list(keys)
+    qs = qs.order_by()
+    result = defaultdict(Counts)
+    for row in qs.values(*keys, "eff_status").annotate(n=Count("pk", distinct=True)):
+        counts = result[_key_of(row, keys)]
+        setattr(counts, row["eff_status"], row["n"])
+        counts.total += row["n"]
+    if not statuses_only:
+        state = state_annotations(now=now, today=today, intervals=intervals)
+        for row in qs.values(*keys).annotate(**state):
+            counts = result[_key_of(row, keys)]
+            counts.stale, counts.overdue, counts.last_review = (
+                row["stale"],
+                row["overdue"],
+                row["last_review"],
+            )
+    return dict(result)
+
+
+def total_counts(qs, *, now, today, intervals):
+    """Counts over the whole queryset, in two queries."""
+    counts = Counts()
+    for row in qs.order_by().values("eff_status").annotate(n=Count("pk", distinct=True)):
+        setattr(counts, row["eff_status"], row["n"])
+        counts.total += row["n"]
+    row = qs.order_by().aggregate(**state_annotations(now=now, today=today, intervals=intervals))
+    counts.stale, counts.overdue, counts.last_review = row["stale"], row["overdue"], row["last_review"]
+    return counts
+
+
+def statuses_by_action(qs, *extra):
+    """{action id: (effective status, *extra values)} in one query."""
+    return {row[0]: row[1:] for row in qs.order_by().values_list("pk", "eff_status", *extra).distinct()}
+
+
+# --- drill-down links -------------------------------------------------------------------------
+FILTER_KEYS = ("borough", "bcu", "pillar", "objective", "driver", "owner", "rag", "stale", "overdue", "as_at")
+
+
+def base_query(data):
+    """The filter part of a query string (no sort, compare or page), as a mutable QueryDict."""
+    query = QueryDict(mutable=True)
+    for key in FILTER_KEYS:
+        values = [v for v in data.getlist(key) if v != ""]
+        if values:
+            query.setlist(key, values)
+    return query
+
+
+def drill(query, **replace):
+    """A query string for the action list: ``query`` with some filters replaced."""
+    query = query.copy()
+    for key, value in replace.items():
+        if value is None:
+            query.pop(key, None)
+        else:
+            query.setlist(key, [value] if isinstance(value, str) else list(value))
+    return query.urlencode()
+
+
+def with_as_at(data, day):
+    """The same filters as ``data`` with ``as_at`` set to ``day``."""
+    query = base_query(data)
+    query.setlist("as_at", [day.isoformat()])
+    return query
+
+
+# --- moves between two dates ------------------------------------------------------------------
+@dataclass
+class Move:
+    action_id: int
+    before: Status | None
+    after: Status | None
+
+    @property
+    def direction(self):
+        if self.before is None:
+            return "new"
+        if self.after is None:
+            return "gone"
+        diff = STATUS_RANK[self.after] - STATUS_RANK[self.before]
+        return "up" if diff > 0 else "down" if diff < 0 else "same"
+
+
+def moves_between(before, after):
+    """Actions whose status changed between two {action id: (status, ...)} maps, as Moves.
+
+    An action missing from ``before`` did not exist yet (or had no status) then.
+    Moves between two statuses of equal rank (e.g. Amber and Not rated) are "same".
+    """
+    moves = []
+    for action_id in sorted(set(before) | set(after)):
+        was = before.get(action_id, (None,))[0]
+        now = after.get(action_id, (None,))[0]
+        if was != now:
+            moves.append(Move(action_id, Status(was) if was else None, Status(now) if now else None))
+    return moves
+
+
+# --- monthly trend ----------------------------------------------------------------------------
+def month_ends(end_day, months=TREND_MONTHS):
+    """The last day of each of the ``months - 1`` months before ``end_day``'s month, then
+    ``end_day`` itself: the points of a trend chart ending at the reference date."""
+    points = []
+    year, month = end_day.year, end_day.month
+    for _ in range(months - 1):
+        first = dt.date(year, month, 1)
+        last_of_previous = first - dt.timedelta(days=1)
+        points.append(last_of_previous)
+        year, month = last_of_previous.year, last_of_previous.month
+    return sorted(points) + [end_day]
+
+
+def monthly_trend(action_qs, *, end_day, months=TREND_MONTHS):
+    """RAG counts at the end of each month, rebuilt from the status history.
+
+    One query over the updates of the actions in ``action_qs`` (ordered by action and time),
+    folded in Python: for each point, each action counts with its latest update before the end
+    of that day. Actions with no update by then did not exist yet and are not counted.
+    Returns [(date, Counter of status → count)].
+    """
+    days = month_ends(end_day, months)
+    cutoffs = [end_of_day(day) for day in days]
+    updates = (
+        StatusUpdate.objects.filter(action__in=action_qs.order_by().values("pk"), created_at__lt=cutoffs[-1])
+        .order_by("action_id", "created_at", "version")
+        .values_list("action_id", "created_at", "to_rag", "to_completed")
+    )
+    counts = [Counter() for _ in days]
+    for _, rows in itertools.groupby(updates.iterator(chunk_size=5000), key=lambda r: r[0]):
+        rows = list(rows)
+        index, state = 0, None
+        for point, cutoff in enumerate(cutoffs):
+            while index < len(rows) and rows[index][1] < cutoff:
+                state = "complete" if rows[index][3] else rows[index][2]
+                index += 1
+            if state is not None:
+                counts[point][state] += 1
+    return list(zip(days, counts, strict=True))
+
+
+# --- driver coverage --------------------------------------------------------------------------
+COVERED, AT_RISK, GAP = "covered", "at_risk", "gap"
+COVERAGE_LABELS = {
+    COVERED: ("●", "Covered"),
+    AT_RISK: ("▲", "At risk"),
+    GAP: ("○", "Gap"),
+}
+COVERAGE_CLASS = {COVERED: "cell-green", AT_RISK: "cell-amber", GAP: "cell-gap"}
+
+
+def coverage_state(counts):
+    """Covered: more than half its actions are on track (Green or Complete). At risk: it has
+    actions but half or fewer are on track. Gap: no action serves the driver."""
+    if counts is None or counts.total == 0:
+        return GAP
+    return COVERED if 2 * counts.on_track > counts.total else AT_RISK
+
+
+def confidence_drivers():
+    """The MPS confidence model's drivers, in order (one query)."""
+    return list(Driver.objects.filter(framework__slug=CONFIDENCE_FRAMEWORK).order_by("order", "name"))
+
+
+@dataclass
+class Cell:
+    counts: Counts | None
+    state: str
+    url: str = ""
+
+    @property
+    def glyph(self):
+        return COVERAGE_LABELS[self.state][0]
+
+    @property
+    def label(self):
+        return COVERAGE_LABELS[self.state][1]
+
+    @property
+    def css(self):
+        return COVERAGE_CLASS[self.state]
+
+    @property
+    def total(self):
+        return self.counts.total if self.counts else 0
+
+
+# --- the oversight dashboard ------------------------------------------------------------------
+SORT_KEYS = {
+    "bcu": "BCU, then borough",
+    "name": "Borough",
+    "total": "Actions",
+    "red": "Red (share)",
+    "amber": "Amber (share)",
+    "green": "Green (share)",
+    "not_rated": "Not rated (share)",
+    "complete": "Complete (share)",
+    "stale": "Stale",
+    "overdue": "Overdue",
+    "last_review": "Last review",
+}
+
+
+@dataclass
+class BoroughRow:
+    borough: object
+    plan: object
+    counts: Counts
+    previous: Counts | None = None
+    cells: list = field(default_factory=list)
+    moved_up: int = 0
+    moved_down: int = 0
+    drivers: list = field(default_factory=list)
+    total_url: str = ""
+    stale_url: str = ""
+    overdue_url: str = ""
+
+    def sort_value(self, key):
+        if key == "name":
+            return self.borough.name.lower()
+        if key == "bcu":
+            return (self.borough.bcu.name.lower(), self.borough.name.lower())
+        if key in STATUSES:
+            return (self.counts.share(key), self.counts.count(key))
+        if key == "last_review":
+            return self.counts.last_review or dt.datetime.min.replace(tzinfo=dt.UTC)
+        return getattr(self.counts, key)
+
+
+def parse_sort(value):
+    """ "-red" → ("red", True). Unknown keys fall back to the BCU grouping."""
+    value = (value or "").strip()
+    descending = value.startswith("-")
+    key = value.lstrip("-")
+    if key not in SORT_KEYS:
+        return "bcu", False
+    return key, descending
+
+
+def status_cells(counts, previous, *, query, extra):
+    cells = []
+    for status in STATUS_ORDER:
+        before = previous.count(status) if previous is not None else None
+        cells.append(
+            {
+                "status": status,
+                "count": counts.count(status),
+                "share": counts.share(status),
+                "delta": None if before is None else counts.count(status) - before,
+                "delta_abs": None if before is None else abs(counts.count(status) - before),
+                "url": drill(query, rag=status.value, **extra),
+            }
+        )
+    return cells
+
+
+def oversight(filterset, *, user, sort="bcu", compare=None):
+    """Everything the oversight dashboard shows, from a valid ActionFilterSet.
+
+    A fixed number of queries whatever the number of boroughs, actions or updates.
+    """
+    data = filterset.data
+    now, today = filterset.reference_time, filterset.reference_date
+    intervals = review_intervals()
+    query = base_query(data)
+    qs = filterset.qs.filter(objective__plan__borough__isnull=False)
+
+    previous_quarter = Quarter.containing(today).previous()
+    previous_qs = ActionFilterSet(with_as_at(data, previous_quarter.end), user=user).qs.filter(
+        objective__plan__borough__isnull=False
+    )
+    prev_now, prev_today = end_of_day(previous_quarter.end), previous_quarter.end
+
+    plans = Plan.objects.visible_to(user).filter(borough__isnull=False).select_related("borough__bcu")
+    chosen = filterset.form.cleaned_data
+    if chosen.get("borough"):
+        plans = plans.filter(borough__in=chosen["borough"])
+    if chosen.get("bcu"):
+        plans = plans.filter(borough__bcu__in=chosen["bcu"])
+    plans = list(plans)
+
+    by_borough = group_counts(qs, "objective__plan__borough", now=now, today=today, intervals=intervals)
+    before = group_counts(
+        previous_qs,
+        "objective__plan__borough",
+        now=prev_now,
+        today=prev_today,
+        intervals=intervals,
+        statuses_only=True,
+    )
+    drivers = confidence_drivers()
+    by_driver = group_counts(
+        qs,
+        ("objective__plan__borough", "drivers"),
+        now=now,
+        today=today,
+        intervals=intervals,
+        statuses_only=True,
+    )
+
+    moves_by_borough = None
+    if compare:
+        compare_qs = ActionFilterSet(with_as_at(data, compare), user=user).qs.filter(
+            objective__plan__borough__isnull=False
+        )
+        then_map = statuses_by_action(compare_qs, "objective__plan__borough")
+        now_map = statuses_by_action(qs, "objective__plan__borough")
+        moves_by_borough = defaultdict(Counter)
+        for move in moves_between(then_map, now_map):
+            borough_id = (now_map.get(move.action_id) or then_map[move.action_id])[1]
+            moves_by_borough[borough_id][move.direction] += 1
+
+    rows = []
+    london = Counts()
+    london_before = Counts()
+    for plan in plans:
+        borough = plan.borough
+        counts = by_borough.get(borough.pk, Counts())
+        previous = before.get(borough.pk, Counts())
+        london.add(counts)
+        london_before.add(previous)
+        extra = {"borough": borough.slug}
+        row = BoroughRow(
+            borough=borough,
+            plan=plan,
+            counts=counts,
+            previous=previous,
+            cells=status_cells(counts, previous, query=query, extra=extra),
+            total_url=drill(query, **extra),
+            stale_url=drill(query, stale="true", **extra),
+            overdue_url=drill(query, overdue="true", **extra),
+        )
+        for driver in drivers:
+            driver_counts = by_driver.get((borough.pk, driver.pk))
+            row.drivers.append(
+                Cell(
+                    counts=driver_counts,
+                    state=coverage_state(driver_counts),
+                    url=drill(query, borough=borough.slug, driver=driver.slug),
+                )
+            )
+        if moves_by_borough is not None:
+            row.moved_up = moves_by_borough[borough.pk]["up"]
+            row.moved_down = moves_by_borough[borough.pk]["down"]
+        rows.append(row)
+
+    key, descending = parse_sort(sort)
+    rows.sort(key=lambda r: (r.sort_value(key), r.borough.name.lower()), reverse=descending)
+    groups = []
+    if key == "bcu":
+        for bcu, members in itertools.groupby(rows, key=lambda r: r.borough.bcu):
+            groups.append((bcu, list(members)))
+
+    pillar_counts = group_counts(qs, "objective__pillar", now=now, today=today, intervals=intervals)
+
+    pillars = []
+    for pillar in Pillar.objects.order_by("order"):
+        counts = pillar_counts.get(pillar.pk, Counts())
+        pillars.append(
+            {
+                "pillar": pillar,
+                "label": pillar.name,
+                "counts": counts,
+                "cells": status_cells(counts, None, query=query, extra={"pillar": pillar.slug}),
+                "url": drill(query, pillar=pillar.slug),
+            }
+        )
+    gaps = {d.pk: sum(1 for r in rows if r.drivers[i].state == GAP) for i, d in enumerate(drivers)}
+    return {
+        "rows": rows,
+        "groups": groups,
+        "sort_key": key,
+        "sort_label": SORT_KEYS[key] + (" (descending)" if descending else ""),
+        "sort_descending": descending,
+        "london": london,
+        "london_cells": status_cells(london, london_before, query=query, extra={}),
+        "previous_quarter": previous_quarter,
+        "drivers": drivers,
+        "driver_gaps": [gaps[d.pk] for d in drivers],
+        "pillars": pillars,
+        "query": query,
+        "compare": compare,
+        "moves_total": (
+            {
+                "up": sum(r.moved_up for r in rows),
+                "down": sum(r.moved_down for r in rows),
+            }
+            if compare
+            else None
+        ),
+        "stale_url": drill(query, stale="true"),
+        "overdue_url": drill(query, overdue="true"),
+    }
+
+
+# --- the borough dashboard --------------------------------------------------------------------
+def is_stale(action, now, interval_days):
+    if action.eff_completed:
+        return False
+    if action.eff_reviewed_at is None:
+        return True
+    return action.eff_reviewed_at <= now - dt.timedelta(days=interval_days)
+
+
+def borough_dashboard(filterset, *, plan, user, compare=None):
+    """Everything the borough dashboard shows, from a valid ActionFilterSet scoped to ``plan``."""
+    data = filterset.data
+    now, today = filterset.reference_time, filterset.reference_date
+    intervals = [plan.review_interval_days]
+    query = base_query(data)
+    query.setlist("borough", [plan.borough.slug])
+    query.pop("bcu", None)
+    qs = filterset.qs
+
+    actions = list(
+        qs.select_related("objective__pillar", "objective__theme")
+        .prefetch_related("owners")
+        .order_by("objective__pillar__order", "objective__number", "position", "id")
+    )
+    for action in actions:
+        action.age_days = (now - action.eff_reviewed_at).days if action.eff_reviewed_at else None
+        action.is_stale_now = is_stale(action, now, plan.review_interval_days)
+        action.is_overdue_now = bool(action.due_date and not action.eff_completed and action.due_date < today)
+
+    totals = total_counts(qs, now=now, today=today, intervals=intervals)
+    by_pillar = group_counts(qs, "objective__pillar", now=now, today=today, intervals=intervals)
+    by_objective = group_counts(qs, "objective", now=now, today=today, intervals=intervals)
+    by_driver = group_counts(qs, "drivers", now=now, today=today, intervals=intervals, statuses_only=True)
+
+    objectives = {}
+    for action in actions:
+        objectives.setdefault(action.objective_id, {"objective": action.objective, "actions": []})
+        objectives[action.objective_id]["actions"].append(action)
+    pillars = []
+    for pillar in Pillar.objects.order_by("order"):
+        items = []
+        for oid, entry in objectives.items():
+            if entry["objective"].pillar_id != pillar.pk:
+                continue
+            objective_counts = by_objective.get(oid, Counts())
+            items.append(
+                {
+                    **entry,
+                    "label": f"{entry['objective'].number}. {entry['objective'].title}",
+                    "counts": objective_counts,
+                    "cells": status_cells(objective_counts, None, query=query, extra={"objective": str(oid)}),
+                    "url": drill(query, objective=str(oid)),
+                }
+            )
+        counts = by_pillar.get(pillar.pk, Counts())
+        pillars.append(
+            {
+                "pillar": pillar,
+                "label": pillar.name,
+                "counts": counts,
+                "objectives": items,
+                "cells": status_cells(counts, None, query=query, extra={"pillar": pillar.slug}),
+                "url": drill(query, pillar=pillar.slug),
+            }
+        )
+
+    coverage = []
+    for driver in confidence_drivers():
+        counts = by_driver.get(driver.pk)
+        coverage.append(
+            {
+                "driver": driver,
+                "cell": Cell(
+                    counts=counts,
+                    state=coverage_state(counts),
+                    url=drill(query, driver=driver.slug),
+                ),
+            }
+        )
+
+    moves = []
+    if compare:
+        compare_qs = ActionFilterSet(with_as_at(data, compare), user=user).qs.filter(objective__plan=plan)
+        by_id = {a.pk: a for a in actions}
+        for move in moves_between(statuses_by_action(compare_qs), {a.pk: (a.eff_status,) for a in actions}):
+            if move.action_id in by_id and move.direction in ("up", "down", "new"):
+                move.action = by_id[move.action_id]
+                moves.append(move)
+        moves.sort(key=lambda m: ({"down": 0, "up": 1, "new": 2}[m.direction], m.action_id))
+
+    challenges = list(
+        Challenge.objects.visible_to(user)
+        .filter(plan=plan)
+        .exclude(status="closed")
+        .select_related("raised_by", "action")
+        .prefetch_related("replies__author")
+        .order_by("due_date", "raised_at")
+    )
+    closed_challenges = Challenge.objects.visible_to(user).filter(plan=plan, status="closed").count()
+
+    trend = monthly_trend(qs, end_day=today)
+    return {
+        "actions": actions,
+        "totals": totals,
+        "total_cells": status_cells(totals, None, query=query, extra={}),
+        "pillars": pillars,
+        "coverage": coverage,
+        "trend": trend,
+        "red_actions": [a for a in actions if a.eff_status == Status.RED],
+        "stale_actions": [a for a in actions if a.is_stale_now],
+        "overdue_actions": [a for a in actions if a.is_overdue_now],
+        "moves": moves,
+        "moves_up": sum(1 for m in moves if m.direction == "up"),
+        "moves_down": sum(1 for m in moves if m.direction == "down"),
+        "challenges": challenges,
+        "closed_challenges": closed_challenges,
+        "query": query,
+        "list_url": drill(query),
+        "red_url": drill(query, rag="red"),
+        "stale_url": drill(query, stale="true"),
+        "overdue_url": drill(query, overdue="true"),
+    }

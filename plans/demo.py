@@ -1,0 +1,157 @@
+"""Demo content: the real Southwark plan from its published text, demo users per role, and a
+small synthetic plan for Lambeth so that scoping can be seen. Never run by production set-up.
+"""
+
+import csv
+import os
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.contrib.auth.password_validation import validate_password
+from django.db import transaction
+from django.utils import timezone
+
+from drivers.models import Driver
+
+from .choices import MembershipRole, Role, UpdateSource
+from .models import Action, Borough, Membership, Objective, Owner, Pillar, Plan
+from .owners import merge, parse_owners
+from .seedplan import parse_plan_text
+from .services import record_initial_status
+
+FIXTURES = Path(settings.BASE_DIR) / "fixtures"
+SOUTHWARK_SEED = FIXTURES / "seeds" / "southwark-trust-and-confidence-plan.txt"
+SOUTHWARK_DRIVERS = FIXTURES / "southwark-action-drivers.csv"
+SEED_COMMENT = "As published in the Southwark Trust and Confidence Plan."
+
+# username -> (group, borough slug, membership roles, is_staff, is_superuser)
+DEMO_USERS = {
+    "southwark.editor": (
+        Role.BOROUGH_EDITOR,
+        "southwark",
+        [MembershipRole.EDITOR, MembershipRole.LEAD],
+        True,
+        False,
+    ),
+    "southwark.commander": (
+        Role.BOROUGH_EDITOR,
+        "southwark",
+        [MembershipRole.COMMANDER],
+        True,
+        False,
+    ),
+    "lambeth.editor": (
+        Role.BOROUGH_EDITOR,
+        "lambeth",
+        [MembershipRole.EDITOR, MembershipRole.LEAD],
+        True,
+        False,
+    ),
+    "mopac.oversight": (Role.OVERSIGHT, None, [], False, False),
+    "analyst": (Role.ANALYST, None, [], False, False),
+    "force.editor": (Role.FORCE_EDITOR, None, [], True, False),
+    "admin": (Role.ADMINISTRATOR, None, [], True, True),
+}
+
+
+def demo_password():
+    return os.environ.get("DEMO_PASSWORD") or settings.TRUSTPLAN_DEMO_PASSWORD_DEFAULT
+
+
+def driver_mapping(path=SOUTHWARK_DRIVERS):
+    """(pillar, objective number, position) -> (text start, [driver slugs]) from the reviewed CSV."""
+    with open(path, encoding="utf-8", newline="") as handle:
+        return {
+            (row["pillar"], int(row["objective"]), int(row["position"])): (
+                row["action_start"],
+                [s.strip() for s in row["drivers"].split(";") if s.strip()],
+            )
+            for row in csv.DictReader(handle)
+        }
+
+
+@transaction.atomic
+def load_southwark(*, seed_path=SOUTHWARK_SEED, mapping_path=SOUTHWARK_DRIVERS, at=None):
+    """Load the Southwark plan once; a second call changes nothing. Returns the Plan."""
+    borough = Borough.objects.get(slug="southwark")
+    plan, created = Plan.objects.get_or_create(
+        borough=borough,
+        defaults={
+            "slug": "southwark-trust-and-confidence-plan",
+            "title": "Southwark Trust and Confidence Plan",
+            "source": "Southwark BCU, Trust and Confidence Plan (A New Met for London)",
+        },
+    )
+    if not created and Action.objects.filter(objective__plan=plan).exists():
+        return plan
+    seed = parse_plan_text(seed_path.read_text(encoding="utf-8"))
+    mapping = driver_mapping(mapping_path)
+    drivers = {d.slug: d for d in Driver.objects.all()}
+    pillars = {p.name: p for p in Pillar.objects.all()}
+    people = {}
+    for item in seed:
+        for parsed in parse_owners(item.owners):
+            people[parsed.key] = merge(people.get(parsed.key), parsed)
+    owners = {}
+    for key, parsed in people.items():
+        owners[key], _ = Owner.objects.update_or_create(
+            borough=borough,
+            key=key,
+            defaults={
+                "label": parsed.label,
+                "rank": parsed.rank,
+                "name": parsed.name,
+                "team": parsed.team,
+            },
+        )
+    at = at or timezone.now()
+    objectives = {}
+    for item in seed:
+        okey = (item.pillar, item.objective_number)
+        if okey not in objectives:
+            objectives[okey], _ = Objective.objects.get_or_create(
+                plan=plan,
+                pillar=pillars[item.pillar],
+                number=item.objective_number,
+                defaults={"title": item.objective_title},
+            )
+        start, slugs = mapping.get((item.pillar, item.objective_number, item.position), ("", []))
+        if start and not item.text.startswith(start.strip()[:40]):
+            raise ValueError(f"Driver mapping row {okey + (item.position,)} does not match: {start!r}")
+        action = Action.objects.create(
+            objective=objectives[okey], position=item.position, text=item.text, created_at=at
+        )
+        action.owners.set([owners[p.key] for p in parse_owners(item.owners)])
+        action.drivers.set([drivers[s] for s in slugs if s in drivers])
+        record_initial_status(
+            action=action,
+            rag=item.rag,
+            commentary=SEED_COMMENT,
+            author_name="Published plan",
+            at=at,
+            source=UpdateSource.SEED,
+        )
+    return plan
+
+
+@transaction.atomic
+def ensure_demo_users(password=None):
+    """Create or refresh the demo users (one per role). Returns their usernames."""
+    password = password or demo_password()
+    User = get_user_model()
+    validate_password(password)
+    for username, (role, borough_slug, memberships, staff, superuser) in DEMO_USERS.items():
+        user, created = User.objects.get_or_create(username=username)
+        user.is_staff, user.is_superuser = staff, superuser
+        user.email = f"{username}@example.org"
+        if created or not user.check_password(password):
+            user.set_password(password)
+        user.save()
+        user.groups.add(Group.objects.get(name=role.value))
+        if borough_slug:
+            borough = Borough.objects.get(slug=borough_slug)
+            for member_role in memberships:
+                Membership.objects.get_or_create(user=user, borough=borough, role=member_role)
+    return list(DEMO_USERS)

@@ -1,0 +1,141 @@
+"""The one FilterSet of actions, used by the dashboards, the exports and the API alike.
+
+Filters: borough, bcu, pillar, objective, driver, owner, rag, stale, overdue, as_at. Every
+choice list is scoped to what the user may read. ``as_at`` rebuilds each action's status from
+the history as it stood at the end of that day; rag, stale and overdue then apply to that
+status.
+"""
+
+import datetime as dt
+
+import django_filters
+from django import forms
+from django.utils import timezone
+
+from drivers.models import Driver
+
+from .choices import Status
+from .models import BCU, Action, Borough, Objective, Owner, Pillar
+from .querysets import end_of_day
+
+EARLIEST_AS_AT = dt.date(2000, 1, 1)
+YES_NO = [("true", "Yes"), ("false", "No")]
+
+
+def to_bool(value):
+    return {"true": True, "false": False}.get(str(value).lower())
+
+
+class ActionFilterForm(forms.Form):
+    def clean_as_at(self):
+        as_at = self.cleaned_data.get("as_at")
+        if as_at and not (EARLIEST_AS_AT <= as_at <= timezone.localdate()):
+            raise forms.ValidationError(f"Choose a date between {EARLIEST_AS_AT} and today.")
+        return as_at
+
+
+class SlugMultipleFilter(django_filters.ModelMultipleChoiceFilter):
+    """?borough=southwark&borough=lambeth — by slug, scoped choices."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("to_field_name", "slug")
+        super().__init__(*args, **kwargs)
+
+
+class ActionFilterSet(django_filters.FilterSet):
+    borough = SlugMultipleFilter(
+        field_name="objective__plan__borough__slug",
+        queryset=Borough.objects.none(),
+        label="Borough",
+    )
+    bcu = SlugMultipleFilter(
+        field_name="objective__plan__borough__bcu__slug", queryset=BCU.objects.all(), label="BCU"
+    )
+    pillar = SlugMultipleFilter(
+        field_name="objective__pillar__slug", queryset=Pillar.objects.all(), label="Pillar"
+    )
+    objective = django_filters.ModelMultipleChoiceFilter(queryset=Objective.objects.none(), label="Objective")
+    driver = SlugMultipleFilter(
+        field_name="drivers__slug", queryset=Driver.objects.all(), label="Driver", distinct=True
+    )
+    owner = django_filters.ModelMultipleChoiceFilter(
+        field_name="owners", queryset=Owner.objects.none(), label="Owner", distinct=True
+    )
+    rag = django_filters.MultipleChoiceFilter(choices=Status.choices, method="filter_rag", label="RAG")
+    stale = django_filters.TypedChoiceFilter(
+        choices=YES_NO, coerce=to_bool, method="filter_stale", label="Stale"
+    )
+    overdue = django_filters.TypedChoiceFilter(
+        choices=YES_NO, coerce=to_bool, method="filter_overdue", label="Overdue"
+    )
+    as_at = django_filters.DateFilter(
+        method="filter_as_at",
+        label="As at (end of day)",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    class Meta:
+        model = Action
+        form = ActionFilterForm
+        fields = []  # all declared above, in this order
+
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None, user=None):
+        self.user = user or getattr(request, "user", None)
+        if queryset is None:
+            queryset = Action.objects.visible_to(self.user)
+        super().__init__(data, queryset, request=request, prefix=prefix)
+        self.filters["borough"].queryset = Borough.objects.visible_to(self.user)
+        self.filters["objective"].queryset = Objective.objects.visible_to(self.user)
+        self.filters["owner"].queryset = Owner.objects.visible_to(self.user)
+
+    # -- the effective status (now, or as at a date) is annotated before any filter runs --
+    @property
+    def as_at_date(self):
+        if not self.is_bound or not self.is_valid():
+            return None
+        return self.form.cleaned_data.get("as_at")
+
+    @property
+    def reference_time(self):
+        """The instant figures are computed for: end of the as-at day, or now."""
+        return end_of_day(self.as_at_date) if self.as_at_date else timezone.now()
+
+    @property
+    def reference_date(self):
+        return self.as_at_date or timezone.localdate()
+
+    def filter_queryset(self, queryset):
+        as_at = self.form.cleaned_data.get("as_at")
+        queryset = queryset.with_status(as_at)
+        return super().filter_queryset(queryset)
+
+    def filter_as_at(self, queryset, name, value):
+        return queryset  # applied in filter_queryset, before the other filters
+
+    def filter_rag(self, queryset, name, value):
+        return queryset.with_status_filter(value) if value else queryset
+
+    def filter_stale(self, queryset, name, value):
+        if value in (None, ""):
+            return queryset
+        return queryset.stale(self.reference_time, yes=value)
+
+    def filter_overdue(self, queryset, name, value):
+        if value in (None, ""):
+            return queryset
+        return queryset.overdue(self.reference_date, yes=value)
+
+    def applied(self):
+        """The filters in use, as (label, value) pairs, for headings and the export's About sheet."""
+        if not self.is_bound or not self.is_valid():
+            return []
+        pairs = []
+        for name, value in self.form.cleaned_data.items():
+            if value in (None, "", [], ()) or (hasattr(value, "exists") and not value.exists()):
+                continue
+            if hasattr(value, "__iter__") and not isinstance(value, str):
+                shown = ", ".join(str(v) for v in value)
+            else:
+                shown = str(value)
+            pairs.append((self.filters[name].label or name, shown))
+        return pairs

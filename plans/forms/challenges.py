@@ -1,0 +1,131 @@
+"""Challenges: oversight raises a question on a borough plan or action; the borough answers;
+both sides add to the thread; oversight closes it. The forms carry the write (``save``) so that
+each write is one transaction with its checks already done by the view."""
+
+import datetime as dt
+
+from django import forms
+from django.db import transaction
+from django.utils import timezone
+
+from ..choices import ChallengeStatus
+from ..models import Action, Challenge, ChallengeReply
+from ..models.plan import TEXT_LIMIT
+from ..services import clean_text
+
+LATEST_DUE = dt.date(2100, 12, 31)
+MIN_WORDS = 3
+
+
+def _clean_message(value, label):
+    errors = {}
+    text = clean_text(value, field="text", errors=errors)
+    if errors:
+        raise forms.ValidationError(errors["text"])
+    if len(text.split()) < MIN_WORDS:
+        raise forms.ValidationError(
+            f"Write the {label} as at least a short sentence ({MIN_WORDS} words or more)."
+        )
+    return text
+
+
+class ChallengeForm(forms.ModelForm):
+    """Raise a challenge on a plan, or on one of its actions."""
+
+    class Meta:
+        model = Challenge
+        fields = ["action", "question", "due_date"]
+        labels = {
+            "action": "Action challenged (optional)",
+            "question": "Question for the borough",
+            "due_date": "Answer due by",
+        }
+        help_texts = {
+            "action": "Leave empty to challenge the plan as a whole.",
+            "due_date": "The date the borough should answer by.",
+        }
+        widgets = {
+            "question": forms.Textarea(attrs={"rows": 5, "maxlength": TEXT_LIMIT}),
+            "due_date": forms.DateInput(attrs={"type": "date"}),
+        }
+
+    def __init__(self, *args, plan, today=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+        self.instance.plan = plan  # the model's clean() checks the action belongs to it
+        self.today = today or timezone.localdate()
+        field = self.fields["action"]
+        field.queryset = Action.objects.filter(objective__plan=plan).select_related("objective__pillar")
+        field.required = False
+        field.empty_label = "The plan as a whole"
+        field.label_from_instance = lambda a: f"{a.objective.number}.{a.position} {a}"
+        self.fields["due_date"].required = True
+
+    def clean_question(self):
+        return _clean_message(self.cleaned_data.get("question"), "question")
+
+    def clean_due_date(self):
+        due = self.cleaned_data.get("due_date")
+        if due and not (self.today <= due <= LATEST_DUE):
+            raise forms.ValidationError(f"Choose a date from today ({self.today}) onwards.")
+        return due
+
+    def save(self, *, user):
+        with transaction.atomic():
+            challenge = super().save(commit=False)
+            challenge.plan = self.plan
+            challenge.raised_by = user
+            challenge.status = ChallengeStatus.OPEN
+            challenge.full_clean()
+            challenge.save()
+        return challenge
+
+
+class ReplyForm(forms.Form):
+    text = forms.CharField(
+        label="Your reply",
+        widget=forms.Textarea(attrs={"rows": 5, "maxlength": TEXT_LIMIT}),
+        max_length=TEXT_LIMIT,
+    )
+
+    def clean_text(self):
+        return _clean_message(self.cleaned_data.get("text"), "reply")
+
+    def save(self, *, challenge, user, borough_side):
+        """Add the reply; a borough answer marks the challenge answered, an oversight follow-up
+        re-opens it for the borough."""
+        with transaction.atomic():
+            reply = ChallengeReply.objects.create(
+                challenge=challenge, author=user, text=self.cleaned_data["text"]
+            )
+            challenge.status = ChallengeStatus.ANSWERED if borough_side else ChallengeStatus.OPEN
+            challenge.save(update_fields=["status"])
+        return reply
+
+
+class CloseForm(forms.Form):
+    note = forms.CharField(
+        label="Closing note (optional)",
+        required=False,
+        max_length=TEXT_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": TEXT_LIMIT}),
+    )
+
+    def clean_note(self):
+        errors = {}
+        note = clean_text(self.cleaned_data.get("note"), field="note", errors=errors)
+        if errors:
+            raise forms.ValidationError(errors["note"])
+        return note
+
+    def save(self, *, challenge, user):
+        with transaction.atomic():
+            if self.cleaned_data["note"]:
+                ChallengeReply.objects.create(
+                    challenge=challenge, author=user, text=self.cleaned_data["note"]
+                )
+            challenge.status = ChallengeStatus.CLOSED
+            challenge.closed_at = timezone.now()
+            challenge.closed_by = user
+            challenge.save(update_fields=["status", "closed_at", "closed_by"])
+        return challenge

@@ -1,0 +1,53 @@
+"""Page routes of the plans app. Each feature keeps its routes in its own marked block."""
+
+from django.urls import path  # noqa: F401
+
+from drivers import views as driver_views
+
+from .views import actions as action_views
+from .views import challenges as challenge_views
+from .views import cycle as cycle_views
+from .views import dashboards as dashboard_views
+from .views import exports as export_views
+from .views import force as force_views
+from .views import imports as import_views
+from .views import outcomes as outcome_views
+from .views import review as review_views
+
+urlpatterns = [
+    # --- review and action pages ---
+    path("actions/<int:pk>/", action_views.action_detail, name="action-detail"),
+    path("boroughs/<slug:slug>/review/", review_views.borough_review, name="borough-review"),
+    # --- end review and action pages ---
+    # --- dashboards and challenges ---
+    path("oversight/", dashboard_views.oversight, name="oversight"),
+    path("actions/", dashboard_views.action_list, name="action-list"),
+    path("boroughs/<slug:slug>/", dashboard_views.borough_dashboard, name="borough-dashboard"),
+    path("boroughs/<slug:slug>/challenges/new/", challenge_views.challenge_create, name="challenge-create"),
+    path("challenges/", challenge_views.challenge_list, name="challenge-list"),
+    path("challenges/<int:pk>/", challenge_views.challenge_detail, name="challenge-detail"),
+    path("challenges/<int:pk>/reply/", challenge_views.challenge_reply, name="challenge-reply"),
+    path("challenges/<int:pk>/close/", challenge_views.challenge_close, name="challenge-close"),
+    # --- end dashboards and challenges ---
+    # --- exports and imports ---
+    path("export/actions.xlsx", export_views.export_actions_xlsx, name="export-actions-xlsx"),
+    path("export/actions.csv", export_views.export_actions_csv, name="export-actions-csv"),
+    path("import/template.xlsx", import_views.import_template, name="import-template"),
+    path("boroughs/<slug:slug>/import/", import_views.borough_import, name="borough-import"),
+    # --- end exports and imports ---
+    # --- outcomes and measures ---
+    path("measures/import/", outcome_views.measures_import, name="measures-import"),
+    path("boroughs/<slug:slug>/targets/", outcome_views.borough_targets, name="borough-targets"),
+    path("drivers/key-drivers/", driver_views.key_drivers, name="key-drivers"),
+    # --- end outcomes and measures ---
+    # --- reporting cycle ---
+    path("boroughs/<slug:slug>/returns/", cycle_views.borough_returns, name="borough-returns"),
+    path("returns/<int:pk>/", cycle_views.return_detail, name="return-detail"),
+    path("returns/<int:pk>/sign-off/", cycle_views.return_sign_off, name="return-sign-off"),
+    path("returns/<int:pk>/send-back/", cycle_views.return_send_back, name="return-send-back"),
+    # --- end reporting cycle ---
+    # --- force plan ---
+    path("force/", force_views.force_plan, name="force-plan"),
+    path("actions/<int:pk>/force-links/", force_views.action_force_links, name="action-force-links"),
+    # --- end force plan ---
+]

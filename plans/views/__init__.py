@@ -1,0 +1,1 @@
+"""Page views of the plans app, one module per feature."""

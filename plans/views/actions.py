@@ -1,0 +1,108 @@
+"""The action page: an action, its owners and drivers, its full status history, and (for an
+editor of its borough) the form that updates its status."""
+
+import logging
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from ..choices import UpdateSource
+from ..forms.status import StatusForm
+from ..models import Action
+from ..querysets import scope_for
+from ..services import StaleVersion, apply_status_update, can_edit_action
+
+security_log = logging.getLogger("trustplan.security")
+
+CHANGE_WORDS = {
+    "status": "status",
+    "commentary": "commentary",
+    "next_steps": "next steps",
+    "due_date": "due date",
+}
+
+
+def _action_for(user, pk):
+    return get_object_or_404(
+        Action.objects.visible_to(user)
+        .select_related(
+            "objective__plan__borough",
+            "objective__pillar",
+            "objective__theme",
+            "last_reviewed_by",
+        )
+        .prefetch_related("owners", "drivers__framework"),
+        pk=pk,
+    )
+
+
+def describe_changes(fields):
+    return ", ".join(CHANGE_WORDS.get(f, f) for f in fields)
+
+
+@require_http_methods(["GET", "POST"])
+def action_detail(request, pk):
+    if not scope_for(request.user).read_all:
+        raise PermissionDenied("Your account has no role yet. Ask an administrator to assign one.")
+    action = _action_for(request.user, pk)
+    may_edit = can_edit_action(request.user, action)
+    form = StatusForm(action=action, prefix="status") if may_edit else None
+    conflict = None
+    status = 200
+    if request.method == "POST":
+        if not may_edit:
+            security_log.warning(
+                "refused status update: user=%s action=%s borough=%s (read-only for this user)",
+                request.user,
+                action.pk,
+                action.objective.plan.borough,
+            )
+            raise PermissionDenied("You can read this action but not update it.")
+        form = StatusForm(request.POST, action=action, prefix="status")
+        status = 400
+        if form.is_valid():
+            change = form.changes()
+            if not change:
+                messages.info(request, "Nothing changed, so nothing was saved.")
+                return redirect("action-detail", pk=action.pk)
+            try:
+                result = apply_status_update(
+                    action=action,
+                    user=request.user,
+                    seen_version=form.cleaned_data["version"],
+                    source=UpdateSource.PAGE,
+                    **change,
+                )
+            except StaleVersion as exc:
+                conflict = exc
+                form = form.rebased(exc.action)
+                action = _action_for(request.user, pk)
+                status = 409
+            except ValidationError as exc:
+                form.add_service_errors(exc.message_dict)
+            else:
+                if result.changed_fields:
+                    messages.success(request, f"Saved: {describe_changes(result.changed_fields)}.")
+                else:
+                    messages.info(request, "Nothing changed, so nothing was saved.")
+                return redirect("action-detail", pk=action.pk)
+    updates = action.updates.select_related("author").order_by("-created_at", "-version")
+    return render(
+        request,
+        "plans/action_detail.html",
+        {
+            "action": action,
+            "plan": action.objective.plan,
+            "borough": action.objective.plan.borough,
+            "updates": updates,
+            "form": form,
+            "may_edit": may_edit,
+            "conflict": conflict,
+            "stale": action.is_stale(timezone.now()),
+            "overdue": action.is_overdue(),
+        },
+        status=status,
+    )

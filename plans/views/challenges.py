@@ -1,0 +1,172 @@
+"""Challenges: oversight asks, the borough answers, both see the thread, oversight closes.
+
+Who may do what (from the scoping chokepoint, never a cached role):
+- raise and close: oversight and administrators;
+- reply: editors of the challenged borough (their answer) and oversight (a follow-up);
+- read: every role that can read plans. Analysts and other boroughs' editors only read.
+A refused write answers 403, writes nothing and is logged on ``trustplan.security``.
+"""
+
+import logging
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from ..choices import ChallengeStatus, Role
+from ..forms.challenges import ChallengeForm, CloseForm, ReplyForm
+from ..models import Borough, Challenge, Plan
+from ..querysets import scope_for
+from .dashboards import require_reader
+
+security_log = logging.getLogger("trustplan.security")
+
+
+def _refuse(request, what, obj):
+    security_log.warning("permission denied: user=%s tried to %s %s", request.user, what, obj)
+    raise PermissionDenied(f"Your role does not allow you to {what}.")
+
+
+def may_raise(user):
+    return scope_for(user).has(Role.OVERSIGHT)
+
+
+def borough_side(user, challenge):
+    """True when the user answers for the challenged borough (one of its editors)."""
+    return challenge.plan.borough_id in scope_for(user).edit_borough_ids
+
+
+def may_reply(user, challenge):
+    return borough_side(user, challenge) or scope_for(user).has(Role.OVERSIGHT)
+
+
+def _challenge(request, pk):
+    return get_object_or_404(
+        Challenge.objects.visible_to(request.user).select_related(
+            "plan__borough", "action__objective", "raised_by", "closed_by"
+        ),
+        pk=pk,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def challenge_create(request, slug):
+    require_reader(request.user)
+    borough = get_object_or_404(Borough.objects.visible_to(request.user), slug=slug)
+    if not may_raise(request.user):
+        _refuse(request, "raise a challenge", borough)
+    plan = get_object_or_404(Plan.objects.visible_to(request.user), borough=borough)
+    initial = {}
+    if request.method == "GET" and request.GET.get("action", "").isdigit():
+        initial["action"] = request.GET["action"]
+    form = ChallengeForm(request.POST or None, plan=plan, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        challenge = form.save(user=request.user)
+        messages.success(
+            request, f"Challenge raised with {borough}. Its editors will see it on their dashboard."
+        )
+        return redirect("challenge-detail", pk=challenge.pk)
+    return render(
+        request,
+        "plans/challenge_form.html",
+        {"borough": borough, "plan": plan, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_safe
+def challenge_list(request):
+    require_reader(request.user)
+    status = request.GET.get("status", "active")
+    challenges = Challenge.objects.visible_to(request.user).select_related(
+        "plan__borough", "action", "raised_by"
+    )
+    if status == "active":
+        challenges = challenges.exclude(status=ChallengeStatus.CLOSED)
+    elif status in ChallengeStatus.values:
+        challenges = challenges.filter(status=status)
+    elif status != "all":
+        status = "active"
+        challenges = challenges.exclude(status=ChallengeStatus.CLOSED)
+    scope = scope_for(request.user)
+    if request.GET.get("mine") == "1" and scope.edit_borough_ids:
+        challenges = challenges.filter(plan__borough__in=scope.edit_borough_ids)
+    challenges = challenges.annotate(reply_count=Count("replies")).order_by("due_date", "-raised_at")
+    page = Paginator(challenges, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "plans/challenge_list.html",
+        {
+            "page": page,
+            "status": status,
+            "statuses": [("active", "Open and answered"), *ChallengeStatus.choices, ("all", "All")],
+            "mine": request.GET.get("mine") == "1",
+            "has_boroughs": bool(scope.edit_borough_ids),
+        },
+    )
+
+
+def _detail_context(request, challenge, reply_form=None, close_form=None):
+    return {
+        "challenge": challenge,
+        "replies": challenge.replies.select_related("author"),
+        "reply_form": reply_form or ReplyForm(),
+        "close_form": close_form or CloseForm(),
+        "may_reply": may_reply(request.user, challenge) and challenge.status != ChallengeStatus.CLOSED,
+        "may_close": may_raise(request.user) and challenge.status != ChallengeStatus.CLOSED,
+        "answering_for_borough": borough_side(request.user, challenge),
+    }
+
+
+@require_safe
+def challenge_detail(request, pk):
+    require_reader(request.user)
+    challenge = _challenge(request, pk)
+    return render(request, "plans/challenge_detail.html", _detail_context(request, challenge))
+
+
+@require_POST
+def challenge_reply(request, pk):
+    require_reader(request.user)
+    challenge = _challenge(request, pk)
+    if not may_reply(request.user, challenge):
+        _refuse(request, "reply to this challenge", f"challenge={challenge.pk}")
+    form = ReplyForm(request.POST)
+    if challenge.status == ChallengeStatus.CLOSED:
+        form.is_valid()
+        form.add_error(None, "This challenge is closed: nothing was added.")
+    elif form.is_valid():
+        form.save(challenge=challenge, user=request.user, borough_side=borough_side(request.user, challenge))
+        messages.success(request, "Your reply was added to the thread.")
+        return redirect("challenge-detail", pk=challenge.pk)
+    return render(
+        request,
+        "plans/challenge_detail.html",
+        _detail_context(request, challenge, reply_form=form),
+        status=400,
+    )
+
+
+@require_POST
+def challenge_close(request, pk):
+    require_reader(request.user)
+    challenge = _challenge(request, pk)
+    if not may_raise(request.user):
+        _refuse(request, "close this challenge", f"challenge={challenge.pk}")
+    if challenge.status == ChallengeStatus.CLOSED:
+        messages.info(request, "This challenge was already closed.")
+        return redirect("challenge-detail", pk=challenge.pk)
+    form = CloseForm(request.POST)
+    if not form.is_valid():
+        return render(
+            request,
+            "plans/challenge_detail.html",
+            _detail_context(request, challenge, close_form=form),
+            status=400,
+        )
+    form.save(challenge=challenge, user=request.user)
+    messages.success(request, "The challenge is closed.")
+    return redirect("challenge-detail", pk=challenge.pk)

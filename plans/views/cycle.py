@@ -1,0 +1,153 @@
+"""Quarterly returns: submit (borough editors), sign off (borough commander), send back (oversight)."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from ..choices import STATUS_ORDER
+from ..cycle import (
+    can_send_back,
+    can_sign_off,
+    can_submit,
+    return_summary,
+    send_back_return,
+    sign_off_return,
+    submit_return,
+)
+from ..forms.cycle import SendBackForm, SignOffForm, SubmitReturnForm
+from ..models import Action, Borough, Plan, QuarterlyReturn
+from ..querysets import scope_for
+
+
+def _error_text(exc):
+    if hasattr(exc, "message_dict"):
+        return " ".join(m for msgs in exc.message_dict.values() for m in msgs)
+    return " ".join(exc.messages)
+
+
+@require_http_methods(["GET", "POST"])
+def borough_returns(request, slug):
+    if not scope_for(request.user).read_all:
+        raise PermissionDenied("Your account has no role yet.")
+    borough = get_object_or_404(Borough.objects.visible_to(request.user), slug=slug)
+    plan = get_object_or_404(Plan, borough=borough)
+    today = timezone.localdate()
+    form = SubmitReturnForm(request.POST or None, today=today)
+    if request.method == "POST":
+        if not can_submit(request.user, plan):
+            raise PermissionDenied(f"Only editors of {borough} can submit its return.")
+        if form.is_valid():
+            try:
+                ret = submit_return(
+                    plan=plan,
+                    quarter=form.cleaned_data["quarter"],
+                    user=request.user,
+                    covering_note=form.cleaned_data["covering_note"],
+                )
+            except ValidationError as exc:
+                form.add_error(None, _error_text(exc))
+            else:
+                messages.success(request, f"The {ret.label} return was submitted for sign-off.")
+                return redirect("return-detail", pk=ret.pk)
+    returns = plan.returns.select_related("submitted_by", "signed_off_by")
+    return render(
+        request,
+        "plans/returns.html",
+        {
+            "borough": borough,
+            "plan": plan,
+            "returns": returns,
+            "form": form,
+            "may_submit": can_submit(request.user, plan),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _live_summary(plan):
+    counts = (
+        Action.objects.filter(objective__plan=plan)
+        .with_status()
+        .aggregate(**{s.value: Count("pk", filter=Q(eff_status=s.value)) for s in STATUS_ORDER})
+    )
+    return counts
+
+
+@require_http_methods(["GET"])
+def return_detail(request, pk):
+    ret = get_object_or_404(
+        QuarterlyReturn.objects.visible_to(request.user).select_related(
+            "plan__borough", "submitted_by", "signed_off_by"
+        ),
+        pk=pk,
+    )
+    lines = list(ret.lines.all())
+    signed = return_summary(lines)
+    live = _live_summary(ret.plan)
+    comparison = [
+        {"status": s, "returned": signed.get(s.value, 0), "live": live.get(s.value, 0)} for s in STATUS_ORDER
+    ]
+    return render(
+        request,
+        "plans/return_detail.html",
+        {
+            "ret": ret,
+            "lines": lines,
+            "events": ret.events.select_related("user"),
+            "comparison": comparison,
+            "may_sign_off": ret.status == "submitted" and can_sign_off(request.user, ret.plan),
+            "may_send_back": ret.status in ("submitted", "signed_off") and can_send_back(request.user),
+            "sign_off_form": SignOffForm(initial={"version": ret.version}),
+            "send_back_form": SendBackForm(initial={"version": ret.version}),
+        },
+    )
+
+
+def _get_return(request, pk):
+    return get_object_or_404(
+        QuarterlyReturn.objects.visible_to(request.user).select_related("plan__borough"), pk=pk
+    )
+
+
+@require_POST
+def return_sign_off(request, pk):
+    ret = _get_return(request, pk)
+    form = SignOffForm(request.POST)
+    if not can_sign_off(request.user, ret.plan):
+        raise PermissionDenied(f"Only the borough commander of {ret.plan.borough} can sign off its return.")
+    if not form.is_valid():
+        messages.error(request, "The form was incomplete: reload the page and try again.")
+        return redirect("return-detail", pk=ret.pk)
+    try:
+        sign_off_return(ret=ret, user=request.user, seen_version=form.cleaned_data["version"])
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(request, f"The {ret.label} return is signed off and locked.")
+    return redirect("return-detail", pk=ret.pk)
+
+
+@require_POST
+def return_send_back(request, pk):
+    ret = _get_return(request, pk)
+    if not can_send_back(request.user):
+        raise PermissionDenied("Only oversight can send a return back.")
+    form = SendBackForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Say why the return is sent back.")
+        return redirect("return-detail", pk=ret.pk)
+    try:
+        send_back_return(
+            ret=ret,
+            user=request.user,
+            reason=form.cleaned_data["reason"],
+            seen_version=form.cleaned_data["version"],
+        )
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(request, f"The {ret.label} return was sent back to {ret.plan.borough}.")
+    return redirect("return-detail", pk=ret.pk)

@@ -1,0 +1,260 @@
+"""The London-wide oversight dashboard, each borough's dashboard and the filtered action list.
+
+Figures come from ``plans.dashboards`` over ``ActionFilterSet(request.GET, user=...).qs``, so
+the filters in the URL (and ``as_at``) mean the same here as in exports and the API. A bad
+filter value answers 400 with the reason and shows no figures.
+"""
+
+from django import forms
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from .. import charts, cycle, dashboards, outcomes
+from ..choices import STATUS_ORDER, Role
+from ..filtersets import EARLIEST_AS_AT, ActionFilterSet
+from ..force import borough_force_support
+from ..models import Action, Borough, Owner, Plan
+from ..querysets import scope_for
+
+PAGE_SIZE = 50
+FORM_FIELDS = ("borough", "bcu", "pillar", "driver", "rag", "stale", "overdue", "as_at")
+BOROUGH_FORM_FIELDS = ("pillar", "driver", "rag", "stale", "overdue", "as_at")
+
+
+class DashboardOptionsForm(forms.Form):
+    """The dashboard's own options beside the filters: a comparison date and a sort order."""
+
+    compare = forms.DateField(
+        required=False,
+        label="Compare with (end of day)",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Shows which actions moved up or down since this date.",
+    )
+    sort = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)
+
+    def __init__(self, *args, reference_date=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.reference_date = reference_date or timezone.localdate()
+
+    def clean_compare(self):
+        compare = self.cleaned_data.get("compare")
+        if compare and not (EARLIEST_AS_AT <= compare < self.reference_date):
+            raise forms.ValidationError(
+                f"Choose a comparison date from {EARLIEST_AS_AT} up to the day before "
+                f"{self.reference_date} (the date the figures are for)."
+            )
+        return compare
+
+    def clean_sort(self):
+        value = self.cleaned_data.get("sort") or ""
+        if value and value.lstrip("-") not in dashboards.SORT_KEYS:
+            raise forms.ValidationError(
+                "Unknown sort order: use one of "
+                + ", ".join(dashboards.SORT_KEYS)
+                + " (with - for descending)."
+            )
+        return value
+
+
+def require_reader(user):
+    if not scope_for(user).read_all:
+        raise PermissionDenied("Your account has no role yet. Ask an administrator to assign one.")
+
+
+def _errors(*forms_):
+    """[(label, message)] for every field error of the given forms, for the error summary."""
+    found = []
+    for form in forms_:
+        for name, errors in form.errors.items():
+            label = form.fields[name].label if name in form.fields else "Filters"
+            found.extend((label or name, str(message)) for message in errors)
+    return found
+
+
+def _options(request, filterset):
+    reference = filterset.as_at_date if filterset.is_valid() else None
+    return DashboardOptionsForm(request.GET, reference_date=reference or timezone.localdate())
+
+
+def _chosen_extras(filterset):
+    """Objective and owner filters in use: not offered as lists (too long), kept as hidden inputs."""
+    if not filterset.is_valid():
+        return []
+    extras = []
+    for name in ("objective", "owner"):
+        for obj in filterset.form.cleaned_data.get(name) or []:
+            extras.append((name, obj.pk, obj))
+    return extras
+
+
+def _base_context(request, filterset, options, fields):
+    for name in ("stale", "overdue"):
+        # offer "Any" first, so that applying other filters never narrows to stale/overdue by itself
+        field = filterset.form.fields[name]
+        field.choices = [("", "Any"), *[c for c in field.choices if c[0] != ""]]
+    return {
+        "filterset": filterset,
+        "filter_fields": [filterset.form[name] for name in fields],
+        "options": options,
+        "hidden_filters": _chosen_extras(filterset),
+        "as_at": filterset.as_at_date if filterset.is_valid() else None,
+        "applied": filterset.applied(),
+        "today": timezone.localdate(),
+    }
+
+
+@require_safe
+def oversight(request):
+    """London-wide: a row per borough by BCU, a borough × driver heatmap, pillars across London."""
+    require_reader(request.user)
+    filterset = ActionFilterSet(request.GET, user=request.user)
+    options = _options(request, filterset)
+    context = _base_context(request, filterset, options, FORM_FIELDS)
+    valid = filterset.is_valid() & options.is_valid()
+    if not valid:
+        context["errors"] = _errors(filterset.form, options)
+        return render(request, "plans/oversight.html", context, status=400)
+    data = dashboards.oversight(
+        filterset,
+        user=request.user,
+        sort=options.cleaned_data["sort"],
+        compare=options.cleaned_data["compare"],
+    )
+    context.update(data)
+    context["statuses"] = STATUS_ORDER
+    context["sort_links"] = _sort_links(request, data["sort_key"], data["sort_descending"])
+    context["pillar_chart"] = charts.stacked_bars(
+        [(p["pillar"].name, p["counts"]) for p in data["pillars"]],
+        title="London-wide status of actions by pillar",
+    )
+    context["compare_date"] = options.cleaned_data["compare"]
+    context["may_challenge"] = scope_for(request.user).has(Role.OVERSIGHT)
+    context["no_plan"] = Borough.objects.visible_to(request.user).filter(plans__isnull=True).order_by("name")
+    context["outcomes"] = outcomes.oversight_panel(request.user, request.GET)
+    london = Action.objects.visible_to(request.user).filter(objective__plan__borough__isnull=False)
+    context.update(cycle.not_updated_panel(london, user=request.user, sort=request.GET.get("nu_sort")))
+    context["show_borough"] = True
+    borough_plans = Plan.objects.visible_to(request.user).filter(
+        borough__isnull=False, borough__is_synthetic=False
+    )
+    context.update(
+        cycle.return_status_panel(borough_plans.select_related("borough").order_by("borough__name"))
+    )
+    return render(request, "plans/oversight.html", context)
+
+
+def _sort_links(request, key, descending):
+    """{column: (url query, aria-sort value or "")}: clicking a sorted column reverses it."""
+    links = {}
+    for column in dashboards.SORT_KEYS:
+        query = request.GET.copy()
+        query.pop("page", None)
+        if column == key:
+            query["sort"] = column if descending else f"-{column}"
+            state = "descending" if descending else "ascending"
+        else:
+            # counts and shares read best largest first; names and dates A→Z / oldest first
+            first = (
+                f"-{column}"
+                if column in dashboards.STATUSES or column in ("total", "stale", "overdue")
+                else column
+            )
+            query["sort"] = first
+            state = ""
+        links[column] = {"query": query.urlencode(), "state": state}
+    return links
+
+
+@require_safe
+def borough_dashboard(request, slug):
+    """One borough: its plan as pillars → objectives → actions, summaries, coverage, trend."""
+    require_reader(request.user)
+    borough = get_object_or_404(Borough.objects.visible_to(request.user).select_related("bcu"), slug=slug)
+    plan = Plan.objects.visible_to(request.user).filter(borough=borough).first()
+    scope = scope_for(request.user)
+    data = request.GET.copy()
+    for name in ("borough", "bcu"):
+        data.pop(name, None)
+    queryset = Action.objects.visible_to(request.user).filter(objective__plan=plan)
+    filterset = ActionFilterSet(data, queryset=queryset, user=request.user)
+    options = _options(request, filterset)
+    context = _base_context(request, filterset, options, BOROUGH_FORM_FIELDS)
+    context.update(
+        {
+            "borough": borough,
+            "plan": plan,
+            "may_edit": scope.can_edit_borough(borough.pk),
+            "may_challenge": scope.has(Role.OVERSIGHT) and plan is not None,
+            "may_answer": scope.can_edit_borough(borough.pk),
+        }
+    )
+    valid = filterset.is_valid() & options.is_valid()
+    if not valid:
+        context["errors"] = _errors(filterset.form, options)
+        return render(request, "plans/borough_dashboard.html", context, status=400)
+    if plan is None:
+        return render(request, "plans/borough_dashboard.html", context)
+    figures = dashboards.borough_dashboard(
+        filterset, plan=plan, user=request.user, compare=options.cleaned_data["compare"]
+    )
+    context.update(figures)
+    context["compare_date"] = options.cleaned_data["compare"]
+    context["pillar_chart"] = charts.stacked_bars(
+        [(p["pillar"].name, p["counts"]) for p in figures["pillars"]],
+        title=f"{borough.name}: status of actions by pillar",
+    )
+    context["objective_chart"] = charts.stacked_bars(
+        [
+            (f"{p['pillar'].name[:1]}{o['objective'].number}. {o['objective'].title}", o["counts"])
+            for p in figures["pillars"]
+            for o in p["objectives"]
+        ],
+        title=f"{borough.name}: status of actions by objective",
+    )
+    context["trend_chart"] = charts.trend_columns(
+        figures["trend"], title=f"{borough.name}: status of actions month by month"
+    )
+    context["statuses"] = STATUS_ORDER
+    context["trend_rows"] = [
+        (day, [counts.get(s.value, 0) for s in STATUS_ORDER]) for day, counts in figures["trend"]
+    ]
+    context["outcomes"] = outcomes.borough_panel(borough, request.user)
+    context["force_support"] = borough_force_support(borough)
+    context.update(cycle.not_updated_panel(queryset, user=request.user, sort=request.GET.get("nu_sort")))
+    return render(request, "plans/borough_dashboard.html", context)
+
+
+@require_safe
+def action_list(request):
+    """The filtered list of actions behind every dashboard figure; the filters are in the URL."""
+    require_reader(request.user)
+    filterset = ActionFilterSet(request.GET, user=request.user)
+    context = _base_context(request, filterset, None, FORM_FIELDS)
+    if not filterset.is_valid():
+        context["errors"] = _errors(filterset.form)
+        return render(request, "plans/action_list.html", context, status=400)
+    qs = (
+        filterset.qs.select_related("objective__plan__borough", "objective__pillar", "objective__theme")
+        .prefetch_related(Prefetch("owners", queryset=Owner.objects.order_by("label")))
+        .order_by(
+            "objective__plan__borough__name",
+            "objective__plan__title",
+            "objective__pillar__order",
+            "objective__theme__order",
+            "objective__number",
+            "position",
+            "id",
+        )
+    )
+    paginator = Paginator(qs, PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    query = dashboards.base_query(request.GET)
+    now = filterset.reference_time
+    for action in page.object_list:
+        action.age_days = (now - action.eff_reviewed_at).days if action.eff_reviewed_at else None
+    context.update({"page": page, "query": query.urlencode(), "reference_time": now})
+    return render(request, "plans/action_list.html", context)

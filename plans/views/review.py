@@ -1,0 +1,179 @@
+"""The monthly review: every action of a borough's plan on one page, saved all or nothing.
+
+Only editors of the borough (and administrators) may open it: it is an editing page. Readers
+use the borough dashboard and the action pages.
+"""
+
+import logging
+from dataclasses import dataclass, field
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from ..forms.status import StatusForm
+from ..models import Action, Borough, Plan
+from ..querysets import scope_for
+from ..services import ReviewRefused, apply_review, check_review
+
+security_log = logging.getLogger("trustplan.security")
+
+
+@dataclass
+class Row:
+    action: object
+    form: StatusForm
+    stale: bool
+    overdue: bool
+    conflict: object = None
+
+    @property
+    def ref(self):
+        return f"{self.action.objective.number}.{self.action.position}"
+
+    @property
+    def has_problem(self):
+        return self.conflict is not None or bool(self.form.is_bound and self.form.errors)
+
+
+@dataclass
+class ObjectiveGroup:
+    objective: object
+    rows: list = field(default_factory=list)
+
+
+@dataclass
+class HeadingGroup:
+    heading: object
+    objectives: list = field(default_factory=list)
+
+
+def _group(rows):
+    groups = []
+    for row in rows:
+        objective = row.action.objective
+        heading = objective.heading
+        if not groups or groups[-1].heading != heading:
+            groups.append(HeadingGroup(heading))
+        objectives = groups[-1].objectives
+        if not objectives or objectives[-1].objective != objective:
+            objectives.append(ObjectiveGroup(objective))
+        objectives[-1].rows.append(row)
+    return groups
+
+
+def _plan_actions(plan):
+    return (
+        Action.objects.filter(objective__plan=plan)
+        .select_related("objective__pillar", "objective__theme", "last_reviewed_by")
+        .prefetch_related("owners")
+    )
+
+
+def _review_target(request, slug):
+    if not scope_for(request.user).read_all:
+        raise PermissionDenied("Your account has no role yet. Ask an administrator to assign one.")
+    borough = get_object_or_404(Borough.objects.visible_to(request.user), slug=slug)
+    plan = get_object_or_404(Plan.objects.select_related("borough"), borough=borough)
+    if not scope_for(request.user).can_edit_borough(borough.pk):
+        security_log.warning(
+            "refused review page: user=%s method=%s borough=%s (not an editor of this borough)",
+            request.user,
+            request.method,
+            borough.slug,
+        )
+        raise PermissionDenied(f"The monthly review of {borough} is for its editors only.")
+    return borough, plan
+
+
+def _success_message(results):
+    count = len(results)
+    with_history = sum(1 for r in results if r.update is not None)
+    text = f"Saved {count} change{'s' if count != 1 else ''}"
+    if with_history != count:
+        text += f" ({with_history} with a new history entry)"
+    return text + "."
+
+
+@require_http_methods(["GET", "POST"])
+def borough_review(request, slug):
+    borough, plan = _review_target(request, slug)
+    stale_only = request.GET.get("stale") in ("1", "true", "yes", "on")
+    now = timezone.now()
+    today = timezone.localdate()
+    actions = list(_plan_actions(plan))
+    interval = plan.review_interval_days
+    data = request.POST if request.method == "POST" else None
+
+    rows = []
+    for action in actions:
+        form = StatusForm(data, action=action, prefix=f"a{action.pk}")
+        if data is not None and not form.submitted:
+            form = StatusForm(action=action, prefix=f"a{action.pk}")
+        rows.append(
+            Row(
+                action=action,
+                form=form,
+                stale=action.is_stale(now, interval_days=interval),
+                overdue=action.is_overdue(today),
+            )
+        )
+
+    status = 200
+    refused = None
+    if request.method == "POST":
+        submitted = [row for row in rows if row.form.submitted]
+        valid = all(row.form.is_valid() for row in submitted)
+        changed = [row for row in submitted if row.form.is_valid() and row.form.changes()]
+        if valid and not changed:
+            messages.info(request, "No changes to save: nothing was written.")
+            return HttpResponseRedirect(request.get_full_path())
+        review_rows = [row.form.review_row() for row in changed]
+        try:
+            if not valid:
+                # Still check the rows that parsed, so every problem shows at once.
+                _, errors, conflicts = check_review(plan=plan, user=request.user, rows=review_rows)
+                raise ReviewRefused(errors, conflicts)
+            results = apply_review(plan=plan, user=request.user, rows=review_rows)
+        except ReviewRefused as exc:
+            refused = exc
+            by_pk = {row.action.pk: row for row in rows}
+            for pk, message_dict in exc.errors.items():
+                by_pk[pk].form.add_service_errors(message_dict)
+            for pk, conflict in exc.conflicts.items():
+                row = by_pk[pk]
+                row.conflict = conflict
+                row.form = row.form.rebased(conflict.action)
+            status = 409 if exc.conflicts and not exc.errors and valid else 400
+        else:
+            messages.success(request, _success_message(results))
+            return HttpResponseRedirect(request.get_full_path())
+
+    stale_count = sum(1 for row in rows if row.stale)
+    # Rows the user submitted stay on the page, so nothing they typed is lost.
+    shown = [row for row in rows if row.stale or row.form.submitted] if stale_only else rows
+    problems = [row for row in rows if row.has_problem]
+    conflicts = [row for row in problems if row.conflict is not None]
+    return render(
+        request,
+        "plans/review.html",
+        {
+            "borough": borough,
+            "plan": plan,
+            "groups": _group(shown),
+            "row_count": len(rows),
+            "shown_count": len(shown),
+            "stale_count": stale_count,
+            "stale_only": stale_only,
+            "problems": problems,
+            "error_count": len(problems) - len(conflicts),
+            "conflict_count": len(conflicts),
+            "refused": refused,
+            "review_url": reverse("borough-review", args=[borough.slug]),
+        },
+        status=status,
+    )

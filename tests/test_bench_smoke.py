@@ -1,0 +1,145 @@
+"""The benchmark machinery on a tiny dataset, so that it does not rot.
+
+Speed is not tested here (benchmarks measure it, tests never time anything): these tests check
+that ``python -m bench`` and ``python -m bench.load`` run end to end and write results of the
+documented shape, and that the verdicts follow the targets of DESIGN.md.
+"""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from bench.report import TARGETS, evaluate
+from bench.stats import summary
+
+ROOT = Path(__file__).resolve().parent.parent
+RATIOS = {
+    "oversight_vs_floor",
+    "borough_vs_floor",
+    "review_vs_floor",
+    "oversight_national_vs_london",
+    "borough_national_vs_london",
+    "export_vs_floor",
+    "export_peak_national_vs_london",
+    "import_vs_floor",
+}
+PAGES = ["floor", "oversight", "borough", "review", "api"]
+
+
+def _run(module, *args, tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "TEST_DATABASE_NAME"}}
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            module,
+            "--tiny",
+            "--data-dir",
+            str(tmp_path),
+            "--out",
+            str(tmp_path / "r.json"),
+            *args,
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+
+
+def test_bench_runs_on_a_tiny_dataset_and_writes_results(tmp_path):
+    done = _run(
+        "bench",
+        *("--rounds", "1", "--reps", "1", "--warmup", "0"),
+        *("--export-reps", "1", "--import-reps", "1", "--import-actions", "20"),
+        tmp_path=tmp_path,
+    )
+    assert done.returncode in (0, 1), done.stdout[-2000:] + done.stderr[-3000:]  # 2: could not run
+    results = json.loads((tmp_path / "r.json").read_text())
+
+    assert set(results["ratios"]) == RATIOS
+    assert {t["name"] for t in results["targets"]} >= RATIOS
+    assert results["ok"] is (done.returncode == 0)
+    for scale in ("london", "national"):
+        planned = results["scales"][f"tiny_{scale}"]
+        assert results["datasets"][scale]["actions"] == planned["boroughs"] * planned["actions_per_plan"]
+    assert results["datasets"]["national"]["status_updates"] > results["datasets"]["london"]["status_updates"]
+    for key in ("cores", "ram_gib", "python", "db_engine", "db_version"):
+        assert results["machine"][key]
+    assert results["date"]
+    for page in PAGES:
+        assert set(results["queries"][page]) == {"london", "national"}
+        for scale in ("london", "national"):
+            assert results["pages"][scale][page]["status"] in {"ok", "missing", "error"}
+    floor = results["pages"]["london"]["floor"]
+    assert floor["status"] == "ok" and floor["n"] == 1 and floor["median_ms"] > 0
+    assert results["queries"]["floor"]["london"] > 0
+    assert "Floor: a minimal logged-in page" in done.stdout
+    for section in ("export", "import"):
+        assert results[section]["status"] in {"ok", "missing"}
+    for scale in ("london", "national"):
+        rss = results["export_rss"][scale]
+        assert rss["status"] in {"ok", "missing"}
+        if rss["status"] == "ok":
+            assert rss["peak_rss_mib"] >= rss["baseline_rss_mib"] > 0
+
+
+def test_load_test_runs_and_checks_the_history(tmp_path):
+    done = _run("bench.load", "--clients", "4", "--seconds", "3", tmp_path=tmp_path)
+    load = json.loads((tmp_path / "r.json").read_text())["load"]
+    for key in ("requests", "errors", "lost_updates", "p50_ms", "p95_ms"):
+        assert key in load
+    assert load["requests"] > 0
+    assert load["history_check"]["accepted"] == load["updates_accepted"]
+    assert done.returncode == (0 if load["errors"] == 0 and load["lost_updates"] == 0 else 1)
+
+
+def _results(**medians):
+    def page(ms, queries=5):
+        return {"status": "ok", "median_ms": ms, "p95_ms": ms, "queries": queries}
+
+    return {
+        "pages": {
+            "london": {k: page(medians.get(k, 10)) for k in PAGES},
+            "national": {k: page(medians.get(f"{k}_national", 10)) for k in PAGES},
+        },
+        "export": {"status": "ok", "export": {"median_ms": 120}, "floor": {"median_ms": 100}},
+        "export_rss": {"london": {"peak_rss_mib": 100}, "national": {"peak_rss_mib": 120}},
+        "import": {"status": "ok", "import": {"median_ms": 200}, "floor": {"median_ms": 100}},
+    }
+
+
+def test_targets_are_met_within_their_limits():
+    results = evaluate(_results(floor=10, oversight=49, oversight_national=190))
+    assert results["ok"], results["targets"]
+    assert results["ratios"]["oversight_vs_floor"] == 4.9
+    assert results["ratios"]["oversight_national_vs_london"] == 3.88
+    assert len(results["targets"]) == len(TARGETS) + 4
+
+
+def test_a_slow_page_a_growing_query_count_or_a_missing_feature_is_a_miss():
+    slow = evaluate(_results(floor=10, borough=51))
+    assert not slow["ok"]
+    assert {t["name"]: t["result"] for t in slow["targets"]}["borough_vs_floor"] == "missed"
+
+    growing = _results()
+    growing["pages"]["national"]["oversight"]["queries"] = 6
+    verdicts = {t["name"]: t["result"] for t in evaluate(growing)["targets"]}
+    assert verdicts["oversight_queries_constant"] == "missed"
+
+    missing = _results()
+    missing["pages"]["london"]["review"] = {"status": "missing", "reason": "not built"}
+    missing["import"] = {"status": "missing"}
+    verdicts = {t["name"]: t["result"] for t in evaluate(missing)["targets"]}
+    assert verdicts["review_vs_floor"] == "missing"
+    assert verdicts["import_vs_floor"] == "missing"
+
+
+def test_summary_gives_median_and_nearest_rank_p95():
+    figures = summary([i / 1000 for i in range(1, 101)])
+    assert figures == {"median_ms": 50.5, "p95_ms": 95.0, "n": 100}
+    assert summary([]) is None

