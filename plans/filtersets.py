@@ -11,6 +11,8 @@ import datetime as dt
 import django_filters
 from django import forms
 from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from drivers.models import Driver
 
@@ -34,6 +36,7 @@ class ActionFilterForm(forms.Form):
         return as_at
 
 
+@extend_schema_field(OpenApiTypes.STR)  # the API documents it as a list of slugs
 class SlugMultipleFilter(django_filters.ModelMultipleChoiceFilter):
     """?borough=southwark&borough=lambeth — by slug, scoped choices."""
 
@@ -115,12 +118,12 @@ class ActionFilterSet(django_filters.FilterSet):
     def filter_rag(self, queryset, name, value):
         return queryset.with_status_filter(value) if value else queryset
 
-    def filter_stale(self, queryset, name, value):
+    def filter_stale(self, queryset, name, value: str):
         if value in (None, ""):
             return queryset
         return queryset.stale(self.reference_time, yes=value)
 
-    def filter_overdue(self, queryset, name, value):
+    def filter_overdue(self, queryset, name, value: str):
         if value in (None, ""):
             return queryset
         return queryset.overdue(self.reference_date, yes=value)

@@ -403,7 +403,7 @@ def test_the_number_of_queries_does_not_grow_with_the_data(client_as, django_ass
     make_synthetic(boroughs=4, months=4, seed=7, actions_per_plan=12)
     after = count()
     assert after == before
-    with django_assert_max_num_queries(30):
+    with django_assert_max_num_queries(36):  # a fixed number per sheet, whatever the data
         get_xlsx(client)
     with django_assert_max_num_queries(12):
         get_csv(client)

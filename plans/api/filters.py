@@ -9,11 +9,14 @@ from django import forms
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter
 
 from ..choices import RAG, ChallengeStatus, UpdateSource
 from ..models import Borough, Challenge, MeasureReading, Objective, Plan, StatusUpdate
+from ..filtersets import SlugMultipleFilter
 from ..querysets import end_of_day
 
 
@@ -92,6 +95,7 @@ class DateOrDateTimeField(forms.Field):
         return moment
 
 
+@extend_schema_field(OpenApiTypes.STR)  # a date or a date-time: documented as a string
 class DateOrDateTimeFilter(django_filters.Filter):
     field_class = DateOrDateTimeField
 
@@ -107,9 +111,8 @@ class StatusUpdateFilterSet(django_filters.FilterSet):
     ``created_before`` is exclusive for a date-time and inclusive for a date (to its end)."""
 
     action = IdFilter(field_name="action_id", label="Action id")
-    borough = django_filters.ModelMultipleChoiceFilter(
+    borough = SlugMultipleFilter(
         field_name="action__objective__plan__borough__slug",
-        to_field_name="slug",
         queryset=visible_boroughs,
         label="Borough (slug)",
     )
@@ -145,8 +148,8 @@ class BoroughFilterSet(django_filters.FilterSet):
 
 
 class PlanFilterSet(django_filters.FilterSet):
-    borough = django_filters.ModelMultipleChoiceFilter(
-        field_name="borough__slug", to_field_name="slug", queryset=visible_boroughs, label="Borough (slug)"
+    borough = SlugMultipleFilter(
+        field_name="borough__slug", queryset=visible_boroughs, label="Borough (slug)"
     )
     is_force = django_filters.BooleanFilter(
         field_name="borough", lookup_expr="isnull", label="The force-wide plan"
@@ -159,9 +162,7 @@ class PlanFilterSet(django_filters.FilterSet):
 
 class ObjectiveFilterSet(django_filters.FilterSet):
     plan = IdFilter(field_name="plan_id", label="Plan id")
-    borough = django_filters.ModelMultipleChoiceFilter(
-        field_name="plan__borough__slug", to_field_name="slug", queryset=visible_boroughs, label="Borough"
-    )
+    borough = SlugMultipleFilter(field_name="plan__borough__slug", queryset=visible_boroughs, label="Borough")
     pillar = django_filters.CharFilter(field_name="pillar__slug", label="Pillar (slug)")
 
     class Meta:
@@ -170,9 +171,7 @@ class ObjectiveFilterSet(django_filters.FilterSet):
 
 
 class ChallengeFilterSet(django_filters.FilterSet):
-    borough = django_filters.ModelMultipleChoiceFilter(
-        field_name="plan__borough__slug", to_field_name="slug", queryset=visible_boroughs, label="Borough"
-    )
+    borough = SlugMultipleFilter(field_name="plan__borough__slug", queryset=visible_boroughs, label="Borough")
     plan = IdFilter(field_name="plan_id", label="Plan id")
     action = IdFilter(field_name="action_id", label="Action id")
     status = django_filters.MultipleChoiceFilter(choices=ChallengeStatus.choices, label="Status")

@@ -1,6 +1,6 @@
 """/api/v1/ — the router of the API (URL namespace ``api``, e.g. ``api:action-list``)."""
 
-from django.urls import path
+from django.urls import path, register_converter
 from rest_framework.routers import DefaultRouter
 
 from drivers.api import views as driver_views
@@ -19,9 +19,25 @@ router.register("frameworks", driver_views.FrameworkViewSet, basename="framework
 router.register("drivers", driver_views.DriverViewSet, basename="driver")
 router.register("measures", driver_views.MeasureViewSet, basename="measure")
 
+
+class AnyPathConverter:
+    """Like ``path``, but also matches newlines and other control characters in the path."""
+
+    regex = r"[\s\S]+"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(AnyPathConverter, "anypath")
+
 app_name = "api"
 urlpatterns = [
     *router.urls,
-    # Anything else under /api/v1/ is a JSON 404, not the HTML page of the site.
-    path("<path:rest>", views.NotFoundView.as_view(), name="not-found"),
+    # Anything else under /api/v1/ is a JSON 404, not the HTML page of the site, and a
+    # path with a newline or other control character in it is caught too.
+    path("<anypath:rest>", views.NotFoundView.as_view(), name="not-found"),
 ]

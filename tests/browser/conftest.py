@@ -65,6 +65,7 @@ def login(live_server):
     """login(page, "southwark.editor") logs in through the real login form."""
 
     def do_login(page, username, password=TEST_PASSWORD):
+        page.context.clear_cookies()  # a fresh session: the login page sends a signed-in user on
         page.goto(f"{live_server.url}/accounts/login/")
         page.get_by_label("Username").fill(username)
         page.get_by_label("Password").fill(password)
