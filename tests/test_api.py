@@ -90,6 +90,22 @@ def test_borough_detail_by_slug_and_bcu_filter(api):
     assert client.get(reverse("api:borough-detail", args=["atlantis"])).status_code == 404
 
 
+def test_boroughs_filter_by_is_synthetic(api):
+    made_up = Borough.objects.create(
+        slug="synthetic-borough-901",
+        name="Synthetic borough 901",
+        ons_code="S900000901",
+        bcu=Borough.objects.get(slug="southwark").bcu,
+        is_synthetic=True,
+    )
+    client = api("analyst")
+    synthetic = all_results(client, reverse("api:borough-list"), {"is_synthetic": "true"})
+    assert [r["slug"] for r in synthetic] == [made_up.slug]
+    real = all_results(client, reverse("api:borough-list"), {"is_synthetic": "false"})
+    assert made_up.slug not in {r["slug"] for r in real} and "southwark" in {r["slug"] for r in real}
+    assert len(real) == Borough.objects.filter(is_synthetic=False).count()
+
+
 def test_plans_filter_by_borough_and_force(api):
     client = api("analyst")
     rows = client.get(reverse("api:plan-list"), {"borough": "lambeth"}).json()["results"]
@@ -424,6 +440,46 @@ def test_challenges_with_replies(api, oversight_user, southwark_editor, southwar
     )
 
 
+@pytest.fixture
+def three_challenges(oversight_user, southwark_plan, lambeth_plan):
+    """One open challenge on a Southwark action, one answered on the plan, one closed on Lambeth."""
+    action = first_action("southwark")
+    return {
+        "on_action": Challenge.objects.create(
+            plan=southwark_plan, action=action, question="Why Red?", raised_by=oversight_user
+        ),
+        "answered": Challenge.objects.create(
+            plan=southwark_plan, question="Who owns this?", raised_by=oversight_user, status="answered"
+        ),
+        "lambeth": Challenge.objects.create(
+            plan=lambeth_plan, question="When?", raised_by=oversight_user, status="closed"
+        ),
+    }
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        (lambda c: {"plan": c["answered"].plan_id}, {"on_action", "answered"}),
+        (lambda c: {"plan": c["lambeth"].plan_id}, {"lambeth"}),
+        (lambda c: {"action": c["on_action"].action_id}, {"on_action"}),
+        (lambda c: {"status": "answered"}, {"answered"}),
+        (lambda c: {"status": ["open", "closed"]}, {"on_action", "lambeth"}),
+    ],
+    ids=["plan", "other-plan", "action", "status", "two-statuses"],
+)
+def test_challenges_filter_by_plan_action_and_status(api, three_challenges, params, expected):
+    rows = all_results(api("analyst"), reverse("api:challenge-list"), params(three_challenges))
+    assert {r["id"] for r in rows} == {three_challenges[key].pk for key in expected}
+
+
+def test_challenge_filters_refuse_bad_values(api, three_challenges):
+    client = api("analyst")
+    for params in [{"status": "pending"}, {"plan": "first"}, {"action": "0"}]:
+        response = client.get(reverse("api:challenge-list"), params)
+        assert response.status_code == 400 and set(params) <= set(response.json()), response.json()
+
+
 def test_frameworks_drivers_measures(api):
     client = api("analyst")
     frameworks = all_results(client, reverse("api:framework-list"))
@@ -603,6 +659,34 @@ def test_patch_with_a_malformed_or_wildcard_if_match_is_400(api):
         **{"If-Match": f'"action-{action.pk}-v{action.version}"'},
     )
     assert response.status_code == 400 and "version" in response.json()
+    assert snapshot(action) == before
+
+
+def test_patch_with_truncated_json_is_400_with_a_message_and_writes_nothing(api):
+    action = first_action("southwark")
+    before = snapshot(action)
+    body = f'{{"version": {action.version}, "rag": "red", "commentary": "{COMMENT}'  # cut short
+    response = api("southwark_editor").patch(
+        reverse("api:action-detail", args=[action.pk]), body, content_type="application/json"
+    )
+    assert response.status_code == 400, response.content
+    detail = response.json()["detail"]
+    assert detail.startswith("The request body is not valid JSON (") and "line 1, column" in detail
+    assert "Nothing was saved" in detail
+    assert snapshot(action) == before
+
+
+def test_patch_with_a_body_that_is_not_json_is_415_and_writes_nothing(api):
+    action = first_action("southwark")
+    before = snapshot(action)
+    response = api("southwark_editor").patch(
+        reverse("api:action-detail", args=[action.pk]),
+        f"version={action.version}&rag=red&commentary={COMMENT}",
+        content_type="text/plain",
+    )
+    assert response.status_code == 415, response.content
+    detail = response.json()["detail"]
+    assert '"text/plain"' in detail and "application/json" in detail and "Nothing was saved" in detail
     assert snapshot(action) == before
 
 

@@ -5,7 +5,9 @@ network), with a real token: every operation, a bounded number of generated requ
 import pytest
 import schemathesis
 from django.contrib.auth import get_user_model
+from django.core import signals
 from django.core.handlers.wsgi import WSGIHandler
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
 from rest_framework.authtoken.models import Token
@@ -21,6 +23,18 @@ pytestmark = pytest.mark.django_db
 
 EXAMPLES_PER_OPERATION = 8  # bounded: the two runs take well under a minute together
 CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance, status_code_conformance]
+
+
+@pytest.fixture
+def keep_the_test_connection():
+    """Django's WSGIHandler closes the database connection at the end of each request (it is
+    inside the test's transaction, so PostgreSQL's would look unusable); the test client
+    disconnects that handler, and so must a test that calls the WSGI app directly."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 def load_schema(headers):
@@ -44,7 +58,7 @@ def test_the_served_schema_is_valid_openapi_3(world, analyst_user):
 
 
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
-def test_every_operation_answers_as_the_schema_says(world, mode):
+def test_every_operation_answers_as_the_schema_says(world, mode, keep_the_test_connection):
     admin = get_user_model().objects.get(username="admin")
     token, _ = Token.objects.get_or_create(user=admin)
     headers = {"Authorization": f"Token {token.key}"}

@@ -248,14 +248,16 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 # --- REST framework -------------------------------------------------------------------------
 REST_FRAMEWORK = {
     # Token first: a request without credentials gets 401 with "WWW-Authenticate: Token".
+    # A refused token counts against the "failed_token" rate (per client address).
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "plans.api.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    # Deny by default: logged in and holding a role (plans.api.permissions.ReadsPlans).
+    # Deny by default: logged in and holding a role (plans.api.permissions.ReadsPlans). ReadsPlans
+    # comes first: it runs the throttles before refusing, so anonymous requests are counted too.
     "DEFAULT_PERMISSION_CLASSES": [
-        "rest_framework.permissions.IsAuthenticated",
         "plans.api.permissions.ReadsPlans",
+        "rest_framework.permissions.IsAuthenticated",
     ],
     "DEFAULT_FILTER_BACKENDS": [
         "plans.api.filters.FilterBackend",
@@ -271,6 +273,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "anon": env_str("THROTTLE_ANON", "30/minute"),
         "user": env_str("THROTTLE_USER", "2000/minute"),
+        "failed_token": env_str("THROTTLE_FAILED_TOKEN", "10/minute"),
     },
     "NUM_PROXIES": env_int("TRUSTED_PROXY_COUNT", 0),
 }

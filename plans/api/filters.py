@@ -15,8 +15,8 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter
 
 from ..choices import RAG, ChallengeStatus, UpdateSource
-from ..models import Borough, Challenge, MeasureReading, Objective, Plan, StatusUpdate
 from ..filtersets import SlugMultipleFilter
+from ..models import Borough, Challenge, MeasureReading, Objective, Plan, StatusUpdate
 from ..querysets import end_of_day
 
 

@@ -1,6 +1,7 @@
 """A drf-spectacular post-processing hook: document the error answers every operation can give,
 so that clients (and schemathesis) know them: 401, 403, 429 everywhere; 404 where the path
-names an object or the list is paged; 400 where the query or body is validated."""
+names an object or the list is paged; 400 where the query or body is validated (with a body: one
+message per field, or a single message when the body is not valid JSON)."""
 
 ERROR = {
     "type": "object",
@@ -31,6 +32,7 @@ def document_errors(result, generator, request, public):
     schemas.setdefault("FieldErrors", FIELD_ERRORS)
     ref_error = {"$ref": "#/components/schemas/Error"}
     ref_fields = {"$ref": "#/components/schemas/FieldErrors"}
+    ref_body_errors = {"anyOf": [ref_fields, ref_error]}
     for path, operations in result.get("paths", {}).items():
         for method, operation in operations.items():
             if method not in {"get", "post", "put", "patch", "delete"}:
@@ -47,8 +49,9 @@ def document_errors(result, generator, request, public):
             for code, description in wanted.items():
                 entry = responses.setdefault(str(code), {"description": description})
                 if "content" not in entry:
-                    entry["content"] = _json(ref_fields if code == 400 else ref_error)
+                    bad_request = ref_body_errors if "requestBody" in operation else ref_fields
+                    entry["content"] = _json(bad_request if code == 400 else ref_error)
             for code, entry in responses.items():
-                if code in {"401", "403", "404", "428"} and "content" not in entry:
+                if code in {"401", "403", "404", "415", "428"} and "content" not in entry:
                     entry["content"] = _json(ref_error)
     return result

@@ -21,7 +21,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action as route
-from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied, UnsupportedMediaType, ValidationError
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -40,6 +40,7 @@ from .filters import (
     StableOrderingFilter,
     StatusUpdateFilterSet,
 )
+from .parsers import PARSERS
 from .renderers import CSVRenderer, csv_lines
 from .serializers import (
     ActionSerializer,
@@ -277,6 +278,7 @@ class ActionViewSet(CSVListMixin, mixins.ListModelMixin, mixins.RetrieveModelMix
     ordering_fields = ["id", "due_date", "last_reviewed_at", "version", "position", "created_at"]
     renderer_classes = [JSONRenderer, BrowsableAPIRenderer, CSVRenderer]
     http_method_names = ["get", "patch", "head", "options"]
+    parser_classes = PARSERS
     lookup_value_regex = "[0-9]{1,18}"
     csv_filename = "actions"
     csv_columns = [
@@ -338,12 +340,16 @@ class ActionViewSet(CSVListMixin, mixins.ListModelMixin, mixins.RetrieveModelMix
         request=ActionUpdateSerializer,
         responses={
             200: ActionSerializer,
-            400: OpenApiResponse(description="A value is not valid: one message per field. Nothing written."),
+            400: OpenApiResponse(
+                description="A value is not valid (one message per field), or the body is not valid JSON. "
+                "Nothing written."
+            ),
             401: ERRORS[401],
             403: OpenApiResponse(description="Not your borough's action (or no role). Nothing written."),
             404: OpenApiResponse(description="No such action."),
             409: OpenApiResponse(CONFLICT, description="Someone changed the action since you read it."),
             412: OpenApiResponse(CONFLICT, description="If-Match does not match the current ETag."),
+            415: OpenApiResponse(description="The body is not JSON (send Content-Type: application/json)."),
             428: OpenApiResponse(description="No version given: send `version` or If-Match."),
         },
         examples=[
@@ -390,7 +396,15 @@ class ActionViewSet(CSVListMixin, mixins.ListModelMixin, mixins.RetrieveModelMix
             raise PermissionDenied(
                 "You can only update actions of your own borough's plan. Nothing was saved."
             )
-        body = ActionUpdateSerializer(data=request.data)
+        try:
+            data = request.data  # 400 for a body that is not valid JSON
+        except UnsupportedMediaType as exc:
+            raise UnsupportedMediaType(
+                request.content_type,
+                detail=f'Unsupported media type "{request.content_type}": send JSON '
+                "(Content-Type: application/json). Nothing was saved.",
+            ) from exc
+        body = ActionUpdateSerializer(data=data)
         body.is_valid(raise_exception=True)
         seen_version, via_header = self._seen_version(request, action, body.validated_data.get("version"))
         if seen_version is None:
