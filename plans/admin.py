@@ -5,15 +5,19 @@ chokepoint). Status changes made here go through ``apply_status_update``; the hi
 read-only for everyone.
 """
 
+import logging
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.utils.text import get_text_list
 from simple_history.admin import SimpleHistoryAdmin
 
 from .badges import status_badge
 from .choices import RAG, UpdateSource
+from .force import can_link, force_activities, set_force_links
 from .models import (
     BCU,
     Action,
@@ -35,7 +39,11 @@ from .querysets import scope_for
 from .services import StaleVersion, apply_status_update, validate_change
 
 SCOPED_FK = {"borough": Borough, "plan": Plan, "objective": Objective, "action": Action}
-SCOPED_M2M = {"owners": Owner, "delivers": Action}
+SCOPED_M2M = {"owners": Owner}
+security_log = logging.getLogger("trustplan.security")
+NOT_A_FORCE_ACTIVITY = (
+    "Not a force activity: %(ids)s. Only activities of the force-wide plan can be linked; nothing was saved."
+)
 
 
 class ScopedAdmin(admin.ModelAdmin):
@@ -61,13 +69,14 @@ class ScopedAdmin(admin.ModelAdmin):
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name in SCOPED_M2M:
-            related = SCOPED_M2M[db_field.name].objects
-            kwargs["queryset"] = (
-                related.visible_to(request.user)
-                if db_field.name == "delivers"
-                else related.editable_by(request.user)
-            )
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
+            kwargs["queryset"] = SCOPED_M2M[db_field.name].objects.editable_by(request.user)
+        elif db_field.name == "delivers":
+            # A borough action delivers activities of the force-wide plan, and nothing else.
+            kwargs["queryset"] = force_activities().visible_to(request.user)
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if field is not None and db_field.name == "delivers":
+            field.error_messages["invalid_choice"] = NOT_A_FORCE_ACTIVITY % {"ids": "%(value)s"}
+        return field
 
 
 class ScopedHistoryAdmin(ScopedAdmin, SimpleHistoryAdmin):
@@ -148,6 +157,7 @@ class ActionAdminForm(forms.ModelForm):
         help_text="Required when the RAG or completion changes: a sentence saying why.",
     )
     seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    user = None  # the requesting user, set by ActionAdmin.get_form
 
     class Meta:
         model = Action
@@ -180,6 +190,7 @@ class ActionAdminForm(forms.ModelForm):
             borough_id = objective.plan.borough_id
             if any(o.borough_id != borough_id for o in owners):
                 self.add_error("owners", "Owners must belong to the same borough as the plan.")
+        self._clean_delivers(data, objective)
         if action.pk and data.get("seen_version") != action.version:
             raise ValidationError(
                 f"Someone else changed this action since you opened it (now version {action.version}). "
@@ -200,6 +211,40 @@ class ActionAdminForm(forms.ModelForm):
                 self.add_error(target if target in self.fields else None, errors)
         return data
 
+    def _clean_delivers(self, data, objective):
+        """The checks of plans.force.set_force_links, made before anything is saved: only the
+        editors of a borough action link it, and only to activities of the force-wide plan."""
+        delivers = data.get("delivers")
+        if delivers is None or objective is None:
+            return  # not in the form, or the field or the objective already has its error
+        wanted = {a.pk for a in delivers}
+        current = set(self.instance.delivers.values_list("pk", flat=True)) if self.instance.pk else set()
+        if wanted == current:
+            return
+        if objective.plan.borough_id is None:
+            if wanted:
+                self.add_error(
+                    "delivers",
+                    "An activity of the force-wide plan is not linked to other activities: only "
+                    "borough actions deliver force activities. Nothing was saved.",
+                )
+            return
+        if not scope_for(self.user).can_edit_borough(objective.plan.borough_id):
+            security_log.warning(
+                "permission denied: user=%s tried to link action=%s to force activities (admin)",
+                self.user,
+                self.instance.pk,
+            )
+            self.add_error(
+                "delivers", "Only editors of this action's borough can link it to force activities."
+            )
+            return
+        unknown = sorted(wanted - set(force_activities().filter(pk__in=wanted).values_list("pk", flat=True)))
+        if unknown:
+            self.add_error(
+                "delivers", NOT_A_FORCE_ACTIVITY % {"ids": get_text_list([str(u) for u in unknown], "and")}
+            )
+
 
 @admin.register(Action)
 class ActionAdmin(ScopedHistoryAdmin):
@@ -214,12 +259,41 @@ class ActionAdmin(ScopedHistoryAdmin):
     ]
     search_fields = ["text", "owners__label", "objective__title"]
     list_select_related = ["objective__plan", "objective__pillar", "objective__theme"]
-    autocomplete_fields = ["owners", "drivers", "delivers"]
+    autocomplete_fields = ["owners", "drivers"]
+    # Not an autocomplete: that would search ActionAdmin's own rows (the user's borough actions),
+    # not the force-wide plan's activities, the only choices here.
+    filter_horizontal = ["delivers"]
     readonly_fields = ["version", "last_reviewed_at", "last_commentary"]
 
     @admin.display(description="Status", ordering="rag")
     def badge(self, obj):
         return status_badge(obj.status)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.user = request.user  # a new class per request (modelform_factory)
+        return form
+
+    def save_related(self, request, form, formsets, change):
+        """Links to force activities are written by plans.force.set_force_links (its checks and
+        log), never by the form's plain many-to-many save."""
+        data = form.cleaned_data
+        wanted = data.pop("delivers", None)
+        try:
+            super().save_related(request, form, formsets, change)
+        finally:
+            if wanted is not None:
+                data["delivers"] = wanted
+        if wanted is None:
+            return
+        action = form.instance
+        wanted_ids = sorted(a.pk for a in wanted)
+        if wanted_ids == sorted(action.delivers.values_list("pk", flat=True)):
+            return
+        if not wanted_ids and not can_link(request.user, action):
+            action.delivers.clear()  # a force activity linked by mistake: unlinking is always safe
+            return
+        set_force_links(action=action, user=request.user, activity_ids=wanted_ids)
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data

@@ -24,6 +24,7 @@ import re
 import tempfile
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 import xlsxwriter
 from django.utils import timezone
@@ -33,7 +34,7 @@ from drivers.models import Driver
 from .choices import STATUS_ORDER, STATUS_STYLE, Status
 from .force import write_force_milestones, write_force_plan
 from .models import Action, Plan, StatusUpdate
-from .outcomes import write_driver_gaps
+from .outcomes import write_driver_gaps, write_measures
 from .querysets import end_of_day
 
 security_log = logging.getLogger("trustplan.security")
@@ -87,7 +88,7 @@ def local_naive(value):
 @dataclass(frozen=True)
 class Column:
     header: str
-    kind: str = "text"  # text | wrap | int | date | datetime | bool | rag
+    kind: str = "text"  # text | wrap | int | number | percent | points | date | datetime | bool | rag
     width: float = 14
 
 
@@ -124,15 +125,23 @@ class Sheet:
             "text": text,
             "wrap": text,
             "int": lambda r, c, v: ws.write_number(r, c, v),
+            "number": lambda r, c, v: ws.write_number(r, c, float(v), fmt["number"]),
+            # a share given in percent (48.3) is stored as Excel's percentage (0.483, shown 48.3%)
+            "percent": lambda r, c, v: ws.write_number(r, c, float(Decimal(v) / 100), fmt["percent"]),
+            "points": lambda r, c, v: ws.write_number(r, c, float(v), fmt["points"]),
             "date": lambda r, c, v: ws.write_datetime(r, c, v, fmt["date"]),
             "datetime": lambda r, c, v: ws.write_datetime(r, c, v, fmt["datetime"]),
             "bool": lambda r, c, v: ws.write_boolean(r, c, v),
             "rag": rag,
         }[kind]
 
-    def write(self, values):
+    def writers_for(self, kinds):
+        """Cell writers for other kinds than the columns' own (pass to ``write`` for one row)."""
+        return [self._writer(kind) for kind in kinds]
+
+    def write(self, values, writers=None):
         r = self.row
-        for c, (write, value) in enumerate(zip(self.cell_writers, values, strict=True)):
+        for c, (write, value) in enumerate(zip(writers or self.cell_writers, values, strict=True)):
             if value is not None and value != "":
                 write(r, c, value)
         self.row = r + 1
@@ -500,6 +509,16 @@ def write_about(ctx):
     sheet.write(
         ["Driver coverage", "A shaded 0 is a driver that none of the borough's exported actions serves."]
     )
+    sheet.write(
+        [
+            "Measures",
+            "Survey figures as on the borough dashboards: each borough's latest quarter, London's "
+            "figure for that quarter, the change since the previous quarter, and the applicable "
+            "target (the borough's own, else London's) with the value expected on the straight "
+            "line from its baseline. % columns are percentages of respondents; (points) columns "
+            "are differences in percentage points.",
+        ]
+    )
     if Plan.objects.filter(is_synthetic=True, objectives__actions__in=ctx.action_ids).exists():
         sheet.write(
             ["Note", "Some exported plans are synthetic: made-up demonstration data, not a real plan."]
@@ -511,6 +530,7 @@ def write_about(ctx):
 # Ordered: each writer adds one worksheet. Insert new sheets before write_about.
 SHEETS = [write_summary, write_actions, write_status_history, write_driver_coverage, write_about]
 SHEETS.insert(SHEETS.index(write_about), write_driver_gaps)
+SHEETS.insert(SHEETS.index(write_driver_gaps) + 1, write_measures)  # beside the driver gaps
 SHEETS[SHEETS.index(write_about) : SHEETS.index(write_about)] = [write_force_plan, write_force_milestones]
 
 
@@ -522,6 +542,9 @@ def _formats(workbook):
         "quoted_wrap": workbook.add_format({"quote_prefix": True, "text_wrap": True, "valign": "top"}),
         "date": workbook.add_format({"num_format": "yyyy-mm-dd"}),
         "datetime": workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"}),
+        "number": workbook.add_format({"num_format": "0.0#"}),
+        "percent": workbook.add_format({"num_format": "0.0%"}),
+        "points": workbook.add_format({"num_format": "+0.0;-0.0;0.0"}),
         "gap": workbook.add_format({"bg_color": "#fde2c4", "font_color": "#7a3b00"}),
     }
     for status in Status:

@@ -844,6 +844,129 @@ def write_driver_gaps(ctx):
     return sheet.close()
 
 
+def measures_by_borough(user, boroughs):
+    """The measures panel of the borough dashboard (``borough_measures``) for many boroughs at
+    once, without the charts: {borough_id: [MeasurePanel]}. The same readings (the whole series),
+    targets and arithmetic, in 3 queries whatever the number of boroughs, measures or quarters."""
+    if not scope_for(user).read_all or not boroughs:
+        return {}
+    measures = _quantitative_measures()
+    ids = [m.pk for m in measures]
+    borough_ids = [b.pk for b in boroughs]
+    readings = (
+        MeasureReading.objects.visible_to(user)
+        .filter(measure_id__in=ids)
+        .filter(Q(borough_id__in=borough_ids) | Q(borough__isnull=True))
+    )
+    series = _series(readings.values_list("measure_id", "borough_id", "period_end", "value"))
+    targets = _current_targets(ids, borough_ids)
+    out = {}
+    for borough in boroughs:
+        panels = []
+        for measure in measures:
+            points = series.get((measure.pk, borough.pk), [])
+            london_points = series.get((measure.pk, None), [])
+            latest_date, latest = points[-1] if points else (None, None)
+            previous = points[-2][1] if len(points) > 1 else None
+            target, is_london = applicable_target(targets, measure.pk, borough.pk)
+            panels.append(
+                MeasurePanel(
+                    measure=measure,
+                    points=points,
+                    london_points=london_points,
+                    latest=latest,
+                    latest_date=latest_date,
+                    previous=previous,
+                    london_latest=_value_at(london_points, latest_date) if latest_date else None,
+                    trend=trend(latest, previous),
+                    gap=target_gap(target, latest, latest_date, is_london=is_london) if latest_date else None,
+                )
+            )
+        out[borough.pk] = panels
+    return out
+
+
+# Columns of the "Measures" sheet: (header, kind, width). Kinds are those of plans.exports.Column;
+# "percent" cells hold the share of respondents (48.3% is stored as 0.483), "points" cells a
+# difference in percentage points (−1.2 is stored as −1.2).
+MEASURE_COLUMNS = [
+    ("Borough", "text", 18),
+    ("Measure", "text", 24),
+    ("Outcome", "bool", 9),
+    ("Quarter ending", "date", 12),
+    ("Borough %", "percent", 10),
+    ("London %", "percent", 10),
+    ("vs London (points)", "points", 11),
+    ("Previous quarter", "date", 12),
+    ("Previous %", "percent", 10),
+    ("Change (points)", "points", 10),
+    ("Trend", "text", 16),
+    ("Target %", "percent", 10),
+    ("Target date", "date", 12),
+    ("Target set for", "text", 12),
+    ("Baseline %", "percent", 10),
+    ("Baseline date", "date", 12),
+    ("On trajectory %", "percent", 11),
+    ("vs trajectory (points)", "points", 12),
+    ("Gap to target (points)", "points", 12),
+    ("Off target", "text", 9),
+]
+
+
+def measure_rows(user, *, boroughs):
+    """Rows of the "Measures" sheet: one per borough and quantitative measure, from
+    ``measures_by_borough`` (the dashboard's figures). Levels are Decimals in percent of
+    respondents; the sheet writer turns them into Excel percentages."""
+    panels = measures_by_borough(user, boroughs)
+    rows = []
+    for borough in boroughs:
+        for p in panels.get(borough.pk, []):
+            g = p.gap
+            previous_date = p.points[-2][0] if len(p.points) > 1 else None
+            rows.append(
+                {
+                    "unit": p.measure.unit,
+                    "values": [
+                        borough.name,
+                        p.measure.name,
+                        p.measure.is_outcome,
+                        p.latest_date,
+                        p.latest,
+                        p.london_latest,
+                        p.vs_london,
+                        previous_date,
+                        p.previous,
+                        p.trend.change,
+                        p.trend.word if p.latest is not None else "no reading",
+                        g.target.target_value if g else None,
+                        g.target.target_date if g else None,
+                        ("London" if g.is_london else borough.name) if g else "",
+                        g.target.baseline_value if g else None,
+                        g.target.baseline_date if g else None,
+                        g.expected if g else None,
+                        g.gap_to_trajectory if g else None,
+                        g.gap_to_target if g else None,
+                        ("Yes" if g.off_target else "No") if g else "",
+                    ],
+                }
+            )
+    return rows
+
+
+def write_measures(ctx):
+    """Sheet writer of the Excel export (plans.exports.SHEETS): the "Measures" sheet, one row per
+    borough in the export's scope and survey measure: latest, London, trend, target and gaps."""
+    from .exports import Column
+
+    columns = [Column(title, kind, width) for title, kind, width in MEASURE_COLUMNS]
+    sheet = ctx.sheet("Measures", columns)
+    # A measure counted rather than a share of respondents is written as a plain number.
+    counted = sheet.writers_for([c.kind if c.kind != "percent" else "number" for c in columns])
+    for row in measure_rows(ctx.user, boroughs=export_boroughs(ctx.filterset, ctx.user)):
+        sheet.write(row["values"], writers=None if row["unit"] == "percent" else counted)
+    return sheet.close()
+
+
 # --- dashboard panels (one context entry each) ---
 
 

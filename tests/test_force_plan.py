@@ -613,3 +613,90 @@ def test_the_excel_export_has_the_force_plan_and_its_milestones(client_as, plan,
     assert len(milestones) == 25
     assert [row[6] for row in milestones[1:]].count("Overdue") == 2  # as at the export's date
     assert {row[5] for row in milestones[1:]} == {"External", "Met-led"}
+
+
+def admin_action_form(action, **changes):
+    """The admin change form of an action as posted unchanged, with ``changes`` applied."""
+    form = {
+        "objective": action.objective_id,
+        "position": action.position,
+        "text": action.text,
+        "owners": [o.pk for o in action.owners.all()],
+        "drivers": [d.pk for d in action.drivers.all()],
+        "delivers": [a.pk for a in action.delivers.all()],
+        "new_rag": action.rag,
+        "new_completed": "on" if action.completed else "",
+        "commentary": "",
+        "seen_version": action.version,
+        "due_date": action.due_date.isoformat() if action.due_date else "",
+        "next_steps": action.next_steps,
+        "source_plan": action.source_plan,
+        "strand": action.strand,
+    }
+    form.update(changes)
+    return form
+
+
+@pytest.mark.parametrize("role", ["southwark_editor", "administrator"])
+def test_the_admin_offers_and_accepts_only_force_activities(
+    client_as, plan, vawg_action, southwark_plan, lambeth_plan, role
+):
+    client = client_as(role)
+    url = reverse("admin:plans_action_change", args=[vawg_action.pk])
+    offered = client.get(url).context["adminform"].form.fields["delivers"].queryset
+    assert set(offered) == set(Action.objects.filter(objective__plan=plan)) and len(offered) == 36
+    good = Action.objects.filter(objective__plan=plan).first()
+    before = (vawg_action.text, vawg_action.version)
+    for bad in (
+        Action.objects.filter(objective__plan=southwark_plan).exclude(pk=vawg_action.pk).first(),
+        Action.objects.filter(objective__plan=lambeth_plan).first(),
+    ):
+        response = client.post(
+            url, admin_action_form(vawg_action, delivers=[good.pk, bad.pk], text="Renamed")
+        )
+        assert response.status_code == 200, "the form is shown again with its error"
+        errors = response.context["adminform"].form.errors
+        assert "Not a force activity" in " ".join(errors["delivers"]) and str(bad.pk) in str(errors)
+        vawg_action.refresh_from_db()
+        assert vawg_action.delivers.count() == 0 and (vawg_action.text, vawg_action.version) == before
+        assert not bad.delivered_by.exists()
+    response = client.post(url, admin_action_form(vawg_action, delivers=[good.pk]))
+    assert response.status_code == 302
+    assert list(vawg_action.delivers.all()) == [good]
+    response = client.post(url, admin_action_form(vawg_action, delivers=[]))
+    assert response.status_code == 302 and vawg_action.delivers.count() == 0
+
+
+def test_the_admin_saves_links_through_the_linking_service(client_as, plan, vawg_action, monkeypatch):
+    import plans.admin
+
+    calls = []
+    real = plans.admin.set_force_links
+
+    def spy(**kwargs):
+        calls.append(kwargs)
+        return real(**kwargs)
+
+    monkeypatch.setattr(plans.admin, "set_force_links", spy)
+    activity = Action.objects.filter(objective__plan=plan).first()
+    url = reverse("admin:plans_action_change", args=[vawg_action.pk])
+    response = client_as("southwark_editor").post(url, admin_action_form(vawg_action, delivers=[activity.pk]))
+    assert response.status_code == 302
+    assert [(c["action"].pk, c["user"].username, c["activity_ids"]) for c in calls] == [
+        (vawg_action.pk, "southwark.editor", [activity.pk])
+    ]
+    calls.clear()
+    vawg_action.refresh_from_db()
+    client_as("southwark_editor").post(url, admin_action_form(vawg_action, text="Only the text changed"))
+    assert calls == [] and list(vawg_action.delivers.all()) == [activity]
+
+
+def test_a_force_activity_delivers_nothing_in_the_admin(client_as, plan):
+    activity, other = Action.objects.filter(objective__plan=plan).order_by("pk")[:2]
+    url = reverse("admin:plans_action_change", args=[activity.pk])
+    response = client_as("force_editor").post(url, admin_action_form(activity, delivers=[other.pk]))
+    assert response.status_code == 200
+    assert "only borough actions deliver force activities" in " ".join(
+        response.context["adminform"].form.errors["delivers"]
+    )
+    assert activity.delivers.count() == 0

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -15,10 +16,12 @@ from drivers.models import Measure
 from plans.choices import RAG
 from plans.models import BCU, Action, Borough, MeasureReading, Objective, Pillar, Plan, Target
 from plans.outcomes import (
+    borough_measures,
     borough_panel,
     driver_gap_rows,
     driver_gaps,
     load_targets,
+    measure_rows,
     oversight_measures,
     oversight_panel,
     set_target,
@@ -380,3 +383,105 @@ def test_excel_export_has_the_driver_gaps_sheet(client_as):
     rows = list(workbook["Driver gaps"].iter_rows(values_only=True))
     assert {row[0] for row in rows[1:]} == {"Southwark"}
     assert {row[1] for row in rows[1:]} >= {"Police effectiveness", "Information provision"}
+
+
+def test_excel_export_has_the_measures_sheet_with_the_dashboards_figures(
+    client_as, southwark, analyst_user, oversight_user
+):
+    """The "Measures" sheet, read back with openpyxl, carries the borough dashboard's figures
+    (``borough_measures``) for Southwark as typed cells: dates, percentages, points."""
+    trust = Measure.objects.get(slug="trust-mps")
+    set_target(
+        borough=southwark,
+        user=oversight_user,
+        measure=trust,
+        target_value=Decimal("75"),
+        target_date=dt.date(2026, 3, 31),
+    )
+    # a measure counted rather than a percentage, whose name a spreadsheet would take for a formula
+    counted = Measure.objects.create(slug="counted", name="=SUM(1,1)", unit="count", order=99)
+    MeasureReading.objects.create(measure=counted, borough=southwark, period_end=P, value=12)
+    response = client_as("analyst").get("/export/actions.xlsx?borough=southwark")
+    assert response.status_code == 200
+    workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    names = workbook.sheetnames
+    assert names.index("Measures") == names.index("Driver gaps") + 1 and names[-1] == "About"
+    ws = workbook["Measures"]
+    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == f"A1:T{ws.max_row}"
+    header = [c.value for c in ws[1]]
+    rows = {}
+    for cells in ws.iter_rows(min_row=2):
+        row = dict(zip(header, cells, strict=True))
+        rows[row["Measure"].value] = row
+    panels = {p.measure.name: p for p in borough_measures(southwark, analyst_user)}
+    assert set(rows) == set(panels) and len(rows) == 9  # the 8 survey measures and the counted one
+    assert {name for name, p in panels.items() if p.gap} == {"Good job local", "Trust MPS"}
+    assert {row["Borough"].value for row in rows.values()} == {"Southwark"}
+
+    def pct(cell, value):
+        assert cell.number_format == "0.0%" and isinstance(cell.value, float)
+        assert cell.value == pytest.approx(float(value) / 100, abs=1e-9)
+
+    def points(cell, value):
+        assert cell.number_format == "+0.0;-0.0;0.0" and cell.value == pytest.approx(float(value))
+
+    def day(cell, value):
+        assert cell.number_format == "yyyy-mm-dd" and cell.value == dt.datetime.combine(value, dt.time())
+
+    for name, panel in panels.items():
+        if panel.measure.unit != "percent":
+            continue
+        row = rows[name]
+        assert panel.latest is not None and panel.previous is not None, name  # real figures
+        day(row["Quarter ending"], panel.latest_date)
+        pct(row["Borough %"], panel.latest)
+        pct(row["London %"], panel.london_latest)
+        points(row["vs London (points)"], panel.vs_london)
+        day(row["Previous quarter"], panel.points[-2][0])
+        pct(row["Previous %"], panel.previous)
+        points(row["Change (points)"], panel.trend.change)
+        assert row["Trend"].value == panel.trend.word
+        if panel.gap is None:  # no target for this measure: the target columns are empty
+            assert row["Target %"].value is None and row["Gap to target (points)"].value is None
+            assert row["Off target"].value is None
+            continue
+        pct(row["Target %"], panel.gap.target.target_value)
+        day(row["Target date"], panel.gap.target.target_date)
+        pct(row["On trajectory %"], panel.gap.expected)
+        points(row["Gap to target (points)"], panel.gap.gap_to_target)
+        points(row["vs trajectory (points)"], panel.gap.gap_to_trajectory)
+        assert row["Off target"].value == ("Yes" if panel.gap.off_target else "No")
+    # Southwark's figures, independently of the dashboard code: the shipped readings and targets
+    good = rows["Good job local"]
+    latest = MeasureReading.objects.filter(measure__slug="good-job-local", borough=southwark).latest(
+        "period_end"
+    )
+    london = MeasureReading.objects.get(
+        measure__slug="good-job-local", borough=None, period_end=latest.period_end
+    )
+    pct(good["Borough %"], latest.value)
+    pct(good["London %"], london.value)
+    pct(good["Target %"], Decimal("59.4"))
+    assert good["Target set for"].value == "London"
+    points(good["Gap to target (points)"], latest.value - Decimal("59.4"))
+    mine = rows["Trust MPS"]
+    assert mine["Target set for"].value == "Southwark"
+    pct(mine["Target %"], 75)
+    pct(mine["Baseline %"], mine["Borough %"].value * 100)
+    # the counted measure: a plain number, its formula-like name written as quoted text
+    evil = rows["=SUM(1,1)"]
+    assert evil["Measure"].data_type == "s" and evil["Measure"].quotePrefix
+    assert evil["Borough %"].value == 12 and evil["Borough %"].number_format != "0.0%"
+    assert evil["Trend"].value == "no earlier quarter"
+
+
+def test_the_measures_rows_take_a_fixed_number_of_queries(southwark, analyst_user):
+    boroughs = list(Borough.objects.filter(is_synthetic=False))
+    measure_rows(analyst_user, boroughs=[southwark])  # the user's scope is read once, then kept
+    with CaptureQueriesContext(connection) as one:
+        measure_rows(analyst_user, boroughs=[southwark])
+    with CaptureQueriesContext(connection) as all_:
+        rows = measure_rows(analyst_user, boroughs=boroughs)
+    assert len(one) == len(all_) <= 3 and len(rows) == 8 * len(boroughs) == 8 * 32
+    nobody = get_user_model().objects.create_user("no.role.measures", password="x-unused-x")
+    assert measure_rows(nobody, boroughs=[southwark]) == []
