@@ -99,6 +99,7 @@ def submit_return(*, plan, quarter, user, covering_note="", today=None):
         ret = (
             QuarterlyReturn.objects.select_for_update()
             .filter(plan=plan, fy_start_year=quarter.fy_start_year, quarter=quarter.quarter)
+            .order_by("pk")  # no join: PostgreSQL refuses FOR UPDATE on an outer join's nullable side
             .first()
         )
         if ret is not None and ret.status != ReturnStatus.SENT_BACK:
@@ -347,3 +348,47 @@ def return_status_panel(plans, *, today=None):
     quarter, by_plan = current_return_status(plans, today=today)
     rows = [{"plan": plan, "ret": by_plan.get(plan.pk)} for plan in plans]
     return {"return_quarter": quarter, "return_rows": rows}
+
+
+def signed_off_beside_live(plan, *, user):
+    """Context for the borough dashboard's "as signed off" panel: the plan's latest signed-off
+    return and its RAG counts (frozen in its lines) beside the plan's live counts.
+
+    One query when the plan has no signed-off return, else three whatever the number of actions:
+    the latest signed-off return, its counts per status, the live counts per status (the whole
+    plan, now: a return covers every action, whatever the dashboard's filters).
+    """
+    from django.db.models import Count
+
+    from .choices import STATUS_ORDER
+
+    latest = (
+        QuarterlyReturn.objects.visible_to(user)
+        .filter(plan=plan, status=ReturnStatus.SIGNED_OFF)
+        .select_related("signed_off_by")
+        .order_by("-fy_start_year", "-quarter", "-pk")
+        .first()
+    )
+    if latest is None:
+        return {"signed_off_return": None, "signed_off_rows": [], "signed_off_totals": None}
+    signed = defaultdict(int)
+    lines = ReturnLine.objects.filter(quarterly_return=latest).order_by()
+    for row in lines.values("rag", "completed").annotate(n=Count("pk")):
+        signed["complete" if row["completed"] else row["rag"]] += row["n"]
+    live = defaultdict(int)
+    actions = Action.objects.visible_to(user).filter(objective__plan=plan).with_status().order_by()
+    for row in actions.values("eff_status").annotate(n=Count("pk", distinct=True)):
+        live[row["eff_status"]] += row["n"]
+    rows = [
+        {"status": status, "signed_off": signed[status.value], "live": live[status.value]}
+        for status in STATUS_ORDER
+    ]
+    for row in rows:
+        change = row["live"] - row["signed_off"]
+        row["change"] = change
+        row["change_text"] = f"+{change}" if change > 0 else f"−{-change}" if change < 0 else "no change"
+    return {
+        "signed_off_return": latest,
+        "signed_off_rows": rows,
+        "signed_off_totals": {"signed_off": sum(signed.values()), "live": sum(live.values())},
+    }

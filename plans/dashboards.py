@@ -18,8 +18,9 @@ from django.http import QueryDict
 from drivers.models import Driver
 
 from .choices import STATUS_ORDER, STATUS_RANK, Status
+from .cycle import signed_off_beside_live
 from .filtersets import ActionFilterSet
-from .models import Challenge, Pillar, Plan, StatusUpdate
+from .models import Action, Challenge, Pillar, Plan, StatusUpdate
 from .quarters import Quarter
 from .querysets import end_of_day
 
@@ -200,6 +201,7 @@ class Move:
     action_id: int
     before: Status | None
     after: Status | None
+    extra: tuple = ()  # values asked of moves_since beside the status (e.g. the borough id)
 
     @property
     def direction(self):
@@ -223,6 +225,27 @@ def moves_between(before, after):
         now = after.get(action_id, (None,))[0]
         if was != now:
             moves.append(Move(action_id, Status(was) if was else None, Status(now) if now else None))
+    return moves
+
+
+MOVE_ORDER = {"down": 0, "up": 1, "new": 2, "gone": 3}
+
+
+def moves_since(compare_qs, current, *extra, directions=("up", "down", "new")):
+    """What moved between ``compare_qs`` (the actions as at the comparison date) and
+    ``current`` ({action id: (status, *extra values)}), as Moves in ``directions``.
+
+    One query (the statuses then, with the same ``extra`` values as ``current``). Each Move gets
+    ``extra`` (its values now, or then for an action gone since) and the list is sorted down,
+    then up, then new, then by action id. Both dashboards list their changes with this.
+    """
+    then = statuses_by_action(compare_qs, *extra)
+    moves = []
+    for move in moves_between(then, current):
+        if move.direction in directions:
+            move.extra = tuple((current.get(move.action_id) or then[move.action_id])[1:])
+            moves.append(move)
+    moves.sort(key=lambda m: (MOVE_ORDER[m.direction], m.action_id))
     return moves
 
 
@@ -339,6 +362,7 @@ class BoroughRow:
     cells: list = field(default_factory=list)
     moved_up: int = 0
     moved_down: int = 0
+    moves_url: str = ""
     drivers: list = field(default_factory=list)
     total_url: str = ""
     stale_url: str = ""
@@ -427,17 +451,16 @@ def oversight(filterset, *, user, sort="bcu", compare=None):
         statuses_only=True,
     )
 
-    moves_by_borough = None
+    moves, moves_by_borough = [], None
     if compare:
         compare_qs = ActionFilterSet(with_as_at(data, compare), user=user).qs.filter(
             objective__plan__borough__isnull=False
         )
-        then_map = statuses_by_action(compare_qs, "objective__plan__borough")
         now_map = statuses_by_action(qs, "objective__plan__borough")
+        moves = moves_since(compare_qs, now_map, "objective__plan__borough", directions=("up", "down"))
         moves_by_borough = defaultdict(Counter)
-        for move in moves_between(then_map, now_map):
-            borough_id = (now_map.get(move.action_id) or then_map[move.action_id])[1]
-            moves_by_borough[borough_id][move.direction] += 1
+        for move in moves:
+            moves_by_borough[move.extra[0]][move.direction] += 1
 
     rows = []
     london = Counts()
@@ -471,6 +494,7 @@ def oversight(filterset, *, user, sort="bcu", compare=None):
         if moves_by_borough is not None:
             row.moved_up = moves_by_borough[borough.pk]["up"]
             row.moved_down = moves_by_borough[borough.pk]["down"]
+            row.moves_url = borough_compare_query(query, compare)
         rows.append(row)
 
     key, descending = parse_sort(sort)
@@ -495,6 +519,9 @@ def oversight(filterset, *, user, sort="bcu", compare=None):
             }
         )
     gaps = {d.pk: sum(1 for r in rows if r.drivers[i].state == GAP) for i, d in enumerate(drivers)}
+    changes = (
+        changes_in_view(moves, plans, user=user, show_all=data.get("changes") == "all") if compare else None
+    )
     return {
         "rows": rows,
         "groups": groups,
@@ -517,8 +544,58 @@ def oversight(filterset, *, user, sort="bcu", compare=None):
             if compare
             else None
         ),
+        "changes": changes,
+        "changes_all_query": _with_changes_all(data) if changes and changes["hidden"] else "",
         "stale_url": drill(query, stale="true"),
         "overdue_url": drill(query, overdue="true"),
+    }
+
+
+CHANGES_LIMIT = 200  # moved actions listed on the oversight dashboard before "show all"
+
+
+def borough_compare_query(query, compare):
+    """The query string of a borough dashboard with the same filters and comparison date."""
+    query = query.copy()
+    for key in ("borough", "bcu"):
+        query.pop(key, None)
+    query.setlist("compare", [compare.isoformat()])
+    return query.urlencode()
+
+
+def _with_changes_all(data):
+    query = data.copy()
+    query.setlist("changes", ["all"])
+    return query.urlencode()
+
+
+def changes_in_view(moves, plans, *, user, show_all=False, limit=None):
+    """The oversight dashboard's list of moved actions: up and down moves of the boroughs in
+    view, by borough name, then down before up; the first ``limit`` unless ``show_all``.
+
+    One query (the texts of the actions listed; run even when none moved, so that the page's
+    query count does not depend on the data). Each Move listed gets ``borough`` and ``text``.
+    """
+    boroughs = {plan.borough_id: plan.borough for plan in plans}
+    in_view = [m for m in moves if m.extra[0] in boroughs]
+    in_view.sort(key=lambda m: (boroughs[m.extra[0]].name.lower(), MOVE_ORDER[m.direction], m.action_id))
+    limit = CHANGES_LIMIT if limit is None else limit
+    shown = in_view if show_all else in_view[:limit]
+    texts = dict(
+        Action.objects.visible_to(user)
+        .filter(pk__in=[m.action_id for m in shown] or [0])
+        .values_list("pk", "text")
+    )
+    for move in shown:
+        move.borough = boroughs[move.extra[0]]
+        move.text = texts.get(move.action_id, "")
+    return {
+        "moves": shown,
+        "total": len(in_view),
+        "up": sum(1 for m in in_view if m.direction == "up"),
+        "down": sum(1 for m in in_view if m.direction == "down"),
+        "hidden": len(in_view) - len(shown),
+        "limit": limit,
     }
 
 
@@ -606,11 +683,9 @@ def borough_dashboard(filterset, *, plan, user, compare=None):
     if compare:
         compare_qs = ActionFilterSet(with_as_at(data, compare), user=user).qs.filter(objective__plan=plan)
         by_id = {a.pk: a for a in actions}
-        for move in moves_between(statuses_by_action(compare_qs), {a.pk: (a.eff_status,) for a in actions}):
-            if move.action_id in by_id and move.direction in ("up", "down", "new"):
-                move.action = by_id[move.action_id]
-                moves.append(move)
-        moves.sort(key=lambda m: ({"down": 0, "up": 1, "new": 2}[m.direction], m.action_id))
+        for move in moves_since(compare_qs, {a.pk: (a.eff_status,) for a in actions}):
+            move.action = by_id[move.action_id]  # up, down and new moves are all in view now
+            moves.append(move)
 
     challenges = list(
         Challenge.objects.visible_to(user)
@@ -624,6 +699,7 @@ def borough_dashboard(filterset, *, plan, user, compare=None):
 
     trend = monthly_trend(qs, end_day=today)
     return {
+        **signed_off_beside_live(plan, user=user),
         "actions": actions,
         "totals": totals,
         "total_cells": status_cells(totals, None, query=query, extra={}),

@@ -228,3 +228,102 @@ def test_oversight_sees_each_boroughs_return_status(client_as, lambeth_plan, lam
     assert status["lambeth"].status == ReturnStatus.SUBMITTED and status["southwark"] is None
     assert response.context["return_quarter"] == quarter
     assert f"Quarterly returns — {quarter.label}".encode() in response.content
+
+
+# --- the borough dashboard: as signed off beside live -------------------------------------------
+def _signed_off_panel(client):
+    response = client.get(reverse("borough-dashboard", args=["lambeth"]))
+    assert response.status_code == 200
+    rows = {
+        row["status"].value: (row["signed_off"], row["live"]) for row in response.context["signed_off_rows"]
+    }
+    return response, rows
+
+
+def test_borough_dashboard_shows_the_signed_off_return_beside_live(
+    client_as, lambeth_plan, lambeth_editor, lambeth_commander, oversight_user, quarter
+):
+    from collections import Counter
+
+    client = client_as("lambeth_editor")
+    ret = submit_return(plan=lambeth_plan, quarter=quarter, user=lambeth_editor)
+    response, rows = _signed_off_panel(client)
+    assert response.context["signed_off_return"] is None and rows == {}
+    assert 'id="signed-off"' not in response.text, "a return only submitted is not shown"
+
+    sign_off_return(ret=ret, user=lambeth_commander, seen_version=ret.version)
+    response, before = _signed_off_panel(client)
+    assert response.context["signed_off_return"] == ret
+    signed = Counter(line.status.value for line in ret.lines.all())
+    live = Counter(a.status.value for a in Action.objects.filter(objective__plan=lambeth_plan))
+    assert before == {s: (signed[s], live[s]) for s in ("red", "amber", "green", "not_rated", "complete")}
+    assert response.context["signed_off_totals"] == {
+        "signed_off": ret.lines.count(),
+        "live": sum(live.values()),
+    }
+    assert f"As signed off for {quarter.label}" in response.text
+    assert f'href="{reverse("return-detail", args=[ret.pk])}"' in response.text
+
+    # later edits change "now", never the signed-off column
+    action = Action.objects.filter(objective__plan=lambeth_plan, completed=False).exclude(rag=RAG.RED).first()
+    was = action.status.value
+    apply_status_update(
+        action=action, user=lambeth_editor, seen_version=action.version, rag="red", commentary=WHY
+    )
+    _, after = _signed_off_panel(client)
+    assert {s: n[0] for s, n in after.items()} == {s: n[0] for s, n in before.items()}
+    assert after["red"][1] == before["red"][1] + 1 and after[was][1] == before[was][1] - 1
+
+    # the dashboard's filters narrow its own figures, not the comparison with the whole return
+    filtered = client.get(reverse("borough-dashboard", args=["lambeth"]) + "?rag=green")
+    assert {
+        r["status"].value: (r["signed_off"], r["live"]) for r in filtered.context["signed_off_rows"]
+    } == after
+
+    send_back_return(
+        ret=ret, user=oversight_user, reason="Please explain the Red actions.", seen_version=ret.version
+    )
+    response, rows = _signed_off_panel(client)
+    assert response.context["signed_off_return"] is None and 'id="signed-off"' not in response.text
+
+
+def test_signed_off_panel_queries_do_not_grow_with_the_return(
+    client_as, lambeth_plan, lambeth_editor, lambeth_commander, oversight_user, quarter
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from plans.choices import UpdateSource
+    from plans.services import record_initial_status
+
+    client = client_as("oversight")
+    url = reverse("borough-dashboard", args=["lambeth"])
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(url)
+        assert response.status_code == 200 and response.context["signed_off_return"] is not None
+        return len(ctx.captured_queries)
+
+    ret = submit_return(plan=lambeth_plan, quarter=quarter, user=lambeth_editor)
+    sign_off_return(ret=ret, user=lambeth_commander, seen_version=ret.version)
+    small = count()
+    send_back_return(
+        ret=ret, user=oversight_user, reason="Please add the new actions.", seen_version=ret.version
+    )
+    objective = lambeth_plan.objectives.order_by("pk").first()
+    at = timezone.make_aware(dt.datetime.combine(quarter.end - dt.timedelta(days=10), dt.time(10)))
+    for position in range(100, 130):
+        action = Action.objects.create(objective=objective, position=position, text=f"Extra {position}")
+        record_initial_status(
+            action=action,
+            rag=RAG.AMBER,
+            commentary="Added",
+            author_name="Test",
+            at=at,
+            source=UpdateSource.IMPORT,
+        )
+    ret = submit_return(plan=lambeth_plan, quarter=quarter, user=lambeth_editor)
+    sign_off_return(ret=ret, user=lambeth_commander, seen_version=ret.version)
+    assert ret.lines.count() >= 40
+    assert count() == small

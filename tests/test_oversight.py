@@ -172,3 +172,132 @@ def test_every_reader_sees_the_oversight_dashboard(client_as, role):
     assert {r.borough.slug for r in response.context["rows"]} >= {"southwark", "lambeth"}
     # only oversight (and administrators) are offered to raise challenges
     assert response.context["may_challenge"] == (role in ("oversight", "administrator"))
+
+
+# --- compare-to: which actions moved, on a hand-made history ------------------------------------
+@pytest.fixture
+def moves_history(world, administrator):
+    """A plan for a borough without one, with a history well before any other plan's:
+
+    day 0: A amber, B green, C amber; day 20: compare date; day 40: A → green (up), B → red
+    (down), C → red; day 50: D added (new, not a move); day 60: C → amber (back where it was).
+    """
+    from plans.choices import RAG, UpdateSource
+    from plans.models import Borough, Objective, Pillar
+    from plans.services import apply_status_update, record_initial_status
+
+    borough = Borough.objects.filter(plans__isnull=True).order_by("slug").first()
+    plan = Plan.objects.create(slug=f"{borough.slug}-moves", borough=borough, title="Moves plan")
+    objective = Objective.objects.create(
+        plan=plan, pillar=Pillar.objects.get(slug="more-trust"), number=1, title="O"
+    )
+    start = timezone.localdate() - dt.timedelta(days=400)
+    day = {n: start + dt.timedelta(days=n) for n in (0, 20, 40, 50, 60)}
+
+    def at(n):
+        return timezone.make_aware(dt.datetime.combine(day[n], dt.time(10)))
+
+    actions = {}
+
+    def add(key, position, rag, n):
+        action = Action.objects.create(objective=objective, position=position, text=f"Moves action {key}")
+        record_initial_status(
+            action=action,
+            rag=rag,
+            commentary="Start",
+            author_name="Test",
+            at=at(n),
+            source=UpdateSource.IMPORT,
+        )
+        actions[key] = action
+
+    def update(key, n, rag):
+        action = Action.objects.get(pk=actions[key].pk)
+        apply_status_update(
+            action=action,
+            user=administrator,
+            seen_version=action.version,
+            at=at(n),
+            rag=rag,
+            commentary="Reviewed at the monthly meeting with partners.",
+        )
+
+    add("A", 1, RAG.AMBER, 0)
+    add("B", 2, RAG.GREEN, 0)
+    add("C", 3, RAG.AMBER, 0)
+    update("A", 40, RAG.GREEN)
+    update("B", 40, RAG.RED)
+    update("C", 40, RAG.RED)
+    add("D", 4, RAG.NOT_RATED, 50)
+    update("C", 60, RAG.AMBER)
+    return {"borough": borough, "plan": plan, "day": day, "actions": actions}
+
+
+def test_compare_lists_the_moved_actions_and_nothing_else(client_as, moves_history):
+    from plans.choices import Status
+
+    borough, actions, day = moves_history["borough"], moves_history["actions"], moves_history["day"]
+    compare = day[20].isoformat()
+    response = client_as("oversight").get(f"/oversight/?compare={compare}")
+    assert response.status_code == 200
+    changes = response.context["changes"]
+    # every other plan's history starts after the comparison date: its actions are new, not moves
+    got = {m.text: (m.borough.slug, m.before, m.after, m.direction) for m in changes["moves"]}
+    assert got == {
+        "Moves action A": (borough.slug, Status.AMBER, Status.GREEN, "up"),
+        "Moves action B": (borough.slug, Status.GREEN, Status.RED, "down"),
+    }
+    assert (changes["total"], changes["up"], changes["down"], changes["hidden"]) == (2, 1, 1, 0)
+    text = response.text
+    section = text[text.index('id="changes"') :].split("</section>")[0]
+    assert f"Changes since {day[20].day} {day[20]:%B %Y}" in section
+    for key in ("A", "B"):
+        assert f'href="/actions/{actions[key].pk}/"' in section
+    for key in ("C", "D"):
+        assert f'href="/actions/{actions[key].pk}/"' not in section
+    assert section.count("↑ up") == 1 and section.count("↓ down") == 1
+    # the borough's ↑/↓ numbers link to its dashboard with the same comparison date
+    row = _row(response, borough.slug)
+    assert (row.moved_up, row.moved_down) == (1, 1)
+    link = f"/boroughs/{borough.slug}/?compare={compare}#moves"
+    assert f'href="{link}"' in text
+    dashboard = client_as("oversight").get(link)
+    assert dashboard.status_code == 200
+    assert {m.action.text: m.direction for m in dashboard.context["moves"]} == {
+        "Moves action A": "up",
+        "Moves action B": "down",
+        "Moves action D": "new",
+    }
+
+
+def test_compare_with_as_at_lists_the_moves_up_to_that_day(client_as, moves_history):
+    day = moves_history["day"]
+    slug = moves_history["borough"].slug
+    response = client_as("oversight").get(f"/oversight/?compare={day[0]}&as_at={day[50]}&borough={slug}")
+    assert response.status_code == 200
+    got = {m.text: m.direction for m in response.context["changes"]["moves"]}
+    # C was amber at day 0 and red at day 50
+    assert got == {"Moves action A": "up", "Moves action B": "down", "Moves action C": "down"}
+    row = _row(response, slug)
+    assert f"/boroughs/{slug}/?as_at={day[50]}&amp;compare={day[0]}#moves" in response.text
+    assert (row.moved_up, row.moved_down) == (1, 2)
+
+
+def test_the_list_of_changes_is_capped_with_a_link_to_all(client_as, moves_history, monkeypatch):
+    monkeypatch.setattr(dashboards, "CHANGES_LIMIT", 1)
+    compare = moves_history["day"][20].isoformat()
+    client = client_as("oversight")
+    response = client.get(f"/oversight/?compare={compare}")
+    changes = response.context["changes"]
+    assert (len(changes["moves"]), changes["total"], changes["hidden"]) == (1, 2, 1)
+    assert "Showing the first 1 of 2 changes" in response.text
+    assert f'href="?compare={compare}&amp;changes=all#changes"' in response.text
+    everything = client.get(f"/oversight/?compare={compare}&changes=all")
+    assert len(everything.context["changes"]["moves"]) == 2
+    assert "Showing the first" not in everything.text
+
+
+def test_no_changes_section_without_a_comparison_date(client_as, moves_history):
+    response = client_as("oversight").get("/oversight/")
+    assert response.context["changes"] is None
+    assert "Changes since" not in response.text
