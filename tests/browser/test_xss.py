@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from plans.choices import RAG
-from plans.models import Action, Challenge
+from plans.models import Action, Challenge, Objective
 from plans.services import apply_status_update
 
 pytestmark = pytest.mark.browser
@@ -27,6 +27,8 @@ def hostile_action(transactional_world):
         .first()
     )
     Action.objects.filter(pk=action.pk).update(text=ACTION_TEXT)  # as an admin edit of the text would
+    # the objective's title is a label of the dashboard's charts (SVG) and of the plan tree
+    Objective.objects.filter(pk=action.objective_id).update(title=f"Ward engagement {SCRIPT} {ATTRIBUTE}")
     action.refresh_from_db()
     apply_status_update(
         action=action,
@@ -80,7 +82,7 @@ def test_hostile_text_is_shown_as_text_everywhere(page, login, live_server, arti
             reverse("borough-review", args=[southwark]),
             ["<script>alert('xss-commentary')</script>"],
         ),
-        ("borough dashboard", reverse("borough-dashboard", args=[southwark]), []),
+        ("borough dashboard", reverse("borough-dashboard", args=[southwark]), ["Ward engagement <script>"]),
         ("action list", reverse("action-list") + "?borough=southwark&rag=red", ["Ward panels <script>"]),
         ("challenge list", reverse("challenge-list"), []),
         ("returns", reverse("borough-returns", args=[southwark]), []),
