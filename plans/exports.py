@@ -229,15 +229,7 @@ def iter_action_rows(filterset):
     drivers = _join_by_action(Action.drivers.through, ids, "driver__name")
     rows = (
         qs.with_commentary(as_at)
-        .order_by(
-            "objective__plan__borough__name",
-            "objective__plan__title",
-            "objective__pillar__order",
-            "objective__theme__order",
-            "objective__number",
-            "position",
-            "pk",
-        )
+        .in_plan_order()
         .values_list(
             "pk",
             "objective__plan__borough__name",

@@ -398,8 +398,18 @@ def _recent_readings(user, measure_ids, borough_ids=None):
     return _series(recent.values_list("measure_id", "borough_id", "period_end", "value"))
 
 
+class VsLondon:
+    """For a figure with ``latest`` and ``london``: the difference, in points (None if unknown)."""
+
+    @property
+    def vs_london(self):
+        if self.latest is None or self.london is None:
+            return None
+        return self.latest - self.london
+
+
 @dataclass
-class HeadlineCell:
+class HeadlineCell(VsLondon):
     measure: Measure
     latest: Decimal | None
     latest_date: dt.date | None
@@ -407,12 +417,6 @@ class HeadlineCell:
     london: Decimal | None
     trend: Trend
     gap: TargetGap | None
-
-    @property
-    def vs_london(self):
-        if self.latest is None or self.london is None:
-            return None
-        return self.latest - self.london
 
 
 @dataclass
@@ -485,18 +489,12 @@ def sort_headline_rows(rows, measures, sort):
 
 
 @dataclass
-class MeasureGap:
+class MeasureGap(VsLondon):
     measure: Measure
     latest: Decimal | None
     latest_date: dt.date | None
     london: Decimal | None
     gap: TargetGap | None
-
-    @property
-    def vs_london(self):
-        if self.latest is None or self.london is None:
-            return None
-        return self.latest - self.london
 
     @property
     def below_london(self):

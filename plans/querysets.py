@@ -110,6 +110,19 @@ class ActionQuerySet(ScopedQuerySet):
     same answer for the same date.
     """
 
+    def in_plan_order(self):
+        """Borough, plan, pillar, theme, objective number, position: the order of the plan's
+        document, used by the action list and the exports alike."""
+        return self.order_by(
+            "objective__plan__borough__name",
+            "objective__plan__title",
+            "objective__pillar__order",
+            "objective__theme__order",
+            "objective__number",
+            "position",
+            "pk",
+        )
+
     def with_status(self, as_at=None):
         from django.db.models import Case, CharField, F, OuterRef, Subquery, Value, When
 

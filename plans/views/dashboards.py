@@ -240,15 +240,7 @@ def action_list(request):
     qs = (
         filterset.qs.select_related("objective__plan__borough", "objective__pillar", "objective__theme")
         .prefetch_related(Prefetch("owners", queryset=Owner.objects.order_by("label")))
-        .order_by(
-            "objective__plan__borough__name",
-            "objective__plan__title",
-            "objective__pillar__order",
-            "objective__theme__order",
-            "objective__number",
-            "position",
-            "id",
-        )
+        .in_plan_order()
     )
     paginator = Paginator(qs, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
