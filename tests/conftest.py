@@ -18,6 +18,7 @@ ROLE_USERS = {
     "analyst": "analyst",
     "force_editor": "force.editor",
     "administrator": "admin",
+    "no_role": "no.role",  # logged in, active, no group, no membership, not staff
 }
 TEST_PASSWORD = "correct-horse-battery-staple-42"
 
@@ -48,6 +49,20 @@ def ensure_world():
     load_force_plan()
     make_borough_plan(Borough.objects.get(slug="lambeth"), months=6, actions=12, seed=2026)
     ensure_demo_users(TEST_PASSWORD)
+    ensure_no_role_user()
+
+
+def ensure_no_role_user():
+    """A user who can log in but has no role: no group, no membership, not staff."""
+    from django.contrib.auth import get_user_model
+
+    user, created = get_user_model().objects.get_or_create(
+        username=ROLE_USERS["no_role"], defaults={"email": "no.role@example.org"}
+    )
+    if created:
+        user.set_password(TEST_PASSWORD)
+        user.save(update_fields=["password"])
+    return user
 
 
 @pytest.fixture(scope="session")
@@ -101,6 +116,11 @@ def analyst_user(world):
 @pytest.fixture
 def administrator(world):
     return _user("admin")
+
+
+@pytest.fixture
+def no_role_user(world):
+    return _user(ROLE_USERS["no_role"])
 
 
 @pytest.fixture

@@ -37,6 +37,7 @@ def test_oversight_dashboard(page, login, live_server, artifacts, london):
     assert page.get_by_role("heading", name="London oversight").is_visible()
     assert page.get_by_role("heading", name="Confidence drivers by borough").is_visible()
     page.screenshot(path=str(artifacts / "oversight-dashboard.png"), full_page=True)
+    page.screenshot(path=str(artifacts / "oversight-dashboard-top.png"))  # the first screen
 
     # sorting works with the script (in place) and leaves a bookmarkable address
     page.locator("table.borough-table thead").get_by_role("link", name="Overdue").click()
@@ -59,6 +60,7 @@ def test_southwark_dashboard_and_its_print_view(page, login, live_server, artifa
     assert page.get_by_role("heading", name="61 actions").is_visible()
     assert page.get_by_text("Four actions are Red.").is_visible()
     page.screenshot(path=str(artifacts / "southwark-dashboard.png"), full_page=True)
+    page.screenshot(path=str(artifacts / "southwark-dashboard-top.png"))  # the first screen
 
     page.emulate_media(media="print")
     assert not page.locator("header.site-header").is_visible()
