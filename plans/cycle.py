@@ -154,6 +154,10 @@ def _transition(ret, *, allowed_from, seen_version):
 def sign_off_return(*, ret, user, seen_version):
     if not can_sign_off(user, ret.plan):
         _deny(user, f"only the borough commander of {ret.plan.borough} can sign off its return")
+    if ret.submitted_by_id == user.pk:  # separation of duties: a second person signs off
+        raise ValidationError(
+            "You submitted this return: another commander of the borough must sign it off. Nothing was saved."
+        )
     with transaction.atomic():
         _transition(ret, allowed_from=[ReturnStatus.SUBMITTED], seen_version=seen_version)
         ret.status, ret.signed_off_by, ret.signed_off_at = ReturnStatus.SIGNED_OFF, user, timezone.now()

@@ -118,6 +118,15 @@ def test_each_step_only_by_its_role(
     assert ret.status == ReturnStatus.SUBMITTED and ret.events.count() == 1
 
 
+def test_a_commander_cannot_sign_off_a_return_they_submitted(lambeth_plan, lambeth_commander, quarter):
+    ret = submit_return(plan=lambeth_plan, quarter=quarter, user=lambeth_commander)  # a member may submit
+    with pytest.raises(ValidationError, match="another commander"):
+        sign_off_return(ret=ret, user=lambeth_commander, seen_version=ret.version)
+    ret.refresh_from_db()
+    assert ret.status == ReturnStatus.SUBMITTED and ret.signed_off_by is None
+    assert ret.events.count() == 1
+
+
 def test_a_quarter_not_yet_ended_or_empty_cannot_be_returned(
     lambeth_plan, southwark_plan, lambeth_editor, southwark_editor
 ):
