@@ -37,6 +37,7 @@ from django.utils.text import slugify
 from drivers.models import Driver
 
 from .choices import RAG, UpdateSource, parse_rag
+from .freshness import data_changed
 from .models import Action, Borough, Objective, Owner, Pillar, Plan, StatusUpdate
 from .models.plan import TEXT_LIMIT
 from .owners import ParsedOwner, merge, parse_owners
@@ -1173,6 +1174,7 @@ def _write(planned, plan, borough, report, user):
             action.drivers.set(item.driver_ids)
     OwnerLink.objects.bulk_create(owner_links, batch_size=1000)
     DriverLink.objects.bulk_create(driver_links, batch_size=1000)
+    data_changed()  # bulk writes send no model signal
     return plan
 
 

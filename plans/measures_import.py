@@ -32,6 +32,7 @@ from django.db import transaction
 from drivers.models import Measure
 
 from .choices import Role
+from .freshness import data_changed
 from .models import Borough, MeasureReading
 from .quarters import Quarter
 from .querysets import scope_for
@@ -478,3 +479,4 @@ def _write(changes, *, user, source):
             MeasureReading.objects.filter(
                 measure=c.measure, borough=c.borough, period_end=c.period_end
             ).update(value=c.value, source=source, imported_by=user)
+        data_changed()  # bulk writes send no model signal

@@ -144,8 +144,12 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "trustplan_cache",
+            "OPTIONS": {"MAX_ENTRIES": 20000},  # page cache entries are per user and session
         }
     }
+# Dashboards keep their rendered page this long, per user and session, and build it afresh after
+# any write (plans/freshness.py). The suite turns it off except where it tests it.
+DASHBOARD_CACHE_SECONDS = env_int("DASHBOARD_CACHE_SECONDS", 0 if TESTING else 60)
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 60 * 60 * 8)
 SESSION_SAVE_EVERY_REQUEST = True  # expiry counts from the last request: an idle timeout

@@ -17,6 +17,7 @@ from .. import charts, cycle, dashboards, outcomes
 from ..choices import STATUS_ORDER, Role
 from ..filtersets import EARLIEST_AS_AT, ActionFilterSet
 from ..force import borough_force_support
+from ..freshness import cached_page
 from ..models import Action, Borough, Owner, Plan
 from ..querysets import scope_for
 
@@ -108,6 +109,7 @@ def _base_context(request, filterset, options, fields):
 
 
 @require_safe
+@cached_page
 def oversight(request):
     """London-wide: a row per borough by BCU, a borough × driver heatmap, pillars across London."""
     require_reader(request.user)
@@ -170,6 +172,7 @@ def _sort_links(request, key, descending):
 
 
 @require_safe
+@cached_page
 def borough_dashboard(request, slug):
     """One borough: its plan as pillars → objectives → actions, summaries, coverage, trend."""
     require_reader(request.user)

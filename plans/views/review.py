@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from ..forms.status import StatusForm
+from ..freshness import cached_page
 from ..models import Action, Borough, Plan
 from ..querysets import scope_for
 from ..services import ReviewRefused, apply_review, check_review
@@ -100,6 +101,7 @@ def _success_message(results):
 
 
 @require_http_methods(["GET", "POST"])
+@cached_page  # GET only; a POST always runs, and the page after a save carries its message
 def borough_review(request, slug):
     borough, plan = _review_target(request, slug)
     stale_only = request.GET.get("stale") in ("1", "true", "yes", "on")
