@@ -16,7 +16,8 @@
 3. **Write in one transaction** (not on a dry run): objectives and actions are matched so that
    re-importing the same workbook updates in place; RAG, completion, commentary and due date of
    existing actions change only through ``apply_status_update`` (source Import, by the importing
-   user); new actions get their first status through ``record_initial_status``.
+   user); new actions are created in bulk with their first status (``initial_status_fields`` and
+   ``initial_status_update`` of the services, as ``record_initial_status`` writes it).
 """
 
 import colorsys
@@ -33,6 +34,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from simple_history.utils import bulk_create_with_history
 
 from drivers.models import Driver
 
@@ -42,7 +44,7 @@ from .models import Action, Borough, Objective, Owner, Pillar, Plan, StatusUpdat
 from .models.plan import TEXT_LIMIT
 from .owners import ParsedOwner, merge, parse_owners
 from .querysets import scope_for
-from .services import apply_status_update, record_initial_status, validate_change
+from .services import apply_status_update, initial_status_fields, initial_status_update, validate_change
 
 security_log = logging.getLogger("trustplan.security")
 
@@ -1106,7 +1108,8 @@ def _write(planned, plan, borough, report, user):
         numbers[o.pillar_id] = max(numbers.get(o.pillar_id, 0), o.number)
     author = user.get_full_name() or user.get_username()
     OwnerLink, DriverLink = Action.owners.through, Action.drivers.through
-    owner_links, driver_links = [], []  # links of new actions, written in two bulk inserts
+    owner_links, driver_links = [], []  # links of new actions, written in bulk at the end
+    created = []  # (new action, its planned row, its first status)
     for item in planned:
         row = item.row
         pillar = pillars[row.pillar]
@@ -1134,28 +1137,28 @@ def _write(planned, plan, borough, report, user):
             objectives[okey] = objective
         objective = objectives[okey]
         action = item.existing
-        if action is None:
-            action = Action.objects.create(
-                objective=objective,
-                position=item.position,
-                text=row.text,
-                due_date=item.due,
-                next_steps=row.next_steps,
-                created_at=now,
+        if action is None:  # created below, in bulk, with its first status
+            status = {
+                "rag": item.new_rag,
+                "completed": bool(item.completed),
+                "commentary": row.commentary or f"Imported from {report.filename or 'a plan workbook'}.",
+                "at": now,
+            }
+            created.append(
+                (
+                    Action(
+                        objective=objective,
+                        position=item.position,
+                        text=row.text,
+                        due_date=item.due,
+                        next_steps=row.next_steps,
+                        created_at=now,
+                        **initial_status_fields(**status),
+                    ),
+                    item,
+                    status,
+                )
             )
-            record_initial_status(
-                action=action,
-                rag=item.new_rag,
-                completed=bool(item.completed),
-                commentary=row.commentary or f"Imported from {report.filename or 'a plan workbook'}.",
-                author_name=author,
-                at=now,
-                source=UpdateSource.IMPORT,
-            )
-            owner_links += [
-                OwnerLink(action_id=action.pk, owner_id=owners[p.key].pk) for p in item.owner_keys
-            ]
-            driver_links += [DriverLink(action_id=action.pk, driver_id=pk) for pk in item.driver_ids]
             continue
         if item.status_fields:
             apply_status_update(
@@ -1172,6 +1175,24 @@ def _write(planned, plan, borough, report, user):
             action.owners.set([owners[p.key] for p in item.owner_keys])
         if row.has_drivers_col:
             action.drivers.set(item.driver_ids)
+    actions = bulk_create_with_history(
+        [action for action, _, _ in created],
+        Action,
+        batch_size=500,
+        default_user=user,
+        default_change_reason=f"import: {report.filename}",
+        default_date=now,
+    )
+    updates = []
+    for action, (_, item, status) in zip(actions, created, strict=True):
+        updates.append(
+            initial_status_update(
+                action_id=action.pk, author_name=author, source=UpdateSource.IMPORT, **status
+            )
+        )
+        owner_links += [OwnerLink(action_id=action.pk, owner_id=owners[p.key].pk) for p in item.owner_keys]
+        driver_links += [DriverLink(action_id=action.pk, driver_id=pk) for pk in item.driver_ids]
+    StatusUpdate.objects.bulk_create(updates, batch_size=1000)
     OwnerLink.objects.bulk_create(owner_links, batch_size=1000)
     DriverLink.objects.bulk_create(driver_links, batch_size=1000)
     data_changed()  # bulk writes send no model signal

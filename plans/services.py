@@ -342,16 +342,22 @@ def _display_name(user):
     return (user.get_full_name() or user.get_username()) if user else ""
 
 
-def record_initial_status(*, action, rag, completed=False, commentary, author_name, at, source):
-    """Write an action's first status from a source document (seed, import of a new plan).
+def initial_status_fields(*, rag, completed, commentary, at):
+    """The current-state fields of an action whose first status is ``rag`` / ``completed``."""
+    return {
+        "rag": rag,
+        "completed": completed,
+        "completed_on": timezone.localdate(at) if completed else None,
+        "last_commentary": commentary,
+        "last_reviewed_at": at,
+        "version": 1,
+    }
 
-    Used by loaders only, for actions that have no history yet; no permission check because no
-    user is acting (management commands run with the operator's authority).
-    """
-    if action.version != 0:
-        raise ValueError("record_initial_status is only for actions without history.")
-    StatusUpdate.objects.create(
-        action=action,
+
+def initial_status_update(*, action_id, rag, completed, commentary, author_name, at, source):
+    """The (unsaved) first StatusUpdate of an action, matching ``initial_status_fields``."""
+    return StatusUpdate(
+        action_id=action_id,
         author=None,
         author_name=author_name,
         created_at=at,
@@ -363,13 +369,29 @@ def record_initial_status(*, action, rag, completed=False, commentary, author_na
         version=1,
         source=source,
     )
-    Action.objects.filter(pk=action.pk).update(
+
+
+def record_initial_status(*, action, rag, completed=False, commentary, author_name, at, source):
+    """Write an action's first status from a source document (seed, import of a new plan).
+
+    Used by loaders only, for actions that have no history yet; no permission check because no
+    user is acting (management commands run with the operator's authority). A loader that
+    creates many actions at once writes the same two things in bulk: the action created with
+    ``initial_status_fields`` and the row of ``initial_status_update``.
+    """
+    if action.version != 0:
+        raise ValueError("record_initial_status is only for actions without history.")
+    initial_status_update(
+        action_id=action.pk,
         rag=rag,
         completed=completed,
-        completed_on=timezone.localdate(at) if completed else None,
-        last_commentary=commentary,
-        last_reviewed_at=at,
-        version=1,
+        commentary=commentary,
+        author_name=author_name,
+        at=at,
+        source=source,
+    ).save()
+    Action.objects.filter(pk=action.pk).update(
+        **initial_status_fields(rag=rag, completed=completed, commentary=commentary, at=at)
     )
 
 
