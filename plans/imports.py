@@ -331,14 +331,16 @@ def _letter(index):
     return openpyxl.utils.get_column_letter(index + 1)
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f]")
+
+
 def _text(cell):
     if cell is None or cell.value is None:
         return ""
     value = cell.value
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    text = str(value)
-    text = "".join(ch for ch in text if ch in "\n\t" or ord(ch) >= 32).replace("\r", "")
+    text = _CONTROL.sub("", str(value))  # control characters other than tab and newline
     return " ".join(text.split()) if "\n" not in text else text.strip()
 
 
