@@ -12,6 +12,7 @@ from django import forms
 from ..choices import RAG
 from ..models.plan import TEXT_LIMIT
 from ..services import MIN_COMMENTARY_WORDS, ReviewRow
+from . import widgets
 
 COMMENTARY_HELP = (
     "Required when you change the RAG or completion: at least a sentence "
@@ -24,31 +25,31 @@ def _normalise_text(value):
 
 
 class StatusForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
-    seen_rag = forms.ChoiceField(choices=RAG.choices, widget=forms.HiddenInput)
-    seen_completed = forms.BooleanField(required=False, widget=forms.HiddenInput)
-    seen_next_steps = forms.CharField(required=False, strip=False, widget=forms.HiddenInput)
-    seen_due_date = forms.DateField(required=False, widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=widgets.HiddenInput, min_value=0)
+    seen_rag = forms.ChoiceField(choices=RAG.choices, widget=widgets.HiddenInput)
+    seen_completed = forms.BooleanField(required=False, widget=widgets.HiddenInput)
+    seen_next_steps = forms.CharField(required=False, strip=False, widget=widgets.HiddenInput)
+    seen_due_date = forms.DateField(required=False, widget=widgets.HiddenInput)
 
-    rag = forms.ChoiceField(label="RAG rating", choices=RAG.choices)
-    completed = forms.BooleanField(label="Complete", required=False)
+    rag = forms.ChoiceField(label="RAG rating", choices=RAG.choices, widget=widgets.Select)
+    completed = forms.BooleanField(label="Complete", required=False, widget=widgets.CheckboxInput)
     commentary = forms.CharField(
         label="Commentary",
         required=False,
         max_length=TEXT_LIMIT,
         help_text=COMMENTARY_HELP,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=widgets.Textarea(attrs={"rows": 3}),
     )
     next_steps = forms.CharField(
         label="Next steps",
         required=False,
         max_length=TEXT_LIMIT,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=widgets.Textarea(attrs={"rows": 2}),
     )
     due_date = forms.DateField(
         label="Due date",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=widgets.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text="Leave empty if the action has no due date.",
     )
 
