@@ -316,25 +316,31 @@ def borough_measures(borough, user):
     targets = _current_targets(ids, [borough.pk])
     panels = []
     for measure in measures:
-        points = series.get((measure.pk, borough.pk), [])
-        london_points = series.get((measure.pk, None), [])
-        latest_date, latest = points[-1] if points else (None, None)
-        previous = points[-2][1] if len(points) > 1 else None
-        target, is_london = applicable_target(targets, measure.pk, borough.pk)
-        panel = MeasurePanel(
-            measure=measure,
-            points=points,
-            london_points=london_points,
-            latest=latest,
-            latest_date=latest_date,
-            previous=previous,
-            london_latest=_value_at(london_points, latest_date) if latest_date else None,
-            trend=trend(latest, previous),
-            gap=target_gap(target, latest, latest_date, is_london=is_london) if latest_date else None,
-        )
-        panel.chart = trend_chart(points, london_points, target)
+        panel, target = measure_panel(measure, borough.pk, series, targets)
+        panel.chart = trend_chart(panel.points, panel.london_points, target)
         panels.append(panel)
     return panels
+
+
+def measure_panel(measure, borough_id, series, targets):
+    """One measure's figures for one borough (its panel, and the target that applies)."""
+    points = series.get((measure.pk, borough_id), [])
+    london_points = series.get((measure.pk, None), [])
+    latest_date, latest = points[-1] if points else (None, None)
+    previous = points[-2][1] if len(points) > 1 else None
+    target, is_london = applicable_target(targets, measure.pk, borough_id)
+    panel = MeasurePanel(
+        measure=measure,
+        points=points,
+        london_points=london_points,
+        latest=latest,
+        latest_date=latest_date,
+        previous=previous,
+        london_latest=_value_at(london_points, latest_date) if latest_date else None,
+        trend=trend(latest, previous),
+        gap=target_gap(target, latest, latest_date, is_london=is_london) if latest_date else None,
+    )
+    return panel, target
 
 
 def trend_chart(points, london_points, target, *, width=320, height=150):
@@ -860,27 +866,7 @@ def measures_by_borough(user, boroughs):
     targets = _current_targets(ids, borough_ids)
     out = {}
     for borough in boroughs:
-        panels = []
-        for measure in measures:
-            points = series.get((measure.pk, borough.pk), [])
-            london_points = series.get((measure.pk, None), [])
-            latest_date, latest = points[-1] if points else (None, None)
-            previous = points[-2][1] if len(points) > 1 else None
-            target, is_london = applicable_target(targets, measure.pk, borough.pk)
-            panels.append(
-                MeasurePanel(
-                    measure=measure,
-                    points=points,
-                    london_points=london_points,
-                    latest=latest,
-                    latest_date=latest_date,
-                    previous=previous,
-                    london_latest=_value_at(london_points, latest_date) if latest_date else None,
-                    trend=trend(latest, previous),
-                    gap=target_gap(target, latest, latest_date, is_london=is_london) if latest_date else None,
-                )
-            )
-        out[borough.pk] = panels
+        out[borough.pk] = [measure_panel(measure, borough.pk, series, targets)[0] for measure in measures]
     return out
 
 
