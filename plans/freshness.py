@@ -21,6 +21,7 @@ to show (after a save) is never cached or served from the cache.
 
 import functools
 import hashlib
+import logging
 import uuid
 
 from django.conf import settings
@@ -31,6 +32,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.utils import timezone
 
+logger = logging.getLogger(__name__)
 GENERATION_KEY = "trustplan:data-generation"
 WATCHED_APPS = {"plans", "drivers", "auth", "authtoken"}
 
@@ -45,7 +47,10 @@ def generation():
 
 
 def _new_generation():
-    cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+    try:
+        cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+    except Exception:  # noqa: BLE001 — the write has committed; never fail it for the cache
+        logger.exception("Could not start a new data generation: cached pages may be stale.")
 
 
 def data_changed():
