@@ -94,7 +94,7 @@ def test_boroughs_filter_by_is_synthetic(api):
     made_up = Borough.objects.create(
         slug="synthetic-borough-901",
         name="Synthetic borough 901",
-        ons_code="S900000901",
+        ons_code="S90000901",
         bcu=Borough.objects.get(slug="southwark").bcu,
         is_synthetic=True,
     )
