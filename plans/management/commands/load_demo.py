@@ -3,6 +3,7 @@ import os
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from plans.choices import MembershipRole
 from plans.demo import DEMO_USERS, demo_password, ensure_demo_users, load_southwark
 from plans.force import link_demo_contributions, load_force_plan
 from plans.models import Borough, Pillar
@@ -39,5 +40,6 @@ class Command(BaseCommand):
         )
         shown = "the value of DEMO_PASSWORD" if os.environ.get("DEMO_PASSWORD") else demo_password()
         self.stdout.write(f"Demo logins at {settings.SITE_URL}/accounts/login/ (password: {shown}):")
-        for username, (role, borough, *_rest) in DEMO_USERS.items():
-            self.stdout.write(f"  {username:22} {role.value}{' — ' + borough if borough else ''}")
+        for username, (role, borough, memberships, *_rest) in DEMO_USERS.items():
+            title = "Borough commander" if MembershipRole.COMMANDER in (memberships or []) else role.value
+            self.stdout.write(f"  {username:22} {title}{' — ' + borough if borough else ''}")
