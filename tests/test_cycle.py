@@ -217,6 +217,29 @@ def test_escalation_after_two_intervals_goes_to_the_lead(settings, southwark_pla
     assert len(rows) == 61 and all(r.escalated for r in rows)
 
 
+def test_escalation_goes_to_the_lead_only_and_reminders_to_the_editors(
+    settings, southwark_plan, southwark_editor
+):
+    """With the lead a different person from the editor: the editor gets the reminder, only the
+    lead gets the escalation, and the borough's other users get neither."""
+    from django.contrib.auth import get_user_model
+
+    from plans.choices import MembershipRole
+    from plans.models import Membership
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    Membership.objects.filter(user=southwark_editor, role=MembershipRole.LEAD).delete()
+    lead = get_user_model().objects.create_user("southwark.lead", email="lead@example.org")
+    Membership.objects.create(user=lead, borough=southwark_plan.borough, role=MembershipRole.LEAD)
+    _age(southwark_plan, 70, southwark_editor)
+    mail.outbox.clear()
+    send_reminders(now=timezone.now() + dt.timedelta(days=1))
+    sent = {(m.to[0], "escalation" in m.subject) for m in mail.outbox}
+    assert ("lead@example.org", True) in sent
+    assert ("southwark.editor@example.org", False) in sent
+    assert ("southwark.editor@example.org", True) not in sent and ("lead@example.org", False) not in sent
+
+
 def test_dashboards_show_who_has_not_updated_own_actions_first(client_as, southwark_plan, southwark_editor):
     _age(southwark_plan, 40, southwark_editor)
     owner = Owner.objects.get(borough__slug="southwark", key="ci:kent")

@@ -524,3 +524,27 @@ def test_an_editor_cannot_import_into_another_borough(client_as, southwark):
         )
         assert response.status_code == 403
     assert checksum() == before
+
+
+def test_every_import_is_logged_with_who_where_which_file_and_the_outcome(barnet, administrator, caplog):
+    data = southwark_export(administrator)
+    with caplog.at_level("INFO", logger="trustplan.security"):
+        import_plan(borough=barnet, workbook_file=data, user=administrator, dry_run=True, filename="s.xlsx")
+        import_plan(borough=barnet, workbook_file=data, user=administrator, dry_run=False, filename="s.xlsx")
+        import_plan(
+            borough=barnet,
+            workbook_file=b"not a workbook",
+            user=administrator,
+            dry_run=False,
+            filename="junk.xlsx",
+        )
+    lines = [r.getMessage() for r in caplog.records if r.name == "trustplan.security"]
+    imports = [line for line in lines if line.startswith("plan import")]
+    assert [line.split(":")[0] for line in imports] == [
+        "plan import dry-run",
+        "plan import applied",
+        "plan import refused",
+    ]
+    assert all(f"user={administrator}" in line and "borough=barnet" in line for line in imports)
+    assert "file=s.xlsx" in imports[1] and "created=" in imports[1]
+    assert "file=junk.xlsx" in imports[2] and "rejected=" in imports[2]

@@ -71,6 +71,15 @@ def test_southwark_dashboard_and_its_print_view(page, login, live_server, artifa
     assert (artifacts / "southwark-board-pack.pdf").stat().st_size > 10_000
 
 
+def test_oversight_fits_a_laptop_screen(page, login, live_server, london):
+    """1366 pixels wide, the common police laptop: the borough table and heatmap scroll inside
+    their own boxes if at all; the page itself never scrolls sideways."""
+    login(page, "mopac.oversight")
+    page.goto(f"{live_server.url}/oversight/")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 1366 + 1, f"the oversight page scrolls sideways at 1366px ({width}px)"
+
+
 def test_dashboard_fits_a_tablet(page, login, live_server, artifacts, london):
     page.set_viewport_size({"width": 820, "height": 1180})
     login(page, "mopac.oversight")
