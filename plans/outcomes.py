@@ -302,24 +302,16 @@ class MeasurePanel:
 
 
 def borough_measures(borough, user):
-    """The measures panel of a borough dashboard: 3 queries, whatever the data."""
-    if not scope_for(user).read_all:
-        return []
-    measures = _quantitative_measures()
-    ids = [m.pk for m in measures]
-    readings = (
-        MeasureReading.objects.visible_to(user)
-        .filter(measure_id__in=ids)
-        .filter(Q(borough=borough) | Q(borough__isnull=True))
-    )
-    series = _series(readings.values_list("measure_id", "borough_id", "period_end", "value"))
-    targets = _current_targets(ids, [borough.pk])
-    panels = []
-    for measure in measures:
-        panel, target = measure_panel(measure, borough.pk, series, targets)
-        panel.chart = trend_chart(panel.points, panel.london_points, target)
-        panels.append(panel)
-    return panels
+    """The measures panel of a borough dashboard, with its charts: 3 queries, whatever the data."""
+    return [
+        _with_chart(panel, target)
+        for panel, target in _panels_and_targets(user, [borough]).get(borough.pk, [])
+    ]
+
+
+def _with_chart(panel, target):
+    panel.chart = trend_chart(panel.points, panel.london_points, target)
+    return panel
 
 
 def measure_panel(measure, borough_id, series, targets):
@@ -852,6 +844,15 @@ def measures_by_borough(user, boroughs):
     """The measures panel of the borough dashboard (``borough_measures``) for many boroughs at
     once, without the charts: {borough_id: [MeasurePanel]}. The same readings (the whole series),
     targets and arithmetic, in 3 queries whatever the number of boroughs, measures or quarters."""
+    return {
+        borough_id: [panel for panel, _target in pairs]
+        for borough_id, pairs in _panels_and_targets(user, boroughs).items()
+    }
+
+
+def _panels_and_targets(user, boroughs):
+    """{borough_id: [(MeasurePanel, the target that applies)]} from one read of the readings and
+    targets of these boroughs and London (3 queries); empty for a user who may not read them."""
     if not scope_for(user).read_all or not boroughs:
         return {}
     measures = _quantitative_measures()
@@ -864,10 +865,10 @@ def measures_by_borough(user, boroughs):
     )
     series = _series(readings.values_list("measure_id", "borough_id", "period_end", "value"))
     targets = _current_targets(ids, borough_ids)
-    out = {}
-    for borough in boroughs:
-        out[borough.pk] = [measure_panel(measure, borough.pk, series, targets)[0] for measure in measures]
-    return out
+    return {
+        borough.pk: [measure_panel(measure, borough.pk, series, targets) for measure in measures]
+        for borough in boroughs
+    }
 
 
 # Columns of the "Measures" sheet: (header, kind, width). Kinds are those of plans.exports.Column;
