@@ -12,7 +12,8 @@ GET for ``DASHBOARD_CACHE_SECONDS`` (0 turns it off), keyed by
   data, so the next request builds the page afresh.
 
 The generation changes on every ``post_save``, ``post_delete`` and ``m2m_changed`` of a model of
-the project (plans, drivers, users and groups), after the transaction commits; code that writes
+the project (plans, drivers, users and groups; not the last-login stamp of a log-in), after the
+transaction commits; code that writes
 in bulk (``bulk_create``, ``QuerySet.update``) calls ``data_changed()`` itself. The time limit is
 the backstop for the one thing a write does not announce: an action becoming stale as time
 passes, which is therefore shown at most ``DASHBOARD_CACHE_SECONDS`` late. A page with a message
@@ -58,9 +59,12 @@ def data_changed():
     transaction.on_commit(_new_generation)
 
 
-def _on_write(sender, **kwargs):
-    if sender._meta.app_label in WATCHED_APPS:
-        data_changed()
+def _on_write(sender, update_fields=None, **kwargs):
+    if sender._meta.app_label not in WATCHED_APPS:
+        return
+    if update_fields and set(update_fields) <= {"last_login"}:
+        return  # a log-in changes no page anyone is shown
+    data_changed()
 
 
 def connect():

@@ -84,6 +84,19 @@ def test_any_model_write_makes_the_next_visit_fresh(
     assert response["X-Page-Cache"] == "miss"
 
 
+def test_a_log_in_elsewhere_does_not_empty_the_cache(
+    client_as, analyst_user, django_capture_on_commit_callbacks
+):
+    from django.contrib.auth.models import update_last_login
+
+    client = client_as("oversight")
+    visit(client, OVERSIGHT)
+    with django_capture_on_commit_callbacks(execute=True):
+        update_last_login(None, analyst_user)  # what every log-in does
+    response, _ = visit(client, OVERSIGHT)
+    assert response["X-Page-Cache"] == "hit"
+
+
 def test_a_rolled_back_write_changes_nothing(client_as, southwark_plan, oversight_user):
     client = client_as("oversight")
     visit(client, SOUTHWARK)
