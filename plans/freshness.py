@@ -13,8 +13,8 @@ GET for ``DASHBOARD_CACHE_SECONDS`` (0 turns it off), keyed by
 
 The generation changes on every ``post_save``, ``post_delete`` and ``m2m_changed`` of a model of
 the project (plans, drivers, users and groups; not the last-login stamp of a log-in), after the
-transaction commits; code that writes
-in bulk (``bulk_create``, ``QuerySet.update``) calls ``data_changed()`` itself. The time limit is
+transaction commits; code that writes in bulk (``bulk_create``, ``QuerySet.update``) calls
+``data_changed()`` itself. The time limit is
 the backstop for the one thing a write does not announce: an action becoming stale as time
 passes, which is therefore shown at most ``DASHBOARD_CACHE_SECONDS`` late. A page with a message
 to show (after a save) is never cached or served from the cache.
