@@ -17,11 +17,12 @@
    re-importing the same workbook updates in place; RAG, completion, commentary and due date of
    existing actions change only through ``apply_status_update`` (source Import, by the importing
    user); new actions are created in bulk with their first status (``initial_status_fields`` and
-   ``initial_status_update`` of the services, as ``record_initial_status`` writes it).
+   ``initial_status_row`` of the services, as ``record_initial_status`` writes it).
 """
 
 import colorsys
 import datetime as dt
+import functools
 import hashlib
 import io
 import logging
@@ -34,17 +35,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
-from simple_history.utils import bulk_create_with_history
 
 from drivers.models import Driver
 
+from .bulk import history_rows, insert_rows
 from .choices import RAG, UpdateSource, parse_rag
 from .freshness import data_changed
 from .models import Action, Borough, Objective, Owner, Pillar, Plan, StatusUpdate
 from .models.plan import TEXT_LIMIT
 from .owners import ParsedOwner, merge, parse_owners
 from .querysets import scope_for
-from .services import apply_status_update, initial_status_fields, initial_status_update, validate_change
+from .services import apply_status_update, initial_status_fields, initial_status_row, validate_change
 
 security_log = logging.getLogger("trustplan.security")
 
@@ -180,11 +181,20 @@ def check_file(data):
         raise ImportRejected("This zip file is not an Excel workbook (.xlsx): it has no workbook part.")
 
 
-@dataclass
 class RawCell:
-    value: object
-    formula: bool = False
-    colour: str = ""
+    """One cell as read: its value, whether it held a formula, its fill colour, and its text
+    (tidied once here, because the parser looks at most cells several times)."""
+
+    __slots__ = ("value", "formula", "colour", "text")
+
+    def __init__(self, value, formula=False, colour=""):
+        self.value = value
+        self.formula = formula
+        self.colour = colour
+        self.text = _cell_text(value)
+
+    def __repr__(self):
+        return f"RawCell({self.value!r}, formula={self.formula}, colour={self.colour!r})"
 
 
 @dataclass
@@ -225,6 +235,7 @@ def read_sheets(data):
     except Exception as exc:  # noqa: BLE001 - any parse failure of an untrusted file is a rejection
         raise ImportRejected(f"The workbook could not be read: {type(exc).__name__}: {exc}") from exc
     sheets, count = [], 0
+    colours = {}  # fill colour by style id
     try:
         for ws in workbook.worksheets:
             if ws.title.strip().lower() in SKIP_SHEETS:
@@ -237,15 +248,19 @@ def read_sheets(data):
                     raise ImportRejected(
                         f"The workbook has more than {MAX_ROWS:,} rows: split it or remove empty rows."
                     )
-                cells = [
-                    RawCell(
-                        value=getattr(c, "value", None),
-                        formula=getattr(c, "data_type", "") == "f",
-                        colour=_fill_colour(c),
-                    )
-                    for c in row
-                ]
-                if any(c.value not in (None, "") or c.colour for c in cells):
+                cells, content = [], False
+                for c in row:
+                    value = getattr(c, "value", None)
+                    style = getattr(c, "_style_id", None)  # read-only cells share styles by id
+                    if style is None:
+                        colour = _fill_colour(c)
+                    else:
+                        colour = colours.get(style)
+                        if colour is None:
+                            colour = colours[style] = _fill_colour(c)
+                    cells.append(RawCell(value, getattr(c, "data_type", "") == "f", colour))
+                    content = content or value not in (None, "") or bool(colour)
+                if content:
                     rows.append((number, cells))
             sheets.append(RawSheet(ws.title, rows))
     except ImportRejected:
@@ -312,6 +327,7 @@ FALSE_WORDS = {"no", "n", "false", "0", ""}
 COMPLETE_WORDS = {"complete", "completed", "done", "blue"}
 
 
+@functools.lru_cache(maxsize=8192)
 def _norm(value):
     text = " ".join(str(value).replace("\n", " ").split()).strip().lower().rstrip(":*")
     return text.strip()
@@ -334,14 +350,17 @@ def _letter(index):
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f]")
 
 
-def _text(cell):
-    if cell is None or cell.value is None:
+def _cell_text(value):
+    if value is None:
         return ""
-    value = cell.value
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     text = _CONTROL.sub("", str(value))  # control characters other than tab and newline
     return " ".join(text.split()) if "\n" not in text else text.strip()
+
+
+def _text(cell):
+    return "" if cell is None else cell.text
 
 
 @dataclass
@@ -433,7 +452,7 @@ def parse_sheet(sheet, layout, pillars, report):
                 objective = (int(first), title)
             continue
         action_text = _text(cell(cells, "action"))
-        texts = [(_text(c), i) for i, c in enumerate(cells) if _text(c)]
+        texts = [(c.text, i) for i, c in enumerate(cells) if c.text]
         if not action_text:
             # a heading row: a pillar, or an objective ("3. Improve communication", "3 | Improve …")
             if texts:
@@ -736,6 +755,7 @@ def _validate(rows, borough, report):
         boroughs[b.slug.lower()] = b
         boroughs[b.ons_code.lower()] = b
     named_boroughs = {}
+    owner_cells = {}
     seen = {}
     objective_titles = {}
     planned = []
@@ -838,7 +858,9 @@ def _validate(rows, borough, report):
                 )
             else:
                 driver_ids.append(driver.pk)
-        owners = parse_owners(row.owners)
+        owners = owner_cells.get(row.owners)
+        if owners is None:  # the same few owner cells repeat down a plan
+            owners = owner_cells[row.owners] = parse_owners(row.owners)
         if row.has_owners_col and not owners:
             report.notes.append(f"{row.sheet} row {row.row}: no owner named.")
         okey = (row.pillar, row.objective_number, _norm(row.objective_title))
@@ -1109,9 +1131,8 @@ def _write(planned, plan, borough, report, user):
     for o in existing_objectives.values():
         numbers[o.pillar_id] = max(numbers.get(o.pillar_id, 0), o.number)
     author = user.get_full_name() or user.get_username()
-    OwnerLink, DriverLink = Action.owners.through, Action.drivers.through
-    owner_links, driver_links = [], []  # links of new actions, written in bulk at the end
-    created = []  # (new action, its planned row, its first status)
+    new_objectives = []
+    created = []  # (new action's field values, its planned row, its first status, its objective)
     for item in planned:
         row = item.row
         pillar = pillars[row.pillar]
@@ -1126,9 +1147,8 @@ def _write(planned, plan, borough, report, user):
             if objective is None:
                 if number is None:
                     numbers[pillar.pk] = number = numbers.get(pillar.pk, 0) + 1
-                objective = Objective.objects.create(
-                    plan=plan, pillar=pillar, number=number, title=row.objective_title
-                )
+                objective = Objective(plan=plan, pillar=pillar, number=number, title=row.objective_title)
+                new_objectives.append(objective)  # written in bulk below, before the actions
                 existing_objectives[(pillar.pk, number)] = objective
             elif objective.title != row.objective_title and _norm(objective.title) != _norm(
                 row.objective_title
@@ -1146,21 +1166,15 @@ def _write(planned, plan, borough, report, user):
                 "commentary": row.commentary or f"Imported from {report.filename or 'a plan workbook'}.",
                 "at": now,
             }
-            created.append(
-                (
-                    Action(
-                        objective=objective,
-                        position=item.position,
-                        text=row.text,
-                        due_date=item.due,
-                        next_steps=row.next_steps,
-                        created_at=now,
-                        **initial_status_fields(**status),
-                    ),
-                    item,
-                    status,
-                )
-            )
+            row_values = {
+                "position": item.position,
+                "text": row.text,
+                "due_date": item.due,
+                "next_steps": row.next_steps,
+                "created_at": now,
+                **initial_status_fields(**status),
+            }
+            created.append((row_values, item, status, objective))
             continue
         if item.status_fields:
             apply_status_update(
@@ -1177,28 +1191,66 @@ def _write(planned, plan, borough, report, user):
             action.owners.set([owners[p.key] for p in item.owner_keys])
         if row.has_drivers_col:
             action.drivers.set(item.driver_ids)
-    actions = bulk_create_with_history(
-        [action for action, _, _ in created],
-        Action,
-        batch_size=500,
-        default_user=user,
-        default_change_reason=f"import: {report.filename}",
-        default_date=now,
-    )
-    updates = []
-    for action, (_, item, status) in zip(actions, created, strict=True):
-        updates.append(
-            initial_status_update(
-                action_id=action.pk, author_name=author, source=UpdateSource.IMPORT, **status
-            )
-        )
-        owner_links += [OwnerLink(action_id=action.pk, owner_id=owners[p.key].pk) for p in item.owner_keys]
-        driver_links += [DriverLink(action_id=action.pk, driver_id=pk) for pk in item.driver_ids]
-    StatusUpdate.objects.bulk_create(updates, batch_size=1000)
-    OwnerLink.objects.bulk_create(owner_links, batch_size=1000)
-    DriverLink.objects.bulk_create(driver_links, batch_size=1000)
+    history = {"user": user, "change_reason": f"import: {report.filename}", "date": now}
+    _create_objectives(new_objectives, history)
+    _create_actions(created, owners, author=author, history=history)
     data_changed()  # bulk writes send no model signal
     return plan
+
+
+def _create_objectives(objectives, history):
+    """Write new objectives in bulk, each with its history record; sets their primary keys."""
+    rows = [
+        {
+            "plan_id": o.plan_id,
+            "pillar_id": o.pillar_id,
+            "theme_id": o.theme_id,
+            "number": o.number,
+            "title": o.title,
+        }
+        for o in objectives
+    ]
+    insert_rows(Objective, rows, returning=True)
+    insert_rows(Objective.history.model, history_rows(Objective, rows, **history))
+    for objective, values in zip(objectives, rows, strict=True):
+        objective.pk = values["id"]
+
+
+def _create_actions(created, owners, *, author, history):
+    """Write new actions in bulk: each with its history record, first status and links."""
+    if not created:
+        return
+    rows = []
+    for values, _, _, objective in created:
+        values["objective_id"] = objective.pk
+        rows.append(values)
+    insert_rows(Action, rows, returning=True)
+    insert_rows(Action.history.model, history_rows(Action, rows, **history))
+    insert_rows(
+        StatusUpdate,
+        [
+            initial_status_row(
+                action_id=values["id"], author_name=author, source=UpdateSource.IMPORT, **status
+            )
+            for values, _, status, _ in created
+        ],
+    )
+    insert_rows(
+        Action.owners.through,
+        [
+            {"action_id": values["id"], "owner_id": owners[p.key].pk}
+            for values, item, _, _ in created
+            for p in item.owner_keys
+        ],
+    )
+    insert_rows(
+        Action.drivers.through,
+        [
+            {"action_id": values["id"], "driver_id": pk}
+            for values, item, _, _ in created
+            for pk in item.driver_ids
+        ],
+    )
 
 
 # --- the template ---------------------------------------------------------------------------

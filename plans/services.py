@@ -354,21 +354,26 @@ def initial_status_fields(*, rag, completed, commentary, at):
     }
 
 
-def initial_status_update(*, action_id, rag, completed, commentary, author_name, at, source):
-    """The (unsaved) first StatusUpdate of an action, matching ``initial_status_fields``."""
-    return StatusUpdate(
-        action_id=action_id,
-        author=None,
-        author_name=author_name,
-        created_at=at,
-        from_rag="",
-        to_rag=rag,
-        from_completed=False,
-        to_completed=completed,
-        commentary=commentary,
-        version=1,
-        source=source,
-    )
+def initial_status_row(*, action_id, rag, completed, commentary, author_name, at, source):
+    """The first StatusUpdate of an action as field values, matching ``initial_status_fields``."""
+    return {
+        "action_id": action_id,
+        "author_id": None,
+        "author_name": author_name,
+        "created_at": at,
+        "from_rag": "",
+        "to_rag": rag,
+        "from_completed": False,
+        "to_completed": completed,
+        "commentary": commentary,
+        "version": 1,
+        "source": source,
+    }
+
+
+def initial_status_update(**kwargs):
+    """The (unsaved) first StatusUpdate of an action: ``initial_status_row`` as an instance."""
+    return StatusUpdate(**initial_status_row(**kwargs))
 
 
 def record_initial_status(*, action, rag, completed=False, commentary, author_name, at, source):
@@ -377,7 +382,7 @@ def record_initial_status(*, action, rag, completed=False, commentary, author_na
     Used by loaders only, for actions that have no history yet; no permission check because no
     user is acting (management commands run with the operator's authority). A loader that
     creates many actions at once writes the same two things in bulk: the action created with
-    ``initial_status_fields`` and the row of ``initial_status_update``.
+    ``initial_status_fields`` and the row of ``initial_status_row``.
     """
     if action.version != 0:
         raise ValueError("record_initial_status is only for actions without history.")

@@ -158,8 +158,8 @@ def test_a_crash_in_the_middle_of_a_plan_import_writes_nothing(monkeypatch, worl
     preview = import_plan(borough=borough, workbook_file=data, user=administrator, dry_run=True)
     assert preview.ok, preview.problems
     before = database_state()
-    failing = fail_on_call(3, imports.initial_status_update)  # after the actions' bulk insert
-    monkeypatch.setattr(imports, "initial_status_update", failing)
+    failing = fail_on_call(3, imports.initial_status_row)  # after the actions' bulk insert
+    monkeypatch.setattr(imports, "initial_status_row", failing)
     with pytest.raises(Crash):
         import_plan(borough=borough, workbook_file=data, user=administrator, dry_run=False)
     assert failing.calls["count"] == 3
