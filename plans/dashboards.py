@@ -12,6 +12,7 @@ import itertools
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from django.core.paginator import Paginator
 from django.db.models import Count, Max, Q
 from django.http import QueryDict
 
@@ -407,10 +408,13 @@ def status_cells(counts, previous, *, query, extra):
     return cells
 
 
-def oversight(filterset, *, user, sort="bcu", compare=None):
+def oversight(filterset, *, user, sort="bcu", compare=None, page=1, per_page=None):
     """Everything the oversight dashboard shows, from a valid ActionFilterSet.
 
-    A fixed number of queries whatever the number of boroughs, actions or updates.
+    A fixed number of queries whatever the number of boroughs, actions or updates. Totals, the
+    sort and the driver gaps cover every borough in view; ``rows`` (with their links and heatmap
+    cells) are one page of ``per_page`` boroughs of that order, so the page stays the same size
+    at national scale. ``all_rows`` has every borough's counts.
     """
     data = filterset.data
     now, today = filterset.reference_time, filterset.reference_date
@@ -471,17 +475,29 @@ def oversight(filterset, *, user, sort="bcu", compare=None):
         previous = before.get(borough.pk, Counts())
         london.add(counts)
         london_before.add(previous)
+        row = BoroughRow(borough=borough, plan=plan, counts=counts, previous=previous)
+        if moves_by_borough is not None:
+            row.moved_up = moves_by_borough[borough.pk]["up"]
+            row.moved_down = moves_by_borough[borough.pk]["down"]
+        rows.append(row)
+
+    key, descending = parse_sort(sort)
+    rows.sort(key=lambda r: (r.sort_value(key), r.borough.name.lower()), reverse=descending)
+    gaps = dict.fromkeys((d.pk for d in drivers), 0)
+    for row in rows:
+        for driver in drivers:
+            if coverage_state(by_driver.get((row.borough.pk, driver.pk))) == GAP:
+                gaps[driver.pk] += 1
+    # Links and heatmap cells only for the boroughs shown: a page of them at national scale.
+    paginator = Paginator(rows, per_page or BOROUGHS_PER_PAGE)
+    shown = paginator.get_page(page)
+    for row in shown.object_list:
+        borough = row.borough
         extra = {"borough": borough.slug}
-        row = BoroughRow(
-            borough=borough,
-            plan=plan,
-            counts=counts,
-            previous=previous,
-            cells=status_cells(counts, previous, query=query, extra=extra),
-            total_url=drill(query, **extra),
-            stale_url=drill(query, stale="true", **extra),
-            overdue_url=drill(query, overdue="true", **extra),
-        )
+        row.cells = status_cells(row.counts, row.previous, query=query, extra=extra)
+        row.total_url = drill(query, **extra)
+        row.stale_url = drill(query, stale="true", **extra)
+        row.overdue_url = drill(query, overdue="true", **extra)
         for driver in drivers:
             driver_counts = by_driver.get((borough.pk, driver.pk))
             row.drivers.append(
@@ -492,16 +508,10 @@ def oversight(filterset, *, user, sort="bcu", compare=None):
                 )
             )
         if moves_by_borough is not None:
-            row.moved_up = moves_by_borough[borough.pk]["up"]
-            row.moved_down = moves_by_borough[borough.pk]["down"]
             row.moves_url = borough_compare_query(query, compare)
-        rows.append(row)
-
-    key, descending = parse_sort(sort)
-    rows.sort(key=lambda r: (r.sort_value(key), r.borough.name.lower()), reverse=descending)
     groups = []
     if key == "bcu":
-        for bcu, members in itertools.groupby(rows, key=lambda r: r.borough.bcu):
+        for bcu, members in itertools.groupby(shown.object_list, key=lambda r: r.borough.bcu):
             groups.append((bcu, list(members)))
 
     pillar_counts = group_counts(qs, "objective__pillar", now=now, today=today, intervals=intervals)
@@ -518,12 +528,13 @@ def oversight(filterset, *, user, sort="bcu", compare=None):
                 "url": drill(query, pillar=pillar.slug),
             }
         )
-    gaps = {d.pk: sum(1 for r in rows if r.drivers[i].state == GAP) for i, d in enumerate(drivers)}
     changes = (
         changes_in_view(moves, plans, user=user, show_all=data.get("changes") == "all") if compare else None
     )
     return {
-        "rows": rows,
+        "rows": list(shown.object_list),
+        "all_rows": rows,
+        "borough_page": shown,
         "groups": groups,
         "sort_key": key,
         "sort_label": SORT_KEYS[key] + (" (descending)" if descending else ""),
@@ -551,6 +562,7 @@ def oversight(filterset, *, user, sort="bcu", compare=None):
     }
 
 
+BOROUGHS_PER_PAGE = 40  # every London borough on one page
 CHANGES_LIMIT = 200  # moved actions listed on the oversight dashboard before "show all"
 
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from plans import dashboards
 from plans.models import Action, Plan
 from plans.quarters import Quarter
+from plans.synthetic import make_synthetic
 
 pytestmark = pytest.mark.django_db
 
@@ -301,3 +302,32 @@ def test_no_changes_section_without_a_comparison_date(client_as, moves_history):
     response = client_as("oversight").get("/oversight/")
     assert response.context["changes"] is None
     assert "Changes since" not in response.text
+
+
+def test_boroughs_come_a_page_at_a_time_with_totals_over_all_of_them(client_as, monkeypatch):
+    make_synthetic(boroughs=32, months=2, seed=4, actions_per_plan=3)
+    everyone = client_as("oversight").get("/oversight/?sort=name").context
+    all_rows = everyone["rows"]
+    assert len(all_rows) == everyone["borough_page"].paginator.count >= 32  # London fits on one page
+    assert not everyone["borough_page"].has_other_pages()
+    monkeypatch.setattr(dashboards, "BOROUGHS_PER_PAGE", 10)
+    client = client_as("oversight")
+    pages = [client.get(f"/oversight/?sort=name&page={n}") for n in (1, 2, 3, 4)]
+    assert all(p.status_code == 200 for p in pages)
+    shown = [r.borough.slug for p in pages for r in p.context["rows"]]
+    assert shown == [r.borough.slug for r in all_rows]  # the same order, each borough once
+    second = pages[1]
+    assert [r.borough.slug for r in second.context["rows"]] == shown[10:20]
+    assert second.context["london"].total == everyone["london"].total  # the London row counts all
+    assert second.context["driver_gaps"] == everyone["driver_gaps"]
+    assert len(second.context["rows"][0].drivers) == len(second.context["drivers"])  # heatmap cells
+    html = second.text
+    assert f"Boroughs 11–20 of {len(all_rows)}" in html
+    assert 'href="?sort=name&amp;page=1#boroughs" rel="prev"' in html
+    assert 'href="?sort=name&amp;page=3#heatmap" rel="next"' in html
+    assert f"in {len(all_rows)} borough plans" in html
+    sorted_link = second.context["sort_links"]["red"]["query"]
+    assert "page" not in parse_qs(sorted_link)  # a new sort starts again at the first page
+    beyond = client.get("/oversight/?sort=name&page=999")  # past the end: the last page
+    assert [r.borough.slug for r in beyond.context["rows"]] == shown[30:]
+    assert client.get("/oversight/?page=x").context["borough_page"].number == 1

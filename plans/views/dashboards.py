@@ -125,8 +125,12 @@ def oversight(request):
         user=request.user,
         sort=options.cleaned_data["sort"],
         compare=options.cleaned_data["compare"],
+        page=request.GET.get("page"),
     )
     context.update(data)
+    pager_query = request.GET.copy()
+    pager_query.pop("page", None)
+    context["pager_query"] = pager_query.urlencode()
     context["statuses"] = STATUS_ORDER
     context["sort_links"] = _sort_links(request, data["sort_key"], data["sort_descending"])
     context["pillar_chart"] = charts.stacked_bars(
