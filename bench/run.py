@@ -116,7 +116,7 @@ def parse_args(argv):
     parser.add_argument(
         "--page-budget", type=float, default=20, help="seconds per page per round before repetitions stop"
     )
-    parser.add_argument("--export-reps", type=int, default=2)
+    parser.add_argument("--export-reps", type=int, default=5)
     parser.add_argument("--import-reps", type=int, default=3)
     parser.add_argument("--import-actions", type=int, default=2000)
     parser.add_argument("--data-dir", default=str(datasets.DEFAULT_DATA_DIR))

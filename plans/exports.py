@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 import xlsxwriter
+from django.db import connections
 from django.utils import timezone
 
 from drivers.models import Driver
@@ -385,6 +386,27 @@ def history_queryset(ctx):
     return qs.order_by("action__objective__plan__borough__name", "action_id", "created_at", "version")
 
 
+def raw_rows(values_queryset):
+    """The rows of a ``values_list`` queryset as the database driver returns them, in chunks.
+
+    For the largest sheet only: it skips the ORM's per-value converters (a third of the time
+    spent outside the writer), so the caller takes the values as they come: text and numbers as
+    they are, booleans as 0/1 on SQLite, datetimes through ``utc_value``.
+    """
+    sql, params = values_queryset.query.sql_with_params()
+    with connections[values_queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        while chunk := cursor.fetchmany(CHUNK):
+            yield from chunk
+
+
+def utc_value(value):
+    """A DateTimeField's raw value as an aware UTC datetime: SQLite keeps naive UTC text."""
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
+
+
 def write_status_history(ctx):
     """Every StatusUpdate of the exported actions (up to the as-at date when one is set).
 
@@ -419,6 +441,18 @@ def write_status_history(ctx):
             value, risky = safe_text(value)
             string(r, c, value, quoted if risky else None)
 
+    def prepared(value):
+        value, risky = safe_text(value)
+        return value, quoted if risky else None
+
+    # Borough, pillar, action and author repeat down the sheet: each column keeps its cells.
+    boroughs, pillars, actions, authors = {None: prepared("Force-wide")}, {}, {}, {}
+    source_cells = {raw: prepared(label) for raw, label in sources.items()}
+
+    def cell(cache, value):
+        found = cache[value] = prepared(value)
+        return found
+
     r = 0
     for (
         aid,
@@ -434,21 +468,23 @@ def write_status_history(ctx):
         note,
         source,
         version,
-    ) in rows.iterator(chunk_size=CHUNK):
+    ) in raw_rows(rows):
         r += 1
         number(r, 0, aid)
-        text(r, 1, borough or "Force-wide")
-        text(r, 2, pillar)
+        string(r, 1, *(boroughs.get(borough) or cell(boroughs, borough)))
+        if pillar:
+            string(r, 2, *(pillars.get(pillar) or cell(pillars, pillar)))
         number(r, 3, objective)
-        text(r, 4, action)
-        when(r, 5, at.astimezone(london).replace(tzinfo=None), when_format)
-        text(r, 6, who)
+        string(r, 4, *(actions.get(action) or cell(actions, action)))
+        when(r, 5, utc_value(at).astimezone(london).replace(tzinfo=None), when_format)
+        if who:
+            string(r, 6, *(authors.get(who) or cell(authors, who)))
         if frm:
             string(r, 7, *rag_cells[frm])
         string(r, 8, *rag_cells[to])
-        boolean(r, 9, done)
+        boolean(r, 9, bool(done))
         text(r, 10, note)
-        text(r, 11, sources.get(source, source))
+        string(r, 11, *(source_cells.get(source) or prepared(source)))
         number(r, 12, version)
     sheet.row = r + 1
     return sheet.close()
