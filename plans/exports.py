@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 import xlsxwriter
+import xlsxwriter.worksheet
 from django.db import connections
 from django.utils import timezone
 
@@ -431,6 +432,7 @@ def write_status_history(ctx):
     )
     ws, fmt = sheet.ws, ctx.formats
     number, boolean, when, string = ws.write_number, ws.write_boolean, ws.write_datetime, ws.write_string
+    shared = getattr(ws, "write_shared_string", string)  # for the columns that repeat
     when_format, quoted = fmt["datetime"], fmt["quoted"]
     rag_cells = {value: (label, fmt[f"rag_{value}"]) for value, label in RAG_LABELS.items()}
     london = timezone.get_current_timezone()
@@ -471,20 +473,20 @@ def write_status_history(ctx):
     ) in raw_rows(rows):
         r += 1
         number(r, 0, aid)
-        string(r, 1, *(boroughs.get(borough) or cell(boroughs, borough)))
+        shared(r, 1, *(boroughs.get(borough) or cell(boroughs, borough)))
         if pillar:
-            string(r, 2, *(pillars.get(pillar) or cell(pillars, pillar)))
+            shared(r, 2, *(pillars.get(pillar) or cell(pillars, pillar)))
         number(r, 3, objective)
-        string(r, 4, *(actions.get(action) or cell(actions, action)))
+        shared(r, 4, *(actions.get(action) or cell(actions, action)))
         when(r, 5, utc_value(at).astimezone(london).replace(tzinfo=None), when_format)
         if who:
-            string(r, 6, *(authors.get(who) or cell(authors, who)))
+            shared(r, 6, *(authors.get(who) or cell(authors, who)))
         if frm:
-            string(r, 7, *rag_cells[frm])
-        string(r, 8, *rag_cells[to])
+            shared(r, 7, *rag_cells[frm])
+        shared(r, 8, *rag_cells[to])
         boolean(r, 9, bool(done))
         text(r, 10, note)
-        string(r, 11, *(source_cells.get(source) or prepared(source)))
+        shared(r, 11, *(source_cells.get(source) or prepared(source)))
         number(r, 12, version)
     sheet.row = r + 1
     return sheet.close()
@@ -590,6 +592,93 @@ def user_label(user):
     return f"{user.get_username()} ({full})" if full else user.get_username()
 
 
+class SharedIndex(str):
+    """A string cell's number in the workbook's shared strings, where XlsxWriter expects text."""
+
+
+class StreamingWorksheet(xlsxwriter.worksheet.Worksheet):
+    """XlsxWriter's constant-memory worksheet, with three costs of its inner loop taken out.
+
+    In constant-memory mode every string cell is written inline and escaped (control
+    characters, then XML) each time, yet a status history repeats its boroughs, pillars, action
+    texts and authors on every row: the escaped form of up to ``REMEMBER`` distinct strings is
+    kept (memory stays bounded whatever the number of rows). Cell attributes (a cell reference
+    such as ``B7`` and a style number) need no escaping. Row data goes to a write-only temporary
+    file: XlsxWriter's read-write one resets a text decoder on every write. The XML written is
+    the same, byte for byte (``tests/test_exports.py`` compares it with XlsxWriter's own).
+    """
+
+    REMEMBER = 20_000
+
+    def __init__(self):
+        super().__init__()
+        self._controls = {}
+        self._escaped = {}
+
+    def _initialize(self, init_data):
+        super()._initialize(init_data)
+        if self.constant_memory:
+            self.row_data_fh.close()
+            self.row_data_fh = self.fh = open(self.row_data_filename, "w", encoding="utf-8")  # noqa: SIM115
+
+    def _opt_reopen(self):
+        # Before the sheet is assembled: the row data is read back, so reopen it readable.
+        if self.constant_memory and not self.row_data_fh_closed and not self.row_data_fh.readable():
+            self.row_data_fh.close()
+            self.row_data_fh_closed = True
+        super()._opt_reopen()
+
+    def write_shared_string(self, row, col, string, cell_format=None):
+        """``write_string`` for text repeated down the sheet: stored once in the workbook's
+        shared strings (as XlsxWriter does outside constant-memory mode), each cell refers to it.
+        The shared strings grow with the distinct texts, not with the rows."""
+        if not self.constant_memory:
+            return self._write_string(row, col, string, cell_format)
+        string = string[: self.xls_strmax]
+        return self._write_string(
+            row, col, SharedIndex(self.str_table._get_shared_string_index(string)), cell_format
+        )
+
+    def _escape_control_characters(self, data):
+        if type(data) is SharedIndex:
+            return data
+        found = self._controls.get(data)
+        if found is None:
+            found = super()._escape_control_characters(data)
+            if len(self._controls) < self.REMEMBER:
+                self._controls[data] = found
+        return found
+
+    def _escape_data(self, data):
+        found = self._escaped.get(data)
+        if found is None:
+            found = super()._escape_data(data)
+            if len(self._escaped) < self.REMEMBER:
+                self._escaped[data] = found
+        return found
+
+    def _cell_attributes(self, attributes):
+        return "".join(
+            f' {key}="{value}"'
+            if key == "r" or type(value) is int
+            else f' {key}="{self._escape_attributes(value)}"'
+            for key, value in attributes
+        )
+
+    def _xml_number_element(self, number, attributes=()):
+        self.fh.write(f"<c{self._cell_attributes(attributes)}><v>{number:.16G}</v></c>")
+
+    def _xml_inline_string(self, string, preserve, attributes=()):
+        if type(string) is SharedIndex:
+            self.fh.write(f'<c{self._cell_attributes(attributes)} t="s"><v>{string}</v></c>')
+            return
+        space = ' xml:space="preserve"' if preserve else ""
+        text = self._escape_data(string)
+        self.fh.write(
+            f'<c{self._cell_attributes(attributes)} t="inlineStr"><is><t{space}>{text}</t></is></c>'
+        )
+
+
 def write_workbook(ctx, target, sheets=None):
     """Write the workbook into ``target`` (a path or a seekable binary file)."""
     workbook = xlsxwriter.Workbook(
@@ -601,6 +690,7 @@ def write_workbook(ctx, target, sheets=None):
             "strings_to_numbers": False,
         },
     )
+    workbook.worksheet_class = StreamingWorksheet
     ctx.workbook = workbook
     ctx.formats = _formats(workbook)
     ctx.by = ctx.by or user_label(ctx.user)

@@ -374,6 +374,11 @@ def test_formula_injection_strings_are_written_as_text_never_formulas(client_as,
     assert "Bell and form feed inside" in values, "control characters are stripped"
     history = {c.value for row in workbook["Status history"].iter_rows() for c in row}
     assert "=1+2 and more words follow here" in history
+    for text in INJECTIONS[:4]:  # the action texts repeat down the history as shared strings
+        assert text in history or text.replace("\r", "_x000D_") in history, text
+    cells = [c for row in workbook["Status history"].iter_rows() for c in row if isinstance(c.value, str)]
+    risky = [c for c in cells if c.value.startswith(("=", "+", "-", "@", "\t", "\r"))]
+    assert len(risky) >= 5 and all(c.data_type == "s" and c.quotePrefix for c in risky)
 
 
 def test_csv_prefixes_formula_like_fields_with_an_apostrophe(client_as, poisoned):
@@ -410,3 +415,69 @@ def test_the_number_of_queries_does_not_grow_with_the_data(client_as, django_ass
         get_xlsx(client)
     with django_assert_max_num_queries(12):
         get_csv(client)
+
+
+AWKWARD_TEXTS = [
+    "plain",
+    "  leading and trailing spaces  ",
+    "<tag> & \"quotes\" 'apostrophes'",
+    "Bell\x07 form feed\x0c tab\t newline\n",
+    "_x0041_ looks like an escape",
+    "emoji 🚓 and accents: Southwark, Bromley–Croydon",
+    "=SUM(A1:A2)",
+    "",
+]
+
+
+def _book(worksheet_class, shared=False):
+    import xlsxwriter
+
+    target = io.BytesIO()
+    book = xlsxwriter.Workbook(target, {"constant_memory": True, "strings_to_formulas": False})
+    book.set_properties({"created": dt.datetime(2026, 1, 1)})
+    if worksheet_class is not None:
+        book.worksheet_class = worksheet_class
+    bold, when = book.add_format({"bold": True}), book.add_format({"num_format": "yyyy-mm-dd hh:mm"})
+    ws = book.add_worksheet("Status history")
+    write = ws.write_shared_string if shared else ws.write_string
+    for r in range(40):
+        for c, text in enumerate(AWKWARD_TEXTS):
+            write(r, c, text, bold if r % 3 == 0 else None)
+        ws.write_number(r, 8, r * 1.5)
+        ws.write_datetime(r, 9, dt.datetime(2026, 1, 1, 9, 30) + dt.timedelta(days=r), when)
+        ws.write_string(r, 10, f"unique commentary {r} <b>")
+    book.close()
+    return target.getvalue()
+
+
+def test_the_streaming_worksheet_writes_what_xlsxwriter_writes():
+    from plans.exports import StreamingWorksheet
+
+    ours, theirs = (
+        zipfile.ZipFile(io.BytesIO(_book(StreamingWorksheet))),
+        zipfile.ZipFile(io.BytesIO(_book(None))),
+    )
+    assert ours.namelist() == theirs.namelist()
+    for name in ours.namelist():
+        assert ours.read(name) == theirs.read(name), name
+
+
+def test_shared_strings_in_a_streamed_sheet_read_back_as_the_same_cells():
+    from plans.exports import StreamingWorksheet
+
+    shared, plain = _book(StreamingWorksheet, shared=True), _book(None)
+    xml = zipfile.ZipFile(io.BytesIO(shared)).read("xl/worksheets/sheet1.xml").decode()
+    assert 't="s"' in xml and 't="inlineStr"' in xml  # repeated texts shared, commentary inline
+    table = zipfile.ZipFile(io.BytesIO(shared)).read("xl/sharedStrings.xml").decode()
+    assert table.count("<si>") == len(AWKWARD_TEXTS)  # each distinct text once, whatever the rows
+
+    def cells(data):
+        # openpyxl undoes Excel's escape of a literal "_x0041_" (as "_x005F_x0041_") in shared
+        # strings but not in inline ones; Excel undoes both.
+        def value(v):
+            return v.replace("_x005F_", "_") if isinstance(v, str) else v
+
+        book = openpyxl.load_workbook(io.BytesIO(data))
+        return [[(value(c.value), c.font.b, c.number_format) for c in row] for row in book.active.iter_rows()]
+
+    assert cells(shared) == cells(plain)

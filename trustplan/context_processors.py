@@ -1,3 +1,5 @@
+from django.urls import reverse
+
 from plans.querysets import scope_for
 
 
@@ -5,3 +7,8 @@ def roles(request):
     """The user's scope, for navigation (what to show), never for access decisions."""
     user = getattr(request, "user", None)
     return {"scope": scope_for(user)}
+
+
+def links(request):
+    """URLs the dashboards repeat in every row: reversed once per request, not once per cell."""
+    return {"action_list_url": reverse("action-list")}

@@ -112,6 +112,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "trustplan.context_processors.roles",
+                "trustplan.context_processors.links",
             ],
         },
     },

@@ -1,4 +1,6 @@
 from django import template
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from plans.badges import status_badge
 
@@ -9,3 +11,33 @@ register = template.Library()
 def rag_badge(status):
     """{% rag_badge action.status %}: a RAG badge with word and glyph."""
     return status_badge(status)
+
+
+@register.simple_tag
+def heat_cell(cell, borough_name, list_url):
+    """{% heat_cell cell row.borough.name list_url %}: one heatmap cell, a ``<td>`` with its link.
+
+    Written here rather than in the template because the oversight heatmap has a cell per borough
+    and driver (hundreds a page); every value is escaped.
+    """
+    total = cell.total
+    label = cell.label
+    mix = ""
+    counts = cell.counts
+    if counts:
+        parts = []
+        if counts.red:
+            parts.append(f"✖{counts.red} ")
+        if counts.amber:
+            parts.append(f"▲{counts.amber} ")
+        if counts.on_track:
+            parts.append(f"●{counts.on_track}")
+        mix = f'<span class="heat-mix" aria-hidden="true">{"".join(parts)}</span>'
+    return mark_safe(  # noqa: S308 — every interpolated value is escaped or a number
+        f'<td class="heat {escape(cell.css)}">'
+        f'<a href="{escape(list_url)}?{escape(cell.url)}" aria-label="{escape(borough_name)}: {total} '
+        f'action{"" if total == 1 else "s"}, {escape(label)}">'
+        f'<span class="heat-glyph" aria-hidden="true">{escape(cell.glyph)}</span> '
+        f'<span class="heat-count">{total}</span> <span class="heat-word">{escape(label)}</span> {mix}'
+        "</a></td>"
+    )
