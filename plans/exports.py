@@ -432,16 +432,11 @@ def write_status_history(ctx):
     )
     ws, fmt = sheet.ws, ctx.formats
     number, boolean, when, string = ws.write_number, ws.write_boolean, ws.write_datetime, ws.write_string
-    shared = getattr(ws, "write_shared_string", string)  # for the columns that repeat
+    shared = getattr(ws, "write_shared_string", string)  # text that may repeat down the sheet
     when_format, quoted = fmt["datetime"], fmt["quoted"]
     rag_cells = {value: (label, fmt[f"rag_{value}"]) for value, label in RAG_LABELS.items()}
     london = timezone.get_current_timezone()
     sources = SOURCE_LABELS
-
-    def text(r, c, value):
-        if value:
-            value, risky = safe_text(value)
-            string(r, c, value, quoted if risky else None)
 
     def prepared(value):
         value, risky = safe_text(value)
@@ -485,7 +480,8 @@ def write_status_history(ctx):
             shared(r, 7, *rag_cells[frm])
         shared(r, 8, *rag_cells[to])
         boolean(r, 9, bool(done))
-        text(r, 10, note)
+        if note:
+            shared(r, 10, *prepared(note))
         shared(r, 11, *(source_cells.get(source) or prepared(source)))
         number(r, 12, version)
     sheet.row = r + 1
@@ -609,6 +605,7 @@ class StreamingWorksheet(xlsxwriter.worksheet.Worksheet):
     """
 
     REMEMBER = 20_000
+    SHARE_AT_MOST = 50_000
 
     def __init__(self):
         super().__init__()
@@ -629,32 +626,32 @@ class StreamingWorksheet(xlsxwriter.worksheet.Worksheet):
         super()._opt_reopen()
 
     def write_shared_string(self, row, col, string, cell_format=None):
-        """``write_string`` for text repeated down the sheet: stored once in the workbook's
-        shared strings (as XlsxWriter does outside constant-memory mode), each cell refers to it.
-        The shared strings grow with the distinct texts, not with the rows."""
-        if not self.constant_memory:
+        """``write_string`` for text that may repeat down the sheet: stored once in the
+        workbook's shared strings (as XlsxWriter does outside constant-memory mode) and referred
+        to by each cell. Once ``SHARE_AT_MOST`` distinct texts are shared, a new text is written
+        inline, so memory stays bounded whatever the number of rows."""
+        table = self.str_table
+        if not self.constant_memory or (
+            table.unique_count >= self.SHARE_AT_MOST and string not in table.string_table
+        ):
             return self._write_string(row, col, string, cell_format)
         string = string[: self.xls_strmax]
-        return self._write_string(
-            row, col, SharedIndex(self.str_table._get_shared_string_index(string)), cell_format
-        )
+        return self._write_string(row, col, SharedIndex(table._get_shared_string_index(string)), cell_format)
 
     def _escape_control_characters(self, data):
         if type(data) is SharedIndex:
             return data
-        found = self._controls.get(data)
-        if found is None:
-            found = super()._escape_control_characters(data)
-            if len(self._controls) < self.REMEMBER:
-                self._controls[data] = found
-        return found
+        return self._remembered(self._controls, data, super()._escape_control_characters)
 
     def _escape_data(self, data):
-        found = self._escaped.get(data)
+        return self._remembered(self._escaped, data, super()._escape_data)
+
+    def _remembered(self, cache, data, escape):
+        found = cache.get(data)
         if found is None:
-            found = super()._escape_data(data)
-            if len(self._escaped) < self.REMEMBER:
-                self._escaped[data] = found
+            found = escape(data)
+            if len(cache) < self.REMEMBER:
+                cache[data] = found
         return found
 
     def _cell_attributes(self, attributes):

@@ -481,3 +481,16 @@ def test_shared_strings_in_a_streamed_sheet_read_back_as_the_same_cells():
         return [[(value(c.value), c.font.b, c.number_format) for c in row] for row in book.active.iter_rows()]
 
     assert cells(shared) == cells(plain)
+
+
+def test_past_its_bound_a_streamed_sheet_writes_new_texts_inline(monkeypatch):
+    from plans.exports import StreamingWorksheet
+
+    monkeypatch.setattr(StreamingWorksheet, "SHARE_AT_MOST", 3)
+    data = _book(StreamingWorksheet, shared=True)
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    assert archive.read("xl/sharedStrings.xml").decode().count("<si>") == 3
+    book, plain = openpyxl.load_workbook(io.BytesIO(data)), openpyxl.load_workbook(io.BytesIO(_book(None)))
+    assert [[c.value for c in row] for row in book.active.iter_rows()] == [
+        [c.value for c in row] for row in plain.active.iter_rows()
+    ]
