@@ -6,8 +6,9 @@ The workbook is built by an ordered list of sheet writers (``SHEETS``); each tak
     SHEETS.insert(SHEETS.index(write_about), write_driver_gaps)
 
 Writer: XlsxWriter in ``constant_memory`` mode (rows are flushed to a temporary file as they are
-written, so memory does not grow with the status history). It measured faster than openpyxl's
-write-only mode on a synthetic London (see the benchmark in ``bench/``).
+written, so memory does not grow with the status history), through ``StreamingWorksheet``, which
+escapes each distinct text once and lets the status history share its repeated texts (bounded).
+It measured faster than openpyxl's write-only mode on a synthetic London (see ``bench/``).
 
 Safety (formula injection): user text is only ever written with ``write_string`` (never
 ``write()``), text that a spreadsheet could take for a formula (starting with ``= + - @``, tab,
