@@ -54,10 +54,11 @@ def _prepared(field, connection):
     seen = {}
 
     def convert(value):
+        key = (type(value), value)  # 1 and True are equal keys, but not the same JSON
         try:
-            return seen[value]
+            return seen[key]
         except KeyError:
-            seen[value] = result = prepare(value, connection=connection)
+            seen[key] = result = prepare(value, connection=connection)
             return result
         except TypeError:  # unhashable (JSON)
             return prepare(value, connection=connection)

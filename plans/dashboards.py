@@ -414,7 +414,7 @@ def oversight(filterset, *, user, sort="bcu", compare=None, page=1, per_page=Non
     A fixed number of queries whatever the number of boroughs, actions or updates. Totals, the
     sort and the driver gaps cover every borough in view; ``rows`` (with their links and heatmap
     cells) are one page of ``per_page`` boroughs of that order, so the page stays the same size
-    at national scale. ``all_rows`` has every borough's counts.
+    at national scale.
     """
     data = filterset.data
     now, today = filterset.reference_time, filterset.reference_date
@@ -533,7 +533,6 @@ def oversight(filterset, *, user, sort="bcu", compare=None, page=1, per_page=Non
     )
     return {
         "rows": list(shown.object_list),
-        "all_rows": rows,
         "borough_page": shown,
         "groups": groups,
         "sort_key": key,

@@ -448,7 +448,7 @@ def write_status_history(ctx):
     source_cells = {raw: prepared(label) for raw, label in sources.items()}
 
     def cell(cache, value):
-        found = cache[value] = prepared(value)
+        cache[value] = found = prepared(value)
         return found
 
     r = 0
@@ -594,15 +594,17 @@ class SharedIndex(str):
 
 
 class StreamingWorksheet(xlsxwriter.worksheet.Worksheet):
-    """XlsxWriter's constant-memory worksheet, with three costs of its inner loop taken out.
+    """XlsxWriter's constant-memory worksheet, with the costs of its inner loop cut down.
 
     In constant-memory mode every string cell is written inline and escaped (control
     characters, then XML) each time, yet a status history repeats its boroughs, pillars, action
     texts and authors on every row: the escaped form of up to ``REMEMBER`` distinct strings is
     kept (memory stays bounded whatever the number of rows). Cell attributes (a cell reference
     such as ``B7`` and a style number) need no escaping. Row data goes to a write-only temporary
-    file: XlsxWriter's read-write one resets a text decoder on every write. The XML written is
-    the same, byte for byte (``tests/test_exports.py`` compares it with XlsxWriter's own).
+    file: XlsxWriter's read-write one resets a text decoder on every write. Written with
+    ``write_string``, the XML is XlsxWriter's own byte for byte (``tests/test_exports.py``
+    compares them); ``write_shared_string`` also stores repeated texts once, as XlsxWriter does
+    outside constant-memory mode.
     """
 
     REMEMBER = 20_000

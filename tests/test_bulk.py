@@ -140,3 +140,13 @@ def test_every_new_action_of_an_import_has_its_history_first_status_and_links(wo
     for objective in Objective.objects.filter(plan__borough=barnet):
         [record] = objective.history.all()
         assert record.history_type == "+" and record.history_user == administrator
+
+
+def test_remembered_preparation_tells_equal_values_of_different_types_apart(db):
+    from django.db import connection, models
+
+    from plans.bulk import _prepared
+
+    convert = _prepared(models.JSONField(), connection)
+    assert convert(1) != convert(True)
+    assert convert(True) == models.JSONField().get_db_prep_save(True, connection)
