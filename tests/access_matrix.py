@@ -35,58 +35,14 @@ site's own pages, in the security block.
 Conventions: anonymous → 302 to the login page (pages) or 401/403 (API); a role that may not
 read → 403; an object outside the role's boroughs for editing → 403 or 404 (say which);
 an allowed POST with empty or bad data → 200 (form re-shown with errors) or 400.
-Each feature adds its rows inside its own block.
+The features here keep their rows inside their own block; a new feature adds a module of its own
+in tests/access_rows/ (ROWS, and an optional World part), collected at the end of this file.
 """
 
 from dataclasses import dataclass, field
 
-ROLES = [
-    "anonymous",
-    "southwark_editor",
-    "southwark_commander",
-    "lambeth_editor",
-    "oversight",
-    "analyst",
-    "force_editor",
-    "administrator",
-    "no_role",
-]
-METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
-
-LOGIN = 302  # anonymous page request: redirect to the login page
-NOT_ALLOWED = 405
-REFUSED = {401, 403, 404, 405}  # any refusal (unlisted PUT/PATCH/DELETE; anonymous may be LOGIN)
-
-
-@dataclass
-class Row:
-    name: str
-    args: object = None  # callable(world) -> list of URL args
-    GET: dict | None = field(default_factory=dict)
-    POST: dict | None = field(default_factory=dict)
-    PUT: dict | None = None
-    PATCH: dict | None = None
-    DELETE: dict | None = None
-    post_data: object = None  # dict or callable(world) -> dict
-    put_data: object = None
-    patch_data: object = None
-    json: bool = False  # send POST/PUT/PATCH bodies as application/json
-    query: str = ""  # appended to the URL, e.g. "?format=csv"
-    label: str = ""  # tells apart two rows of one URL name (e.g. in scope / out of scope)
-
-    def expected(self, method, role):
-        """The status (or set of statuses) expected for the role; see the module docstring."""
-        table = getattr(self, method)
-        if table is None:
-            if method in ("GET", "POST"):
-                return {LOGIN, NOT_ALLOWED} if role == "anonymous" else NOT_ALLOWED
-            return REFUSED | {LOGIN} if role == "anonymous" else REFUSED
-        return table.get(role, table.get("*"))
-
-    def data(self, method, world):
-        data = {"POST": self.post_data, "PUT": self.put_data, "PATCH": self.patch_data}.get(method)
-        return data(world) if callable(data) else data
-
+from tests.access_rows import feature_tables
+from tests.access_rows.base import LOGIN, METHODS, NOT_ALLOWED, REFUSED, ROLES, Row  # noqa: F401
 
 # --- security ---
 # The admin. Staff: the borough editors (Southwark's commander among them), the force editor and
@@ -818,7 +774,7 @@ ROWS = [
 ]
 
 
-class World:
+class CoreWorld:
     """Objects the URL arguments are built from. Features add what their URLs need, in their
     own block below (properties that create or find rows)."""
 
@@ -1120,3 +1076,9 @@ class World:
         return [ContentType.objects.get_for_model(Action).pk, self.southwark_action.pk]
 
     # --- end security ---
+
+
+# Features with a module of their own in tests/access_rows/ add their rows and World parts here.
+_feature_rows, _feature_worlds = feature_tables()
+ROWS = ROWS + _feature_rows
+World = type("World", (*_feature_worlds, CoreWorld), {"__doc__": CoreWorld.__doc__})
