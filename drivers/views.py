@@ -2,15 +2,18 @@
 
 Every role with read access sees the analysis of the shipped SYNTHETIC sample; analysts and
 administrators may upload a respondent-level CSV, which is analysed in the request and not kept.
-Permissions are read from the role groups' model permissions (this app imports nothing of the
-plans app): reading needs ``drivers.view_driver``, uploading ``plans.add_measurereading``.
+Permissions come from the project's one rule, ``settings.PERMISSION_POLICY`` (plans.scope.may;
+this app imports nothing of the plans app): reading needs the step "read", uploading the step
+"import_measures" (analysts and administrators).
 """
 
 import logging
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
+from django.utils.module_loading import import_string
 from django.views.decorators.http import require_http_methods
 
 from .analysis import (
@@ -29,8 +32,13 @@ from .models import Driver
 from .respondents import QUESTION_TEXT, TRUE_WEIGHTS
 
 security_log = logging.getLogger("trustplan.security")
-READ_PERMISSION = "drivers.view_driver"
-UPLOAD_PERMISSION = "plans.add_measurereading"
+READ = "read"
+UPLOAD = "import_measures"
+
+
+def may(user, action):
+    """The project's permission rule (``settings.PERMISSION_POLICY``) for ``action``."""
+    return import_string(settings.PERMISSION_POLICY)(user, action)
 
 
 class RespondentUploadForm(forms.Form):
@@ -86,9 +94,9 @@ def bar_chart(fit, names, *, width=640):
 @require_http_methods(["GET", "POST"])
 def key_drivers(request):
     user = request.user
-    if not user.has_perm(READ_PERMISSION):
-        raise PermissionDenied("Your account has no role yet.")
-    may_upload = user.has_perm(UPLOAD_PERMISSION)
+    if not may(user, READ):
+        raise PermissionDenied("Your account has no role yet. Ask an administrator to assign one.")
+    may_upload = may(user, UPLOAD)
     form = RespondentUploadForm() if may_upload else None
     status = 200
     analysis, error = None, None

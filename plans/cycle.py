@@ -12,44 +12,19 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Exists, F, Min, OuterRef, Value
 from django.urls import reverse
 from django.utils import timezone
 
-from .choices import MembershipRole, ReturnEventKind, ReturnStatus, Role
+from .choices import MembershipRole, ReturnEventKind, ReturnStatus
 from .models import Action, Membership, Owner, Plan, QuarterlyReturn, ReminderLog, ReturnEvent, ReturnLine
 from .quarters import Quarter
-from .querysets import scope_for
+from .scope import SEND_BACK_RETURN, SIGN_OFF_RETURN, SUBMIT_RETURN, require
 
 security_log = logging.getLogger("trustplan.security")
-
-
-# --- who may do what ------------------------------------------------------------------------
-def _member_roles(user, borough_id):
-    return set(Membership.objects.filter(user=user, borough_id=borough_id).values_list("role", flat=True))
-
-
-def can_submit(user, plan):
-    scope = scope_for(user)
-    return scope.edit_all or (plan.borough_id is not None and plan.borough_id in scope.edit_borough_ids)
-
-
-def can_sign_off(user, plan):
-    if scope_for(user).edit_all:
-        return True
-    return MembershipRole.COMMANDER in _member_roles(user, plan.borough_id)
-
-
-def can_send_back(user):
-    return scope_for(user).has(Role.OVERSIGHT)
-
-
-def _deny(user, what):
-    security_log.warning("permission denied: user=%s %s", user, what)
-    raise PermissionDenied(what[0].upper() + what[1:] + ".")
 
 
 def _event(ret, kind, user, note=""):
@@ -86,8 +61,7 @@ def snapshot_lines(ret, plan, quarter):
 def submit_return(*, plan, quarter, user, covering_note="", today=None):
     """Submit (or re-submit after send-back) the plan's return for an ended quarter."""
     today = today or timezone.localdate()
-    if not can_submit(user, plan):
-        _deny(user, f"only editors of {plan.borough} can submit its return")
+    require(user, SUBMIT_RETURN, plan, message=f"Only editors of {plan.borough} can submit its return.")
     if quarter.end >= today:
         raise ValidationError(
             {"quarter": f"{quarter.label} has not ended yet (it ends on {quarter.end:%d %B %Y})."}
@@ -152,8 +126,12 @@ def _transition(ret, *, allowed_from, seen_version):
 
 
 def sign_off_return(*, ret, user, seen_version):
-    if not can_sign_off(user, ret.plan):
-        _deny(user, f"only the borough commander of {ret.plan.borough} can sign off its return")
+    require(
+        user,
+        SIGN_OFF_RETURN,
+        ret.plan,
+        message=f"Only the borough commander of {ret.plan.borough} can sign off its return.",
+    )
     if ret.submitted_by_id == user.pk:  # separation of duties: a second person signs off
         raise ValidationError(
             "You submitted this return: another commander of the borough must sign it off. Nothing was saved."
@@ -167,8 +145,7 @@ def sign_off_return(*, ret, user, seen_version):
 
 
 def send_back_return(*, ret, user, reason, seen_version):
-    if not can_send_back(user):
-        _deny(user, "only oversight can send a return back")
+    require(user, SEND_BACK_RETURN, message="Only oversight can send a return back.")
     reason = (reason or "").strip()
     if len(reason.split()) < 3:
         raise ValidationError({"reason": "Say why the return is sent back (at least a sentence)."})

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import yaml
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import transaction
 from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
@@ -26,6 +26,7 @@ from .choices import STATUS_ORDER, Status, UpdateSource
 from .freshness import data_changed
 from .models import Action, Milestone, Objective, Owner, Plan, Theme
 from .querysets import scope_for
+from .scope import LINK_FORCE, may, refuse
 from .services import record_initial_status
 
 security_log = logging.getLogger("trustplan.security")
@@ -235,9 +236,9 @@ def force_activities():
 
 
 def can_link(user, action):
-    """Only editors of the action's borough (and administrators) link it to force activities."""
-    borough_id = action.objective.plan.borough_id
-    return borough_id is not None and scope_for(user).can_edit_borough(borough_id)
+    """Only editors of the action's borough (and administrators) link it to force activities.
+    Kept for plans/admin.py while it is split; the rule is ``scope.may(user, LINK_FORCE, action)``."""
+    return may(user, LINK_FORCE, action)
 
 
 def set_force_links(*, action, user, activity_ids):
@@ -247,11 +248,15 @@ def set_force_links(*, action, user, activity_ids):
     ({"activities": [...]}) when an id is not a force activity; nothing is written then.
     Returns the list of linked activities.
     """
-    if not can_link(user, action) or not Action.objects.editable_by(user).filter(pk=action.pk).exists():
-        security_log.warning(
-            "permission denied: user=%s tried to link action=%s to force activities", user, action.pk
+    if (
+        not may(user, LINK_FORCE, action)
+        or not Action.objects.editable_by(user).filter(pk=action.pk).exists()
+    ):
+        refuse(
+            user,
+            f"tried to link action={action.pk} to force activities",
+            "Only editors of this action's borough can link it to force activities.",
         )
-        raise PermissionDenied("Only editors of this action's borough can link it to force activities.")
     wanted = set()
     for raw in activity_ids:
         try:

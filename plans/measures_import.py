@@ -31,11 +31,10 @@ from django.db import transaction
 
 from drivers.models import Measure
 
-from .choices import Role
 from .freshness import data_changed
 from .models import Borough, MeasureReading
 from .quarters import Quarter
-from .querysets import scope_for
+from .scope import IMPORT_MEASURES, may
 from .upload_safety import CSV, UploadRejected, csv_rows, open_workbook, read_upload, sheet_rows
 
 security_log = logging.getLogger("trustplan.security")
@@ -136,8 +135,7 @@ class MeasuresImportResult:
 
 
 def can_import_measures(user):
-    scope = scope_for(user)
-    return scope.edit_all or scope.has(Role.ANALYST)
+    return may(user, IMPORT_MEASURES)
 
 
 def import_measures(*, file, user, dry_run):

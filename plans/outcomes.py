@@ -27,15 +27,16 @@ from pathlib import Path
 
 import yaml
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
 
 from drivers.models import Driver, Measure
 
-from .choices import STATUS_ORDER, Role, Status
+from .choices import STATUS_ORDER, Status
 from .models import Action, Borough, MeasureReading, Target
 from .querysets import scope_for
+from .scope import SET_TARGETS, may, require
 
 security_log = logging.getLogger("trustplan.security")
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
@@ -74,11 +75,6 @@ def load_targets(path=None):
 # --- setting a borough's targets (oversight and administrators) ---
 
 
-def can_set_targets(user):
-    scope = scope_for(user)
-    return scope.edit_all or scope.has(Role.OVERSIGHT)
-
-
 def latest_reading(measure, borough):
     """(period_end, value) of the borough's latest reading of the measure, or (None, None)."""
     row = (
@@ -104,9 +100,12 @@ def set_target(
 ):
     """Create or update a borough's target for a measure. The baseline defaults to the borough's
     latest reading. Raises PermissionDenied (logged) or ValidationError per field."""
-    if not can_set_targets(user):
-        security_log.warning("permission denied: user=%s set a target for %s", user, borough)
-        raise PermissionDenied("Only oversight and administrators set targets.")
+    require(
+        user,
+        SET_TARGETS,
+        log_text=f"set a target for {borough}",
+        message="Only oversight and administrators set targets.",
+    )
     errors = {}
     if baseline_value is None or baseline_date is None:
         day, value = latest_reading(measure, borough)
@@ -961,7 +960,7 @@ def borough_panel(borough, user):
         "borough": borough,
         "panels": borough_measures(borough, user),
         "gaps": borough_driver_gaps(borough, user),
-        "may_set_targets": can_set_targets(user),
+        "may_set_targets": may(user, SET_TARGETS),
     }
 
 

@@ -1,80 +1,21 @@
-"""The one place that knows who may see and change which borough's data.
+"""Which rows a user reads and changes: the scoping chokepoint of every query.
 
 Every view, API viewset, export, dashboard count, filter choice and admin queryset starts from
 ``Model.objects.visible_to(user)`` or ``Model.objects.editable_by(user)``. Each scoped model
 names the path from itself to its borough in ``SCOPE_PATH`` ("" for Borough itself); rows of the
-force-wide plan have no borough.
-
-The rule:
-- administrators (superusers or the Administrator group) read and change everything;
-- oversight and analysts read everything and change no plan data;
-- a borough editor reads every borough (the London comparison is shared) and changes only the
-  boroughs they are a member of;
-- a force editor reads everything and changes the force-wide plan;
-- a logged-in user with none of these roles sees nothing.
-Roles are read from the database on every request: removing a membership takes effect at once.
+force-wide plan have no borough. The rule of roles, and ``may`` for every other step a user
+takes, is in plans.scope; ``scope_for`` is re-exported here for the many callers that read it.
 """
-
-from dataclasses import dataclass
 
 from django.db import models
 
-from .choices import Role
+from .scope import Scope, scope_for
 
-
-@dataclass(frozen=True)
-class Scope:
-    read_all: bool = False
-    edit_all: bool = False
-    edit_force: bool = False
-    edit_borough_ids: frozenset = frozenset()
-    roles: frozenset = frozenset()
-
-    @property
-    def can_edit_any(self):
-        return self.edit_all or self.edit_force or bool(self.edit_borough_ids)
-
-    def can_edit_borough(self, borough_id):
-        if self.edit_all:
-            return True
-        if borough_id is None:
-            return self.edit_force
-        return borough_id in self.edit_borough_ids
-
-    def has(self, role):
-        return self.edit_all or role in self.roles
-
-
-def scope_for(user):
-    """Return the user's Scope, computed once per request object (never across requests)."""
-    if user is None or not user.is_authenticated or not user.is_active:
-        return Scope()
-    cached = getattr(user, "_trustplan_scope", None)
-    if cached is not None:
-        return cached
-    from .models import Membership
-
-    roles = frozenset(user.groups.values_list("name", flat=True))
-    borough_ids = frozenset(Membership.objects.filter(user=user).values_list("borough_id", flat=True))
-    is_admin = user.is_superuser or Role.ADMINISTRATOR in roles
-    readers = {Role.OVERSIGHT, Role.ANALYST, Role.FORCE_EDITOR, Role.BOROUGH_EDITOR}
-    scope = Scope(
-        read_all=is_admin or bool(roles & readers) or bool(borough_ids),
-        edit_all=is_admin,
-        edit_force=is_admin or Role.FORCE_EDITOR in roles,
-        edit_borough_ids=borough_ids,
-        roles=roles,
-    )
-    user._trustplan_scope = scope
-    return scope
+__all__ = ["ActionQuerySet", "Scope", "ScopedQuerySet", "end_of_day", "scope_for"]
 
 
 class ScopedQuerySet(models.QuerySet):
     """QuerySet with the two scoping methods; the model sets SCOPE_PATH."""
-
-    def _borough_lookup(self):
-        path = self.model.SCOPE_PATH
-        return path or "pk"
 
     def visible_to(self, user):
         return self.all() if scope_for(user).read_all else self.none()

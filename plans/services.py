@@ -21,7 +21,6 @@ from django.utils import timezone
 from .choices import RAG, UpdateSource, parse_rag
 from .models import Action, Plan, StatusUpdate
 from .models.plan import TEXT_LIMIT
-from .querysets import scope_for
 
 security_log = logging.getLogger("trustplan.security")
 
@@ -398,7 +397,3 @@ def record_initial_status(*, action, rag, completed=False, commentary, author_na
     Action.objects.filter(pk=action.pk).update(
         **initial_status_fields(rag=rag, completed=completed, commentary=commentary, at=at)
     )
-
-
-def can_edit_action(user, action):
-    return scope_for(user).can_edit_borough(action.objective.plan.borough_id)

@@ -172,6 +172,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
+# The one answer to "may this user do X" (plans.scope.may); the drivers app reads it from here
+# so that it keeps importing nothing of the plans app.
+PERMISSION_POLICY = "plans.scope.may"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 

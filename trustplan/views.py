@@ -8,7 +8,7 @@ from django.views.decorators.http import require_safe
 
 from plans.choices import Role
 from plans.models import Borough
-from plans.querysets import scope_for
+from plans.scope import NO_ROLE, READ, may, scope_for
 
 LONDON_ROLES = {Role.OVERSIGHT, Role.ANALYST, Role.ADMINISTRATOR, Role.FORCE_EDITOR}
 
@@ -22,8 +22,8 @@ def home(request):
     to several boroughs. An account without a role is refused.
     """
     scope = scope_for(request.user)
-    if not scope.read_all:
-        raise PermissionDenied("Your account has no role yet. Ask an administrator to assign one.")
+    if not may(request.user, READ):
+        raise PermissionDenied(NO_ROLE)
     if scope.edit_all or scope.roles & LONDON_ROLES or not scope.edit_borough_ids:
         return redirect("oversight")
     boroughs = list(Borough.objects.filter(pk__in=scope.edit_borough_ids).select_related("bcu"))

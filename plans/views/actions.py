@@ -12,8 +12,8 @@ from django.views.decorators.http import require_http_methods
 from ..choices import UpdateSource
 from ..forms.status import StatusForm
 from ..models import Action
-from ..querysets import scope_for
-from ..services import StaleVersion, apply_status_update, can_edit_action
+from ..scope import EDIT_ACTION, may, role_required
+from ..services import StaleVersion, apply_status_update
 
 security_log = logging.getLogger("trustplan.security")
 
@@ -44,11 +44,10 @@ def describe_changes(fields):
 
 
 @require_http_methods(["GET", "POST"])
+@role_required
 def action_detail(request, pk):
-    if not scope_for(request.user).read_all:
-        raise PermissionDenied("Your account has no role yet. Ask an administrator to assign one.")
     action = _action_for(request.user, pk)
-    may_edit = can_edit_action(request.user, action)
+    may_edit = may(request.user, EDIT_ACTION, action)
     form = StatusForm(action=action, prefix="status") if may_edit else None
     conflict = None
     status = 200

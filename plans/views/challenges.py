@@ -10,37 +10,22 @@ A refused write answers 403, writes nothing and is logged on ``trustplan.securit
 import logging
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from ..choices import ChallengeStatus, Role
+from ..choices import ChallengeStatus
 from ..forms.challenges import ChallengeForm, CloseForm, ReplyForm
 from ..models import Borough, Challenge, Plan
 from ..querysets import scope_for
-from .dashboards import require_reader
+from ..scope import ANSWER_CHALLENGE, RAISE_CHALLENGE, REPLY_CHALLENGE, may, refuse, role_required
 
 security_log = logging.getLogger("trustplan.security")
 
 
 def _refuse(request, what, obj):
-    security_log.warning("permission denied: user=%s tried to %s %s", request.user, what, obj)
-    raise PermissionDenied(f"Your role does not allow you to {what}.")
-
-
-def may_raise(user):
-    return scope_for(user).has(Role.OVERSIGHT)
-
-
-def borough_side(user, challenge):
-    """True when the user answers for the challenged borough (one of its editors)."""
-    return challenge.plan.borough_id in scope_for(user).edit_borough_ids
-
-
-def may_reply(user, challenge):
-    return borough_side(user, challenge) or scope_for(user).has(Role.OVERSIGHT)
+    refuse(request.user, f"tried to {what} {obj}", f"Your role does not allow you to {what}.")
 
 
 def _challenge(request, pk):
@@ -53,10 +38,10 @@ def _challenge(request, pk):
 
 
 @require_http_methods(["GET", "POST"])
+@role_required
 def challenge_create(request, slug):
-    require_reader(request.user)
     borough = get_object_or_404(Borough.objects.visible_to(request.user), slug=slug)
-    if not may_raise(request.user):
+    if not may(request.user, RAISE_CHALLENGE):
         _refuse(request, "raise a challenge", borough)
     plan = get_object_or_404(Plan.objects.visible_to(request.user), borough=borough)
     initial = {}
@@ -78,8 +63,8 @@ def challenge_create(request, slug):
 
 
 @require_safe
+@role_required
 def challenge_list(request):
-    require_reader(request.user)
     status = request.GET.get("status", "active")
     challenges = Challenge.objects.visible_to(request.user).select_related(
         "plan__borough", "action", "raised_by"
@@ -115,31 +100,36 @@ def _detail_context(request, challenge, reply_form=None, close_form=None):
         "replies": challenge.replies.select_related("author"),
         "reply_form": reply_form or ReplyForm(),
         "close_form": close_form or CloseForm(),
-        "may_reply": may_reply(request.user, challenge) and challenge.status != ChallengeStatus.CLOSED,
-        "may_close": may_raise(request.user) and challenge.status != ChallengeStatus.CLOSED,
-        "answering_for_borough": borough_side(request.user, challenge),
+        "may_reply": may(request.user, REPLY_CHALLENGE, challenge)
+        and challenge.status != ChallengeStatus.CLOSED,
+        "may_close": may(request.user, RAISE_CHALLENGE) and challenge.status != ChallengeStatus.CLOSED,
+        "answering_for_borough": may(request.user, ANSWER_CHALLENGE, challenge),
     }
 
 
 @require_safe
+@role_required
 def challenge_detail(request, pk):
-    require_reader(request.user)
     challenge = _challenge(request, pk)
     return render(request, "plans/challenge_detail.html", _detail_context(request, challenge))
 
 
 @require_POST
+@role_required
 def challenge_reply(request, pk):
-    require_reader(request.user)
     challenge = _challenge(request, pk)
-    if not may_reply(request.user, challenge):
+    if not may(request.user, REPLY_CHALLENGE, challenge):
         _refuse(request, "reply to this challenge", f"challenge={challenge.pk}")
     form = ReplyForm(request.POST)
     if challenge.status == ChallengeStatus.CLOSED:
         form.is_valid()
         form.add_error(None, "This challenge is closed: nothing was added.")
     elif form.is_valid():
-        form.save(challenge=challenge, user=request.user, borough_side=borough_side(request.user, challenge))
+        form.save(
+            challenge=challenge,
+            user=request.user,
+            borough_side=may(request.user, ANSWER_CHALLENGE, challenge),
+        )
         messages.success(request, "Your reply was added to the thread.")
         return redirect("challenge-detail", pk=challenge.pk)
     return render(
@@ -151,10 +141,10 @@ def challenge_reply(request, pk):
 
 
 @require_POST
+@role_required
 def challenge_close(request, pk):
-    require_reader(request.user)
     challenge = _challenge(request, pk)
-    if not may_raise(request.user):
+    if not may(request.user, RAISE_CHALLENGE):
         _refuse(request, "close this challenge", f"challenge={challenge.pk}")
     if challenge.status == ChallengeStatus.CLOSED:
         messages.info(request, "This challenge was already closed.")

@@ -1,25 +1,17 @@
 """Quarterly returns: submit (borough editors), sign off (borough commander), send back (oversight)."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ..choices import STATUS_ORDER
-from ..cycle import (
-    can_send_back,
-    can_sign_off,
-    can_submit,
-    return_summary,
-    send_back_return,
-    sign_off_return,
-    submit_return,
-)
+from ..cycle import return_summary, send_back_return, sign_off_return, submit_return
 from ..forms.cycle import SendBackForm, SignOffForm, SubmitReturnForm
 from ..models import Action, Borough, Plan, QuarterlyReturn
-from ..querysets import scope_for
+from ..scope import SEND_BACK_RETURN, SIGN_OFF_RETURN, SUBMIT_RETURN, may, require, role_required
 
 
 def _error_text(exc):
@@ -29,16 +21,16 @@ def _error_text(exc):
 
 
 @require_http_methods(["GET", "POST"])
+@role_required
 def borough_returns(request, slug):
-    if not scope_for(request.user).read_all:
-        raise PermissionDenied("Your account has no role yet.")
     borough = get_object_or_404(Borough.objects.visible_to(request.user), slug=slug)
     plan = get_object_or_404(Plan, borough=borough)
     today = timezone.localdate()
     form = SubmitReturnForm(request.POST or None, today=today)
     if request.method == "POST":
-        if not can_submit(request.user, plan):
-            raise PermissionDenied(f"Only editors of {borough} can submit its return.")
+        require(
+            request.user, SUBMIT_RETURN, plan, message=f"Only editors of {borough} can submit its return."
+        )
         if form.is_valid():
             try:
                 ret = submit_return(
@@ -61,7 +53,7 @@ def borough_returns(request, slug):
             "plan": plan,
             "returns": returns,
             "form": form,
-            "may_submit": can_submit(request.user, plan),
+            "may_submit": may(request.user, SUBMIT_RETURN, plan),
         },
         status=400 if request.method == "POST" else 200,
     )
@@ -98,8 +90,9 @@ def return_detail(request, pk):
             "lines": lines,
             "events": ret.events.select_related("user"),
             "comparison": comparison,
-            "may_sign_off": ret.status == "submitted" and can_sign_off(request.user, ret.plan),
-            "may_send_back": ret.status in ("submitted", "signed_off") and can_send_back(request.user),
+            "may_sign_off": ret.status == "submitted" and may(request.user, SIGN_OFF_RETURN, ret.plan),
+            "may_send_back": ret.status in ("submitted", "signed_off")
+            and may(request.user, SEND_BACK_RETURN),
             "sign_off_form": SignOffForm(initial={"version": ret.version}),
             "send_back_form": SendBackForm(initial={"version": ret.version}),
         },
@@ -116,8 +109,12 @@ def _get_return(request, pk):
 def return_sign_off(request, pk):
     ret = _get_return(request, pk)
     form = SignOffForm(request.POST)
-    if not can_sign_off(request.user, ret.plan):
-        raise PermissionDenied(f"Only the borough commander of {ret.plan.borough} can sign off its return.")
+    require(
+        request.user,
+        SIGN_OFF_RETURN,
+        ret.plan,
+        message=f"Only the borough commander of {ret.plan.borough} can sign off its return.",
+    )
     if not form.is_valid():
         messages.error(request, "The form was incomplete: reload the page and try again.")
         return redirect("return-detail", pk=ret.pk)
@@ -133,8 +130,7 @@ def return_sign_off(request, pk):
 @require_POST
 def return_send_back(request, pk):
     ret = _get_return(request, pk)
-    if not can_send_back(request.user):
-        raise PermissionDenied("Only oversight can send a return back.")
+    require(request.user, SEND_BACK_RETURN, message="Only oversight can send a return back.")
     form = SendBackForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Say why the return is sent back.")

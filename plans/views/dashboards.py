@@ -6,7 +6,6 @@ filter value answers 400 with the reason and shows no figures.
 """
 
 from django import forms
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
@@ -14,12 +13,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from .. import charts, cycle, dashboards, outcomes
-from ..choices import STATUS_ORDER, Role
+from ..choices import STATUS_ORDER
 from ..filtersets import EARLIEST_AS_AT, ActionFilterSet
 from ..force import borough_force_support
 from ..freshness import cached_page
 from ..models import Action, Borough, Owner, Plan
-from ..querysets import scope_for
+from ..scope import EDIT_BOROUGH, RAISE_CHALLENGE, may, role_required
 
 PAGE_SIZE = 50
 FORM_FIELDS = ("borough", "bcu", "pillar", "driver", "rag", "stale", "overdue", "as_at")
@@ -59,11 +58,6 @@ class DashboardOptionsForm(forms.Form):
                 + " (with - for descending)."
             )
         return value
-
-
-def require_reader(user):
-    if not scope_for(user).read_all:
-        raise PermissionDenied("Your account has no role yet. Ask an administrator to assign one.")
 
 
 def _errors(*forms_):
@@ -110,9 +104,9 @@ def _base_context(request, filterset, options, fields):
 
 @require_safe
 @cached_page
+@role_required
 def oversight(request):
     """London-wide: a row per borough by BCU, a borough × driver heatmap, pillars across London."""
-    require_reader(request.user)
     filterset = ActionFilterSet(request.GET, user=request.user)
     options = _options(request, filterset)
     context = _base_context(request, filterset, options, FORM_FIELDS)
@@ -138,7 +132,7 @@ def oversight(request):
         title="London-wide status of actions by pillar",
     )
     context["compare_date"] = options.cleaned_data["compare"]
-    context["may_challenge"] = scope_for(request.user).has(Role.OVERSIGHT)
+    context["may_challenge"] = may(request.user, RAISE_CHALLENGE)
     context["no_plan"] = Borough.objects.visible_to(request.user).filter(plans__isnull=True).order_by("name")
     context["outcomes"] = outcomes.oversight_panel(request.user, request.GET)
     london = Action.objects.visible_to(request.user).filter(objective__plan__borough__isnull=False)
@@ -177,12 +171,11 @@ def _sort_links(request, key, descending):
 
 @require_safe
 @cached_page
+@role_required
 def borough_dashboard(request, slug):
     """One borough: its plan as pillars → objectives → actions, summaries, coverage, trend."""
-    require_reader(request.user)
     borough = get_object_or_404(Borough.objects.visible_to(request.user).select_related("bcu"), slug=slug)
     plan = Plan.objects.visible_to(request.user).filter(borough=borough).first()
-    scope = scope_for(request.user)
     data = request.GET.copy()
     for name in ("borough", "bcu"):
         data.pop(name, None)
@@ -194,9 +187,9 @@ def borough_dashboard(request, slug):
         {
             "borough": borough,
             "plan": plan,
-            "may_edit": scope.can_edit_borough(borough.pk),
-            "may_challenge": scope.has(Role.OVERSIGHT) and plan is not None,
-            "may_answer": scope.can_edit_borough(borough.pk),
+            "may_edit": may(request.user, EDIT_BOROUGH, borough),
+            "may_challenge": may(request.user, RAISE_CHALLENGE) and plan is not None,
+            "may_answer": may(request.user, EDIT_BOROUGH, borough),
         }
     )
     valid = filterset.is_valid() & options.is_valid()
@@ -236,9 +229,9 @@ def borough_dashboard(request, slug):
 
 
 @require_safe
+@role_required
 def action_list(request):
     """The filtered list of actions behind every dashboard figure; the filters are in the URL."""
-    require_reader(request.user)
     filterset = ActionFilterSet(request.GET, user=request.user)
     context = _base_context(request, filterset, None, FORM_FIELDS)
     if not filterset.is_valid():

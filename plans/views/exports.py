@@ -1,6 +1,5 @@
 """Excel and CSV exports of the actions a user may read, filtered like the dashboards."""
 
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.views.decorators.http import require_safe
 
@@ -15,13 +14,11 @@ from ..exports import (
     user_label,
 )
 from ..filtersets import ActionFilterSet
-from ..querysets import scope_for
+from ..scope import role_required
 
 
 def _context(request):
     """The export context, or a 400 response listing what is wrong with each filter."""
-    if not scope_for(request.user).read_all:
-        raise PermissionDenied("Your account has no role yet. Ask an administrator to assign one.")
     filterset = ActionFilterSet(request.GET, user=request.user)
     if not filterset.is_valid():
         lines = [
@@ -40,6 +37,7 @@ def _attachment_headers(response):
 
 
 @require_safe
+@role_required
 def export_actions_xlsx(request):
     ctx, error = _context(request)
     if error:
@@ -56,6 +54,7 @@ def export_actions_xlsx(request):
 
 
 @require_safe
+@role_required
 def export_actions_csv(request):
     ctx, error = _context(request)
     if error:

@@ -3,7 +3,7 @@
 import logging
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -11,7 +11,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from ..force import (
-    can_link,
     contributions_by_borough,
     force_activities,
     force_matrix,
@@ -24,7 +23,7 @@ from ..force import (
 )
 from ..forms.force import AsAtForm, ForceLinksForm
 from ..models import Action
-from ..querysets import scope_for
+from ..scope import EDIT_FORCE_PLAN, LINK_FORCE, may, refuse, role_required
 
 security_log = logging.getLogger("trustplan.security")
 
@@ -37,14 +36,9 @@ def optional_url(name, *args):
         return None
 
 
-def _require_reader(user):
-    if not scope_for(user).read_all:
-        raise PermissionDenied("Your account has no role yet.")
-
-
 @require_http_methods(["GET"])
+@role_required
 def force_plan(request):
-    _require_reader(request.user)
     plan = get_force_plan()
     if plan is None:
         raise Http404("The force-wide plan has not been loaded.")
@@ -88,7 +82,7 @@ def force_plan(request):
             "chart": timeline_chart(entries, day),
             "milestone_counts": milestone_counts(entries),
             "boroughs": boroughs,
-            "may_edit": scope_for(request.user).edit_force,
+            "may_edit": may(request.user, EDIT_FORCE_PLAN),
         },
         status=status,
     )
@@ -105,15 +99,15 @@ def _grouped(activities, selected):
 
 
 @require_http_methods(["GET", "POST"])
+@role_required
 def action_force_links(request, pk):
-    _require_reader(request.user)
     action = get_object_or_404(
         Action.objects.visible_to(request.user)
         .filter(objective__plan__borough__isnull=False)
         .select_related("objective__plan__borough", "objective__pillar"),
         pk=pk,
     )
-    may_edit = can_link(request.user, action)
+    may_edit = may(request.user, LINK_FORCE, action)
     activities = (
         force_activities()
         .visible_to(request.user)
@@ -125,12 +119,11 @@ def action_force_links(request, pk):
     status = 200
     if request.method == "POST":
         if not may_edit:
-            security_log.warning(
-                "permission denied: user=%s tried to link action=%s to force activities",
+            refuse(
                 request.user,
-                action.pk,
+                f"tried to link action={action.pk} to force activities",
+                "Only editors of this action's borough can change its links.",
             )
-            raise PermissionDenied("Only editors of this action's borough can change its links.")
         form = ForceLinksForm(request.POST, activities=activities)
         if form.is_valid():
             try:

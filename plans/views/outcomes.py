@@ -8,16 +8,16 @@ import secrets
 import zlib
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from ..forms.outcomes import ConfirmImportForm, MeasuresUploadForm, TargetForm
-from ..measures_import import MEASURE_ALIASES, can_import_measures, import_measures
+from ..measures_import import MEASURE_ALIASES, import_measures
 from ..models import Borough, Target
-from ..outcomes import borough_measures, can_set_targets, set_target
-from ..querysets import scope_for
+from ..outcomes import borough_measures, set_target
+from ..scope import IMPORT_MEASURES, SET_TARGETS, may, refuse, require, role_required
 from ..upload_safety import MAX_ROWS, MAX_UPLOAD_BYTES, UploadRejected, read_upload
 
 security_log = logging.getLogger("trustplan.security")
@@ -25,9 +25,12 @@ PENDING_KEY = "measures_import_pending"
 
 
 def _require_importer(request):
-    if not can_import_measures(request.user):
-        security_log.warning("permission denied: user=%s survey-measures import page", request.user)
-        raise PermissionDenied("Only analysts and administrators can import survey measures.")
+    require(
+        request.user,
+        IMPORT_MEASURES,
+        log_text="survey-measures import page",
+        message="Only analysts and administrators can import survey measures.",
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -101,14 +104,14 @@ def _confirm(request, context):
 
 
 @require_http_methods(["GET", "POST"])
+@role_required
 def borough_targets(request, slug):
     """A borough's targets: every role reads; oversight and administrators set them."""
-    if not scope_for(request.user).read_all:
-        raise PermissionDenied("Your account has no role yet.")
-    may_set = can_set_targets(request.user)
+    may_set = may(request.user, SET_TARGETS)
     if request.method == "POST" and not may_set:
-        security_log.warning("permission denied: user=%s set a target for borough %s", request.user, slug)
-        raise PermissionDenied("Only oversight and administrators set targets.")
+        refuse(
+            request.user, f"set a target for borough {slug}", "Only oversight and administrators set targets."
+        )
     borough = get_object_or_404(Borough.objects.visible_to(request.user), slug=slug)
     status = 200
     if request.method == "POST":

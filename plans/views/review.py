@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods
 from ..forms.status import StatusForm
 from ..freshness import cached_page
 from ..models import Action, Borough, Plan
-from ..querysets import scope_for
+from ..scope import EDIT_BOROUGH, NO_ROLE, READ, may
 from ..services import ReviewRefused, apply_review, check_review
 
 security_log = logging.getLogger("trustplan.security")
@@ -76,11 +76,11 @@ def _plan_actions(plan):
 
 
 def _review_target(request, slug):
-    if not scope_for(request.user).read_all:
-        raise PermissionDenied("Your account has no role yet. Ask an administrator to assign one.")
+    if not may(request.user, READ):
+        raise PermissionDenied(NO_ROLE)
     borough = get_object_or_404(Borough.objects.visible_to(request.user), slug=slug)
     plan = get_object_or_404(Plan.objects.select_related("borough"), borough=borough)
-    if not scope_for(request.user).can_edit_borough(borough.pk):
+    if not may(request.user, EDIT_BOROUGH, borough):
         security_log.warning(
             "refused review page: user=%s method=%s borough=%s (not an editor of this borough)",
             request.user,
