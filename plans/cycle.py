@@ -1,164 +1,21 @@
-"""The reporting cycle: reminders for stale actions, who has not updated, quarterly returns.
+"""The reporting cycle's figures: who has not updated, the returns' status, signed off beside live.
 
-Write paths (keyword-only, atomic): ``submit_return``, ``sign_off_return``, ``send_back_return``,
-``send_reminders``. Permission rules (besides the borough scope of plans.querysets):
-members of the borough submit, its commander signs off, oversight sends back; administrators
-may do each step.
+Selectors and dashboard panels only; the writes (submit, sign off and send back a quarterly
+return, send reminders) are plans.services.returns and plans.services.reminders.
 """
 
-import datetime as dt
 import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
-from django.db import transaction
 from django.db.models import Exists, F, Min, OuterRef, Value
-from django.urls import reverse
 from django.utils import timezone
 
-from .choices import MembershipRole, ReturnEventKind, ReturnStatus
-from .models import Action, Membership, Owner, Plan, QuarterlyReturn, ReminderLog, ReturnEvent, ReturnLine
+from .choices import ReturnStatus
+from .models import Action, Owner, QuarterlyReturn, ReturnLine
 from .quarters import Quarter
-from .scope import SEND_BACK_RETURN, SIGN_OFF_RETURN, SUBMIT_RETURN, require
 
 security_log = logging.getLogger("trustplan.security")
-
-
-def _event(ret, kind, user, note=""):
-    ReturnEvent.objects.create(quarterly_return=ret, kind=kind, user=user, note=note)
-
-
-# --- quarterly returns ----------------------------------------------------------------------
-def snapshot_lines(ret, plan, quarter):
-    actions = (
-        Action.objects.filter(objective__plan=plan)
-        .with_status(quarter.end)
-        .with_commentary(quarter.end)
-        .select_related("objective__pillar", "objective__theme")
-        .prefetch_related("owners")
-        .order_by("objective__pillar__order", "objective__number", "position", "pk")
-    )
-    return [
-        ReturnLine(
-            quarterly_return=ret,
-            action=action,
-            pillar=str(action.objective.heading),
-            objective=str(action.objective),
-            text=action.text,
-            owners="; ".join(o.label for o in action.owners.all()),
-            rag=action.eff_rag,
-            completed=action.eff_completed,
-            commentary=action.eff_commentary or "",
-            last_reviewed_at=action.eff_reviewed_at,
-        )
-        for action in actions
-    ]
-
-
-def submit_return(*, plan, quarter, user, covering_note="", today=None):
-    """Submit (or re-submit after send-back) the plan's return for an ended quarter."""
-    today = today or timezone.localdate()
-    require(user, SUBMIT_RETURN, plan, message=f"Only editors of {plan.borough} can submit its return.")
-    if quarter.end >= today:
-        raise ValidationError(
-            {"quarter": f"{quarter.label} has not ended yet (it ends on {quarter.end:%d %B %Y})."}
-        )
-    covering_note = (covering_note or "").strip()
-    if len(covering_note) > 4000:
-        raise ValidationError({"covering_note": "Too long: at most 4000 characters."})
-    with transaction.atomic():
-        ret = (
-            QuarterlyReturn.objects.select_for_update()
-            .filter(plan=plan, fy_start_year=quarter.fy_start_year, quarter=quarter.quarter)
-            .order_by("pk")  # no join: PostgreSQL refuses FOR UPDATE on an outer join's nullable side
-            .first()
-        )
-        if ret is not None and ret.status != ReturnStatus.SENT_BACK:
-            raise ValidationError(
-                {"quarter": f"The {quarter.label} return is already {ret.get_status_display().lower()}."}
-            )
-        now = timezone.now()
-        if ret is None:
-            ret = QuarterlyReturn.objects.create(
-                plan=plan,
-                fy_start_year=quarter.fy_start_year,
-                quarter=quarter.quarter,
-                status=ReturnStatus.SUBMITTED,
-                covering_note=covering_note,
-                submitted_by=user,
-                submitted_at=now,
-            )
-        else:
-            ret.lines.all().delete()
-            ret.status, ret.covering_note = ReturnStatus.SUBMITTED, covering_note
-            ret.submitted_by, ret.submitted_at = user, now
-            ret.signed_off_by = ret.signed_off_at = None
-            ret.version += 1
-            ret.save()
-        lines = snapshot_lines(ret, plan, quarter)
-        if not lines:
-            raise ValidationError(
-                {
-                    "quarter": f"No action of this plan had a status by the end of {quarter.label} "
-                    f"({quarter.end:%d %B %Y}): there is nothing to return for that quarter."
-                }
-            )
-        ReturnLine.objects.bulk_create(lines)
-        _event(ret, ReturnEventKind.SUBMITTED, user, covering_note)
-    return ret
-
-
-def _transition(ret, *, allowed_from, seen_version):
-    """Claim the return for a state change; a concurrent change makes this fail cleanly."""
-    claimed = QuarterlyReturn.objects.filter(pk=ret.pk, status__in=allowed_from, version=seen_version).update(
-        version=seen_version + 1
-    )
-    if not claimed:
-        ret.refresh_from_db()
-        raise ValidationError(
-            f"This return is now {ret.get_status_display().lower()} (changed since you opened it). "
-            "Nothing was saved."
-        )
-    ret.refresh_from_db()
-
-
-def sign_off_return(*, ret, user, seen_version):
-    require(
-        user,
-        SIGN_OFF_RETURN,
-        ret.plan,
-        message=f"Only the borough commander of {ret.plan.borough} can sign off its return.",
-    )
-    if ret.submitted_by_id == user.pk:  # separation of duties: a second person signs off
-        raise ValidationError(
-            "You submitted this return: another commander of the borough must sign it off. Nothing was saved."
-        )
-    with transaction.atomic():
-        _transition(ret, allowed_from=[ReturnStatus.SUBMITTED], seen_version=seen_version)
-        ret.status, ret.signed_off_by, ret.signed_off_at = ReturnStatus.SIGNED_OFF, user, timezone.now()
-        ret.save(update_fields=["status", "signed_off_by", "signed_off_at"])
-        _event(ret, ReturnEventKind.SIGNED_OFF, user)
-    return ret
-
-
-def send_back_return(*, ret, user, reason, seen_version):
-    require(user, SEND_BACK_RETURN, message="Only oversight can send a return back.")
-    reason = (reason or "").strip()
-    if len(reason.split()) < 3:
-        raise ValidationError({"reason": "Say why the return is sent back (at least a sentence)."})
-    if len(reason) > 4000:
-        raise ValidationError({"reason": "Too long: at most 4000 characters."})
-    with transaction.atomic():
-        _transition(
-            ret, allowed_from=[ReturnStatus.SUBMITTED, ReturnStatus.SIGNED_OFF], seen_version=seen_version
-        )
-        ret.status = ReturnStatus.SENT_BACK
-        ret.save(update_fields=["status"])
-        _event(ret, ReturnEventKind.SENT_BACK, user, reason)
-    return ret
 
 
 def return_summary(lines):
@@ -223,88 +80,6 @@ def not_updated(actions_qs, *, now=None, user=None, sort="age", limit=None):
     """
     now = now or timezone.now()
     return _stale_rows(actions_qs.with_status().stale(now), now, user=user, sort=sort, limit=limit)
-
-
-# --- reminders ------------------------------------------------------------------------------
-@dataclass
-class ReminderResult:
-    sent: int = 0
-    skipped: int = 0
-    recipients: list = field(default_factory=list)
-
-
-def _recently_sent(user, borough_id, kind, since):
-    return ReminderLog.objects.filter(
-        recipient=user, borough_id=borough_id, kind=kind, sent_at__gte=since
-    ).exists()
-
-
-def _message(kind, borough, rows):
-    lines = []
-    for row in rows:
-        age = f"{row.age_days} days since last review" if row.age_days is not None else "never reviewed"
-        owners = ", ".join(o.label for o in row.owners) or "no owner"
-        url = settings.SITE_URL.rstrip("/") + reverse("action-detail", args=[row.action.pk])
-        lines.append(f"- {row.action.text[:120]}\n  Owner: {owners}. {age}.\n  {url}")
-    intro = {
-        "owner": f"These {borough} actions you own need a review:",
-        "editor": f"These {borough} actions have not been reviewed within the plan's review interval:",
-        "escalation": f"Escalation: these {borough} actions have gone two review intervals or more "
-        "without a review:",
-    }[kind]
-    subject = {
-        "owner": f"TrustPlan: {len(rows)} of your {borough} actions need a review",
-        "editor": f"TrustPlan: {len(rows)} {borough} actions need a review",
-        "escalation": f"TrustPlan escalation: {len(rows)} {borough} actions stale for two intervals",
-    }[kind]
-    return subject, intro + "\n\n" + "\n".join(lines) + "\n\nTrustPlan"
-
-
-def send_reminders(*, now=None):
-    """E-mail stale-action reminders: owners (linked users) their own, borough editors the whole
-    list, borough leads the escalations. Not the same reminder twice within the interval."""
-    now = now or timezone.now()
-    result = ReminderResult()
-    plans = Plan.objects.filter(borough__isnull=False).select_related("borough")
-    members = defaultdict(lambda: defaultdict(list))
-    for m in Membership.objects.select_related("user").filter(user__is_active=True):
-        members[m.borough_id][m.role].append(m.user)
-    for plan in plans:
-        rows = not_updated(Action.objects.filter(objective__plan=plan), now=now)
-        if not rows:
-            continue
-        since = now - dt.timedelta(days=plan.review_interval_days)
-        batches = []
-        by_owner_user = defaultdict(list)
-        for row in rows:
-            for owner in row.owners:
-                if owner.user_id and owner.user.is_active and owner.user.email:
-                    by_owner_user[owner.user].append(row)
-        batches += [(user, "owner", own) for user, own in by_owner_user.items()]
-        batches += [(user, "editor", rows) for user in members[plan.borough_id][MembershipRole.EDITOR]]
-        escalated = [r for r in rows if r.escalated]
-        if escalated:
-            batches += [
-                (user, "escalation", escalated) for user in members[plan.borough_id][MembershipRole.LEAD]
-            ]
-        for user, kind, batch in batches:
-            if not user.email or _recently_sent(user, plan.borough_id, kind, since):
-                result.skipped += 1
-                continue
-            subject, body = _message(kind, plan.borough, batch)
-            with transaction.atomic():
-                ReminderLog.objects.create(
-                    recipient=user,
-                    borough=plan.borough,
-                    kind=kind,
-                    sent_at=now,
-                    action_ids=[r.action.pk for r in batch],
-                    subject=subject,
-                )
-                send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
-            result.sent += 1
-            result.recipients.append((user.username, kind, len(batch)))
-    return result
 
 
 # --- dashboard panels -----------------------------------------------------------------------

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import yaml
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
@@ -26,7 +26,7 @@ from .choices import STATUS_ORDER, Status, UpdateSource
 from .freshness import data_changed
 from .models import Action, Milestone, Objective, Owner, Plan, Theme
 from .querysets import scope_for
-from .scope import LINK_FORCE, may, refuse
+from .scope import LINK_FORCE, may
 from .services import record_initial_status
 
 security_log = logging.getLogger("trustplan.security")
@@ -235,47 +235,17 @@ def force_activities():
     return Action.objects.filter(objective__plan__borough__isnull=True)
 
 
+def set_force_links(**kwargs):
+    """Kept for plans/admin.py while it is split: the write is plans.services.force_links."""
+    from .services.force_links import set_force_links as write
+
+    return write(**kwargs)
+
+
 def can_link(user, action):
     """Only editors of the action's borough (and administrators) link it to force activities.
     Kept for plans/admin.py while it is split; the rule is ``scope.may(user, LINK_FORCE, action)``."""
     return may(user, LINK_FORCE, action)
-
-
-def set_force_links(*, action, user, activity_ids):
-    """Set the force activities a borough action delivers. Keyword-only.
-
-    Raises PermissionDenied (not an editor of the action's borough) or ValidationError
-    ({"activities": [...]}) when an id is not a force activity; nothing is written then.
-    Returns the list of linked activities.
-    """
-    if (
-        not may(user, LINK_FORCE, action)
-        or not Action.objects.editable_by(user).filter(pk=action.pk).exists()
-    ):
-        refuse(
-            user,
-            f"tried to link action={action.pk} to force activities",
-            "Only editors of this action's borough can link it to force activities.",
-        )
-    wanted = set()
-    for raw in activity_ids:
-        try:
-            wanted.add(int(raw))
-        except (TypeError, ValueError):
-            raise ValidationError({"activities": [f"'{raw}' is not a force activity."]}) from None
-    found = list(force_activities().visible_to(user).filter(pk__in=wanted))
-    unknown = sorted(wanted - {a.pk for a in found})
-    if unknown:
-        raise ValidationError(
-            {
-                "activities": [
-                    f"Not a force activity: {', '.join(str(u) for u in unknown)}. Nothing was saved."
-                ]
-            }
-        )
-    with transaction.atomic():
-        action.delivers.set(found)
-    return found
 
 
 # --------------------------------------------------------------------------- selectors

@@ -893,9 +893,9 @@ class CoreWorld:
         from django.contrib.auth import get_user_model
         from django.utils import timezone
 
-        from plans.cycle import submit_return
         from plans.models import QuarterlyReturn
         from plans.quarters import Quarter
+        from plans.services.returns import submit_return
 
         existing = QuarterlyReturn.objects.filter(plan=self.lambeth_plan).first()
         if existing:

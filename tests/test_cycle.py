@@ -10,10 +10,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from plans.choices import RAG, MembershipRole, ReturnStatus
-from plans.cycle import not_updated, send_back_return, send_reminders, sign_off_return, submit_return
+from plans.cycle import not_updated
 from plans.models import Action, Membership, Owner, QuarterlyReturn, ReminderLog, ReturnLine
 from plans.quarters import Quarter
 from plans.services import apply_status_update
+from plans.services.reminders import send_reminders
+from plans.services.returns import send_back_return, sign_off_return, submit_return
 
 pytestmark = pytest.mark.django_db
 WHY = "Reviewed at SLT: delivery back on track this month."

@@ -10,11 +10,12 @@ import hashlib
 import pytest
 from django.apps import apps
 
-from plans import imports, services
+from plans import imports
 from plans.choices import RAG
 from plans.imports import import_plan
 from plans.models import Action, Borough, StatusUpdate
 from plans.services import ReviewRow, apply_review, apply_status_update
+from plans.services import status as services
 
 pytestmark = pytest.mark.django_db
 

@@ -27,10 +27,10 @@ from plans.force import (
     milestone_rows,
     milestone_state,
     milestone_timeline,
-    set_force_links,
 )
 from plans.models import Action, Milestone, Owner, Plan, StatusUpdate, Theme
 from plans.services import apply_status_update
+from plans.services.force_links import set_force_links
 from plans.synthetic import make_synthetic
 
 pytestmark = pytest.mark.django_db

@@ -24,11 +24,11 @@ from plans.outcomes import (
     measure_rows,
     oversight_measures,
     oversight_panel,
-    set_target,
     target_gap,
     trajectory_value,
     trend,
 )
+from plans.services.targets import set_target
 
 pytestmark = pytest.mark.django_db
 

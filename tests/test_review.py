@@ -250,7 +250,7 @@ def test_apply_review_is_all_or_nothing_when_a_conflict_appears_during_the_write
     southwark_plan, southwark_editor, amber_actions, monkeypatch
 ):
     """Someone saves between the check and the write: the rows already written roll back."""
-    from plans import services
+    from plans.services import status as services
 
     first, second, third = amber_actions
     rows = [

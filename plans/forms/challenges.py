@@ -1,17 +1,15 @@
 """Challenges: oversight raises a question on a borough plan or action; the borough answers;
-both sides add to the thread; oversight closes it. The forms carry the write (``save``) so that
-each write is one transaction with its checks already done by the view."""
+both sides add to the thread; oversight closes it. The forms clean what was typed; the writes are
+plans.services.challenges."""
 
 import datetime as dt
 
 from django import forms
-from django.db import transaction
 from django.utils import timezone
 
-from ..choices import ChallengeStatus
-from ..models import Action, Challenge, ChallengeReply
+from ..models import Action, Challenge
 from ..models.plan import TEXT_LIMIT
-from ..services import clean_text
+from ..services.status import clean_text
 
 LATEST_DUE = dt.date(2100, 12, 31)
 MIN_WORDS = 3
@@ -70,16 +68,6 @@ class ChallengeForm(forms.ModelForm):
             raise forms.ValidationError(f"Choose a date from today ({self.today}) onwards.")
         return due
 
-    def save(self, *, user):
-        with transaction.atomic():
-            challenge = super().save(commit=False)
-            challenge.plan = self.plan
-            challenge.raised_by = user
-            challenge.status = ChallengeStatus.OPEN
-            challenge.full_clean()
-            challenge.save()
-        return challenge
-
 
 class ReplyForm(forms.Form):
     text = forms.CharField(
@@ -90,17 +78,6 @@ class ReplyForm(forms.Form):
 
     def clean_text(self):
         return _clean_message(self.cleaned_data.get("text"), "reply")
-
-    def save(self, *, challenge, user, borough_side):
-        """Add the reply; a borough answer marks the challenge answered, an oversight follow-up
-        re-opens it for the borough."""
-        with transaction.atomic():
-            reply = ChallengeReply.objects.create(
-                challenge=challenge, author=user, text=self.cleaned_data["text"]
-            )
-            challenge.status = ChallengeStatus.ANSWERED if borough_side else ChallengeStatus.OPEN
-            challenge.save(update_fields=["status"])
-        return reply
 
 
 class CloseForm(forms.Form):
@@ -117,15 +94,3 @@ class CloseForm(forms.Form):
         if errors:
             raise forms.ValidationError(errors["note"])
         return note
-
-    def save(self, *, challenge, user):
-        with transaction.atomic():
-            if self.cleaned_data["note"]:
-                ChallengeReply.objects.create(
-                    challenge=challenge, author=user, text=self.cleaned_data["note"]
-                )
-            challenge.status = ChallengeStatus.CLOSED
-            challenge.closed_at = timezone.now()
-            challenge.closed_by = user
-            challenge.save(update_fields=["status", "closed_at", "closed_by"])
-        return challenge

@@ -20,6 +20,7 @@ from ..forms.challenges import ChallengeForm, CloseForm, ReplyForm
 from ..models import Borough, Challenge, Plan
 from ..querysets import scope_for
 from ..scope import ANSWER_CHALLENGE, RAISE_CHALLENGE, REPLY_CHALLENGE, may, refuse, role_required
+from ..services.challenges import close_challenge, raise_challenge, reply_to_challenge
 
 security_log = logging.getLogger("trustplan.security")
 
@@ -49,7 +50,14 @@ def challenge_create(request, slug):
         initial["action"] = request.GET["action"]
     form = ChallengeForm(request.POST or None, plan=plan, initial=initial)
     if request.method == "POST" and form.is_valid():
-        challenge = form.save(user=request.user)
+        data = form.cleaned_data
+        challenge = raise_challenge(
+            plan=plan,
+            user=request.user,
+            question=data["question"],
+            due_date=data["due_date"],
+            action=data["action"],
+        )
         messages.success(
             request, f"Challenge raised with {borough}. Its editors will see it on their dashboard."
         )
@@ -125,11 +133,7 @@ def challenge_reply(request, pk):
         form.is_valid()
         form.add_error(None, "This challenge is closed: nothing was added.")
     elif form.is_valid():
-        form.save(
-            challenge=challenge,
-            user=request.user,
-            borough_side=may(request.user, ANSWER_CHALLENGE, challenge),
-        )
+        reply_to_challenge(challenge=challenge, user=request.user, text=form.cleaned_data["text"])
         messages.success(request, "Your reply was added to the thread.")
         return redirect("challenge-detail", pk=challenge.pk)
     return render(
@@ -157,6 +161,6 @@ def challenge_close(request, pk):
             _detail_context(request, challenge, close_form=form),
             status=400,
         )
-    form.save(challenge=challenge, user=request.user)
+    close_challenge(challenge=challenge, user=request.user, note=form.cleaned_data["note"])
     messages.success(request, "The challenge is closed.")
     return redirect("challenge-detail", pk=challenge.pk)

@@ -8,10 +8,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ..choices import STATUS_ORDER
-from ..cycle import return_summary, send_back_return, sign_off_return, submit_return
+from ..cycle import return_summary
 from ..forms.cycle import SendBackForm, SignOffForm, SubmitReturnForm
 from ..models import Action, Borough, Plan, QuarterlyReturn
 from ..scope import SEND_BACK_RETURN, SIGN_OFF_RETURN, SUBMIT_RETURN, may, require, role_required
+from ..services.returns import send_back_return, sign_off_return, submit_return
 
 
 def _error_text(exc):

@@ -17,13 +17,13 @@ from ..force import (
     get_force_plan,
     milestone_counts,
     milestone_timeline,
-    set_force_links,
     status_totals,
     timeline_chart,
 )
 from ..forms.force import AsAtForm, ForceLinksForm
 from ..models import Action
 from ..scope import EDIT_FORCE_PLAN, LINK_FORCE, may, refuse, role_required
+from ..services.force_links import set_force_links
 
 security_log = logging.getLogger("trustplan.security")
 

@@ -16,8 +16,9 @@ from django.views.decorators.http import require_http_methods
 from ..forms.outcomes import ConfirmImportForm, MeasuresUploadForm, TargetForm
 from ..measures_import import MEASURE_ALIASES, import_measures
 from ..models import Borough, Target
-from ..outcomes import borough_measures, set_target
+from ..outcomes import borough_measures
 from ..scope import IMPORT_MEASURES, SET_TARGETS, may, refuse, require, role_required
+from ..services.targets import set_target
 from ..upload_safety import MAX_ROWS, MAX_UPLOAD_BYTES, UploadRejected, read_upload
 
 security_log = logging.getLogger("trustplan.security")

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from plans.cycle import send_reminders
+from plans.services.reminders import send_reminders
 
 
 class Command(BaseCommand):

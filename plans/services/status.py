@@ -18,9 +18,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from .choices import RAG, UpdateSource, parse_rag
-from .models import Action, Plan, StatusUpdate
-from .models.plan import TEXT_LIMIT
+from ..choices import RAG, UpdateSource, parse_rag
+from ..models import Action, Plan, StatusUpdate
+from ..models.plan import TEXT_LIMIT
 
 security_log = logging.getLogger("trustplan.security")
 
