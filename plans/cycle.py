@@ -14,6 +14,7 @@ from django.utils import timezone
 from .choices import ReturnStatus
 from .models import Action, Owner, QuarterlyReturn, ReturnLine
 from .quarters import Quarter
+from .querysets import is_stale
 
 security_log = logging.getLogger("trustplan.security")
 
@@ -68,7 +69,9 @@ def _stale_rows(queryset, now, *, user=None, sort="age", limit=None):
     for action in actions:
         interval = action.objective.plan.review_interval_days
         age = (now - action.eff_reviewed_at).days if action.eff_reviewed_at else None
-        escalated = age is None or age >= 2 * interval
+        escalated = is_stale(
+            reviewed_at=action.eff_reviewed_at, completed=False, interval_days=interval, now=now, intervals=2
+        )
         rows.append(Overdue(action=action, age_days=age, owners=owners[action.pk], escalated=escalated))
     return rows
 

@@ -13,7 +13,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max
 from django.http import QueryDict
 
 from drivers.models import Driver
@@ -23,7 +23,7 @@ from .cycle import signed_off_beside_live
 from .filtersets import ActionFilterSet
 from .models import Action, Challenge, Pillar, Plan, StatusUpdate
 from .quarters import Quarter
-from .querysets import end_of_day
+from .querysets import end_of_day, is_overdue, is_stale, overdue_condition, stale_condition
 
 STATUSES = [s.value for s in STATUS_ORDER]
 ON_TRACK = {Status.GREEN.value, Status.COMPLETE.value}
@@ -91,29 +91,10 @@ def review_intervals():
     return sorted(set(Plan.objects.order_by().values_list("review_interval_days", flat=True).distinct()))
 
 
-def stale_q(now, intervals):
-    """Not reviewed within its plan's interval as at ``now``; complete actions are never stale.
-
-    The same rule as ``ActionQuerySet.stale`` (which the ``stale`` filter uses), as a Q so that
-    it can be counted inside one aggregate query.
-    """
-    condition = Q(pk__isnull=True)  # never true: the start of an OR
-    for days in intervals:
-        condition |= Q(objective__plan__review_interval_days=days) & (
-            Q(eff_reviewed_at__lte=now - dt.timedelta(days=days)) | Q(eff_reviewed_at__isnull=True)
-        )
-    return condition & Q(eff_completed=False)
-
-
-def overdue_q(today):
-    """Due before ``today`` and not complete: the same rule as ``ActionQuerySet.overdue``."""
-    return Q(due_date__lt=today, eff_completed=False)
-
-
 def state_annotations(*, now, today, intervals):
     return {
-        "stale": Count("pk", filter=stale_q(now, intervals), distinct=True),
-        "overdue": Count("pk", filter=overdue_q(today), distinct=True),
+        "stale": Count("pk", filter=stale_condition(now, intervals), distinct=True),
+        "overdue": Count("pk", filter=overdue_condition(today), distinct=True),
         "last_review": Max("eff_reviewed_at"),
     }
 
@@ -611,14 +592,6 @@ def changes_in_view(moves, plans, *, user, show_all=False, limit=None):
 
 
 # --- the borough dashboard --------------------------------------------------------------------
-def is_stale(action, now, interval_days):
-    if action.eff_completed:
-        return False
-    if action.eff_reviewed_at is None:
-        return True
-    return action.eff_reviewed_at <= now - dt.timedelta(days=interval_days)
-
-
 def borough_dashboard(filterset, *, plan, user, compare=None):
     """Everything the borough dashboard shows, from a valid ActionFilterSet scoped to ``plan``."""
     data = filterset.data
@@ -636,8 +609,15 @@ def borough_dashboard(filterset, *, plan, user, compare=None):
     )
     for action in actions:
         action.age_days = (now - action.eff_reviewed_at).days if action.eff_reviewed_at else None
-        action.is_stale_now = is_stale(action, now, plan.review_interval_days)
-        action.is_overdue_now = bool(action.due_date and not action.eff_completed and action.due_date < today)
+        action.is_stale_now = is_stale(
+            reviewed_at=action.eff_reviewed_at,
+            completed=action.eff_completed,
+            interval_days=plan.review_interval_days,
+            now=now,
+        )
+        action.is_overdue_now = is_overdue(
+            due_date=action.due_date, completed=action.eff_completed, today=today
+        )
 
     totals = total_counts(qs, now=now, today=today, intervals=intervals)
     by_pillar = group_counts(qs, "objective__pillar", now=now, today=today, intervals=intervals)

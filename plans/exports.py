@@ -38,7 +38,7 @@ from .choices import STATUS_ORDER, STATUS_STYLE, Status
 from .force import write_force_milestones, write_force_plan
 from .models import Action, Plan, StatusUpdate
 from .outcomes import write_driver_gaps, write_measures
-from .querysets import end_of_day
+from .querysets import end_of_day, is_stale
 
 security_log = logging.getLogger("trustplan.security")
 
@@ -269,7 +269,7 @@ def iter_action_rows(filterset):
         commentary,
         interval,
     ) in rows:
-        stale = not completed and (reviewed is None or reviewed <= ref_time - dt.timedelta(days=interval))
+        stale = is_stale(reviewed_at=reviewed, completed=completed, interval_days=interval, now=ref_time)
         yield ActionRow(
             id=pk,
             borough=borough or "Force-wide",

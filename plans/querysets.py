@@ -11,7 +11,54 @@ from django.db import models
 
 from .scope import Scope, scope_for
 
-__all__ = ["ActionQuerySet", "Scope", "ScopedQuerySet", "end_of_day", "scope_for"]
+__all__ = [
+    "ActionQuerySet",
+    "Scope",
+    "ScopedQuerySet",
+    "end_of_day",
+    "is_overdue",
+    "is_stale",
+    "overdue_condition",
+    "scope_for",
+    "stale_condition",
+]
+
+
+# --- the stale and overdue rules: one definition each, in SQL and in Python -------------------
+def is_stale(*, reviewed_at, completed, interval_days, now, intervals=1):
+    """True when an action is stale as at ``now``: not complete, and never reviewed or last
+    reviewed ``intervals`` × its plan's review interval (``interval_days``, days) ago or more.
+    ``intervals=2`` is the escalation of the reminders. ``stale_condition`` is the same rule in SQL.
+    """
+    import datetime as dt
+
+    if completed:
+        return False
+    return reviewed_at is None or reviewed_at <= now - dt.timedelta(days=interval_days * intervals)
+
+
+def stale_condition(now, interval_lengths, intervals=1):
+    """``is_stale`` as a Q over the ``eff_*`` annotations of ``ActionQuerySet.with_status``, for
+    plans whose review intervals are among ``interval_lengths`` (days; a handful of values)."""
+    import datetime as dt
+
+    condition = models.Q(pk__in=[])  # never true: the start of an OR
+    for days in interval_lengths:
+        condition |= models.Q(objective__plan__review_interval_days=days) & (
+            models.Q(eff_reviewed_at__lte=now - dt.timedelta(days=days * intervals))
+            | models.Q(eff_reviewed_at__isnull=True)
+        )
+    return condition & models.Q(eff_completed=False)
+
+
+def is_overdue(*, due_date, completed, today):
+    """True when an action is overdue on ``today``: due before it and not complete."""
+    return bool(due_date and not completed and due_date < today)
+
+
+def overdue_condition(today):
+    """``is_overdue`` as a Q over the ``eff_completed`` annotation of ``with_status``."""
+    return models.Q(due_date__lt=today, eff_completed=False)
 
 
 class ScopedQuerySet(models.QuerySet):
@@ -115,20 +162,12 @@ class ActionQuerySet(ScopedQuerySet):
 
         ``intervals=2`` gives the actions stale for two intervals or more (escalated).
         """
-        import datetime as dt
-
         from .models import Plan
 
         lengths = set(Plan.objects.values_list("review_interval_days", flat=True).distinct())
-        condition = models.Q(pk__in=[])
-        for days in lengths:
-            condition |= models.Q(objective__plan__review_interval_days=days) & (
-                models.Q(eff_reviewed_at__lte=now - dt.timedelta(days=days * intervals))
-                | models.Q(eff_reviewed_at__isnull=True)
-            )
-        condition &= models.Q(eff_completed=False)
+        condition = stale_condition(now, lengths, intervals)
         return self.filter(condition) if yes else self.exclude(condition)
 
     def overdue(self, today, yes=True):
-        condition = models.Q(due_date__lt=today, eff_completed=False)
+        condition = overdue_condition(today)
         return self.filter(condition) if yes else self.exclude(condition)

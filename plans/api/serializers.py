@@ -23,6 +23,7 @@ from ..models import (
     Theme,
 )
 from ..models.plan import TEXT_LIMIT
+from ..querysets import is_overdue, is_stale
 
 
 def action_etag(action):
@@ -200,17 +201,18 @@ class ActionSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.BooleanField())
     def get_stale(self, action):
-        if action.eff_completed:
-            return False
-        if action.eff_reviewed_at is None:
-            return True
         now, _ = self._reference()
-        return (now - action.eff_reviewed_at).days >= action.objective.plan.review_interval_days
+        return is_stale(
+            reviewed_at=action.eff_reviewed_at,
+            completed=action.eff_completed,
+            interval_days=action.objective.plan.review_interval_days,
+            now=now,
+        )
 
     @extend_schema_field(serializers.BooleanField())
     def get_overdue(self, action):
         _, today = self._reference()
-        return bool(action.due_date and not action.eff_completed and action.due_date < today)
+        return is_overdue(due_date=action.due_date, completed=action.eff_completed, today=today)
 
 
 class ActionUpdateSerializer(serializers.Serializer):

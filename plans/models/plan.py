@@ -7,7 +7,7 @@ from simple_history.models import HistoricalRecords
 from drivers.models import Driver, Measure
 
 from ..choices import RAG, Status
-from ..querysets import ActionQuerySet, ScopedQuerySet
+from ..querysets import ActionQuerySet, ScopedQuerySet, is_overdue, is_stale
 
 TEXT_LIMIT = 4000  # well under Excel's 32,767 characters per cell
 
@@ -272,17 +272,18 @@ class Action(models.Model):
 
     def is_stale(self, now=None, interval_days=None):
         """Not reviewed within its plan's review interval (and not complete)."""
-        if self.completed:
-            return False
-        if self.last_reviewed_at is None:
-            return True
-        now = now or timezone.now()
-        days = interval_days or self.objective.plan.review_interval_days
-        return (now - self.last_reviewed_at).days >= days
+        return is_stale(
+            reviewed_at=self.last_reviewed_at,
+            completed=self.completed,
+            interval_days=interval_days or self.objective.plan.review_interval_days,
+            now=now or timezone.now(),
+        )
 
     def is_overdue(self, today=None):
-        today = today or timezone.localdate()
-        return bool(self.due_date and not self.completed and self.due_date < today)
+        """Due before ``today`` (default: today) and not complete."""
+        return is_overdue(
+            due_date=self.due_date, completed=self.completed, today=today or timezone.localdate()
+        )
 
 
 class Milestone(models.Model):
