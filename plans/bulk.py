@@ -10,7 +10,8 @@ Rows go out as parameterised multi-row INSERTs (never formatted into the SQL), b
 backend's parameter limit, in the caller's transaction.
 
 As with ``bulk_create``, no ``save()`` runs and no signal is sent: callers write the history
-rows themselves (``history_rows``) and call ``freshness.data_changed()``.
+rows themselves (``history_rows``). The page cache sees these writes like any other
+(plans/freshness.py watches every INSERT, UPDATE and DELETE).
 """
 
 import enum

@@ -23,7 +23,6 @@ from drivers.choices import MeasureUnit
 from drivers.models import Driver, Measure
 
 from .choices import STATUS_ORDER, Status, UpdateSource
-from .freshness import data_changed
 from .models import Action, Milestone, Objective, Owner, Plan, Theme
 from .querysets import scope_for
 from .scope import LINK_FORCE, may
@@ -177,7 +176,6 @@ def load_force_plan(path=FORCE_PLAN_FIXTURE, *, at=None):
             source=UpdateSource.SEED,
         )
     have = set(Milestone.objects.filter(plan=plan).values_list("position", flat=True))
-    data_changed()  # the bulk writes below send no model signal
     Milestone.objects.bulk_create(
         [
             Milestone(

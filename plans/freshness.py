@@ -11,10 +11,12 @@ GET for ``DASHBOARD_CACHE_SECONDS`` (0 turns it off), keyed by
 - the *data generation*: a token that changes after every committed write to the project's
   data, so the next request builds the page afresh.
 
-The generation changes on every ``post_save``, ``post_delete`` and ``m2m_changed`` of a model of
-the project (plans, drivers, users and groups; not the last-login stamp of a log-in), after the
-transaction commits; code that writes in bulk (``bulk_create``, ``QuerySet.update``) calls
-``data_changed()`` itself. The time limit is
+The generation changes after every committed write to a table of the project's data, by one
+mechanism: ``connect()`` puts ``_watch`` on every database connection, which sees each INSERT,
+UPDATE and DELETE into a table of the plans, drivers, auth and authtoken apps (a model's save,
+a bulk write, a queryset update or raw SQL alike; not the last-login stamp of a log-in, nor
+the permissions ``migrate`` writes) and starts a new generation when the transaction commits,
+once per commit. Nothing else announces a write. The time limit is
 the backstop for the one thing a write does not announce: an action becoming stale as time
 passes, which is therefore shown at most ``DASHBOARD_CACHE_SECONDS`` late. A page with a message
 to show (after a save) is never cached or served from the cache.
@@ -23,19 +25,23 @@ to show (after a save) is never cached or served from the cache.
 import functools
 import hashlib
 import logging
+import re
 import uuid
 
 from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.cache import cache
-from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db import connections, transaction
+from django.db.backends.signals import connection_created
 from django.http import HttpResponse
 from django.utils import timezone
 
 logger = logging.getLogger(__name__)
 GENERATION_KEY = "trustplan:data-generation"
 WATCHED_APPS = {"plans", "drivers", "auth", "authtoken"}
+UNWATCHED_TABLES = {"auth_permission"}  # written by migrate; no page shows it
+WRITE = re.compile(r'\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(?P<table>[A-Za-z0-9_]+)', re.IGNORECASE)
+LOGIN_STAMP = re.compile(r'\s*UPDATE\s+"?auth_user"?\s+SET\s+"?last_login"?\s*=\s*%s\s+WHERE', re.IGNORECASE)
 
 
 def generation():
@@ -54,23 +60,59 @@ def _new_generation():
         logger.exception("Could not start a new data generation: cached pages may be stale.")
 
 
+class _Commit:
+    """The writes of one transaction: the first of its on-commit calls starts the generation."""
+
+    done = False
+
+    def run(self):
+        if not self.done:
+            self.done = True
+            _new_generation()
+
+
+def _announce(connection):
+    commit = getattr(connection, "_trustplan_commit", None)
+    if commit is None or commit.done:
+        commit = connection._trustplan_commit = _Commit()
+    transaction.on_commit(commit.run, using=connection.alias)
+
+
+def is_watched_write(sql):
+    """True for an INSERT, UPDATE or DELETE into a table of the project's data (not a log-in's
+    last-login stamp, not the permissions table)."""
+    found = WRITE.match(sql)
+    if found is None:
+        return False
+    table = found["table"]
+    if table in UNWATCHED_TABLES or table.split("_", 1)[0] not in WATCHED_APPS:
+        return False
+    return not LOGIN_STAMP.match(sql)
+
+
+def _watch(execute, sql, params, many, context):
+    result = execute(sql, params, many, context)
+    if is_watched_write(sql):
+        _announce(context["connection"])
+    return result
+
+
 def data_changed():
-    """Call after a write that sends no model signal; takes effect when the transaction commits."""
-    transaction.on_commit(_new_generation)
+    """Start a new generation when the transaction commits. Not needed by any write any more
+    (``_watch`` sees every write); kept for callers on other branches until they drop it."""
+    _announce(transaction.get_connection())
 
 
-def _on_write(sender, update_fields=None, **kwargs):
-    if sender._meta.app_label not in WATCHED_APPS:
-        return
-    if update_fields and set(update_fields) <= {"last_login"}:
-        return  # a log-in changes no page anyone is shown
-    data_changed()
+def _install(connection, **kwargs):
+    if _watch not in connection.execute_wrappers:
+        connection.execute_wrappers.insert(0, _watch)  # first: a scoped execute_wrapper pops the last
 
 
 def connect():
-    """Called once from ``PlansConfig.ready``."""
-    for signal in (post_save, post_delete, m2m_changed):
-        signal.connect(_on_write, dispatch_uid=f"trustplan-freshness-{signal!r}")
+    """Called once from ``PlansConfig.ready``: every connection, open or opened later, is watched."""
+    connection_created.connect(_install, dispatch_uid="trustplan-freshness")
+    for connection in connections.all(initialized_only=True):
+        _install(connection)
 
 
 def _key(request):

@@ -14,7 +14,6 @@ from django.utils.text import slugify
 
 from drivers.models import Measure
 
-from .freshness import data_changed
 from .models import BCU, Borough, MeasureReading, Pillar
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
@@ -79,5 +78,4 @@ def load_pas_readings(path=None):
                 )
     with transaction.atomic():
         MeasureReading.objects.bulk_create(new.values(), batch_size=2000)
-        data_changed()  # bulk writes send no model signal
     return len(new)

@@ -15,7 +15,6 @@ from django.utils import timezone
 from drivers.models import Driver
 
 from .choices import RAG, UpdateSource
-from .freshness import data_changed
 from .models import BCU, Action, Borough, Objective, Owner, Pillar, Plan, StatusUpdate
 
 OWNER_LABELS = [
@@ -245,7 +244,6 @@ def build_plan(borough, *, rng, months, actions_per_plan, end, pillars, drivers)
     Through.objects.bulk_create(links)
     OwnerThrough.objects.bulk_create(owner_links)
     StatusUpdate.objects.bulk_create(updates, batch_size=5000)
-    data_changed()  # bulk writes send no model signal
     return len(actions), len(updates)
 
 
