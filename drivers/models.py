@@ -71,7 +71,3 @@ class Measure(models.Model):
 
     def __str__(self):
         return self.name
-
-    @property
-    def is_qualitative(self):
-        return self.unit == MeasureUnit.QUALITATIVE

@@ -57,10 +57,6 @@ class Counts:
     def on_track(self):
         return self.green + self.complete
 
-    @property
-    def at_risk(self):
-        return self.red + self.amber
-
     def add(self, other):
         for name in FIELDS[:-1]:
             setattr(self, name, getattr(self, name) + getattr(other, name))

@@ -349,11 +349,6 @@ def force_matrix(plan):
     return dimensions, rows, activities
 
 
-def matrix_counts(rows):
-    """{(theme slug, dimension slug): number of activities} for every cell of the matrix."""
-    return {(row.theme.slug, cell.dimension.slug): len(cell.activities) for row in rows for cell in row.cells}
-
-
 def status_totals(activities):
     tally = Counter(a.eff_status for a in activities)
     return [(s, tally[s.value]) for s in STATUS_ORDER]

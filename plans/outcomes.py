@@ -114,10 +114,6 @@ class TargetGap:
     def off_target(self):
         return self.gap_to_trajectory < 0
 
-    @property
-    def reached(self):
-        return self.gap_to_target >= 0
-
 
 def target_gap(target, latest, latest_date, *, is_london=False):
     """The gap of a latest reading to a target (None when there is no target or reading)."""

@@ -23,7 +23,6 @@ from plans.force import (
     get_force_plan,
     link_demo_contributions,
     load_force_plan,
-    matrix_counts,
     milestone_rows,
     milestone_state,
     milestone_timeline,
@@ -125,6 +124,11 @@ def test_the_force_plan_is_a_plan_without_a_borough(plan):
     assert plan is not None and plan.borough is None and plan.is_force
     assert plan.objectives.count() == 7
     assert list(plan.objectives.values_list("theme__name", flat=True)) == SEED_THEMES
+
+
+def matrix_counts(rows):
+    """{(theme slug, dimension slug): number of activities} for every cell of the matrix."""
+    return {(row.theme.slug, cell.dimension.slug): len(cell.activities) for row in rows for cell in row.cells}
 
 
 def test_every_cell_of_the_seed_table_has_its_activities(plan):

@@ -189,10 +189,6 @@ class Owner(models.Model):
     def __str__(self):
         return self.label
 
-    @property
-    def is_team(self):
-        return not self.name and not self.rank
-
 
 class Action(models.Model):
     """An action of a plan, with its owners, the drivers it serves and its current state.

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
@@ -28,14 +28,6 @@ from ..services.force_links import set_force_links
 security_log = logging.getLogger("trustplan.security")
 
 
-def optional_url(name, *args):
-    """The URL of a page another feature provides, or None while that page does not exist."""
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return None
-
-
 @require_http_methods(["GET"])
 @role_required
 def force_plan(request):
@@ -51,17 +43,16 @@ def force_plan(request):
         else:
             status = 400
     dimensions, rows, activities = force_matrix(plan)
-    has_detail = optional_url("action-detail", 1) is not None
-    list_url = optional_url("action-list")
+    list_url = reverse("action-list")
     for activity in activities:
-        activity.url = reverse("action-detail", args=[activity.pk]) if has_detail else None
+        activity.url = reverse("action-detail", args=[activity.pk])
         for contribution in activity.contributions:
-            contribution.url = reverse("action-detail", args=[contribution.pk]) if has_detail else None
+            contribution.url = reverse("action-detail", args=[contribution.pk])
     for row in rows:
         for cell in row.cells:
             cell.list_url = (
                 f"{list_url}?objective={row.objective.pk}&driver={cell.dimension.slug}"
-                if list_url and row.objective and cell.activities
+                if row.objective and cell.activities
                 else None
             )
     entries = milestone_timeline(plan, day)
@@ -160,7 +151,7 @@ def action_force_links(request, pk):
             "groups": _grouped(listed, selected),
             "current": [a for a in listed if a.pk in current],
             "may_edit": may_edit,
-            "action_url": optional_url("action-detail", action.pk),
+            "action_url": reverse("action-detail", args=[action.pk]),
         },
         status=status,
     )
