@@ -548,30 +548,6 @@ def borough_force_support(borough):
 # Export -------------------------------------------------------------------------
 
 
-FORCE_PLAN_HEADERS = [
-    "Theme",
-    "Trust Test dimension",
-    "Source plan",
-    "Strand",
-    "Activity",
-    "Lead",
-    "Status",
-    "Latest commentary",
-    "Contributing boroughs",
-    "Contributing borough actions",
-]
-MILESTONE_HEADERS = [
-    "Period",
-    "Starts",
-    "Ends",
-    "Milestone",
-    "Lead",
-    "Met-led or external",
-    "Status",
-    "Completed on",
-]
-
-
 def force_plan_rows(user):
     """Rows of the "Force plan" sheet (all text or dates), or [] when the user cannot read it."""
     plan = get_force_plan()
@@ -617,37 +593,3 @@ def milestone_rows(user, day=None):
         ]
         for e in milestone_timeline(plan, day)
     ]
-
-
-def write_force_plan(ctx):
-    """Sheet writer of the Excel export (plans.exports.SHEETS): the "Force plan" sheet."""
-    from .exports import Column
-
-    rows = force_plan_rows(ctx.user)
-    if not rows:
-        return 0
-    widths = {"Activity": 60, "Latest commentary": 50, "Theme": 30}
-    columns = [
-        Column(title, "wrap" if title in widths else "text", widths.get(title, 18))
-        for title in FORCE_PLAN_HEADERS
-    ]
-    sheet = ctx.sheet("Force plan", columns)
-    for row in rows:
-        sheet.write(row)
-    return sheet.close()
-
-
-def write_force_milestones(ctx):
-    """Sheet writer of the Excel export: the force plan's "Milestones", status as at the export date."""
-    from .exports import Column
-
-    rows = milestone_rows(ctx.user, ctx.as_at)
-    if not rows:
-        return 0
-    kinds = {"Starts": "date", "Ends": "date", "Completed on": "date", "Milestone": "wrap", "Lead": "wrap"}
-    widths = {"Milestone": 60, "Lead": 30, "Starts": 12, "Ends": 12, "Completed on": 12}
-    columns = [Column(title, kinds.get(title, "text"), widths.get(title, 16)) for title in MILESTONE_HEADERS]
-    sheet = ctx.sheet("Milestones", columns)
-    for row in rows:
-        sheet.write(row)
-    return sheet.close()

@@ -202,8 +202,9 @@ def test_driver_gaps_sheet_is_written_safely(gapland, analyst_user):
     import xlsxwriter
 
     from plans import exports
+    from plans.exports.outcomes import write_driver_gaps
+    from plans.exports.sheet import _formats
     from plans.filtersets import ActionFilterSet
-    from plans.outcomes import write_driver_gaps
 
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False})
@@ -211,7 +212,7 @@ def test_driver_gaps_sheet_is_written_safely(gapland, analyst_user):
         filterset=ActionFilterSet({"borough": ["gapland"]}, user=analyst_user), user=analyst_user
     )
     ctx.workbook = workbook
-    ctx.formats = exports._formats(workbook)
+    ctx.formats = _formats(workbook)
     written = write_driver_gaps(ctx)
     workbook.close()
     sheet = openpyxl.load_workbook(io.BytesIO(buffer.getvalue()))["Driver gaps"]

@@ -1,0 +1,252 @@
+"""The action sheets: Summary, Actions (also the CSV), Driver coverage; and the ExportContext
+every sheet writer receives (the filtered actions, who asked, the workbook)."""
+
+import datetime as dt
+import functools
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from drivers.models import Driver
+
+from ..choices import STATUS_ORDER
+from ..models import Action
+from ..querysets import is_stale
+from .sheet import CHUNK, Column, Sheet, local_naive
+
+
+@dataclass
+class ActionRow:
+    id: int
+    borough: str
+    bcu: str
+    pillar: str
+    pillar_order: int
+    objective: str
+    text: str
+    owners: str
+    drivers: str
+    rag: str
+    status: str
+    due: dt.date | None
+    completed: bool
+    stale: bool
+    overdue: bool
+    last_update: dt.datetime | None
+    commentary: str
+
+
+@dataclass
+class ExportContext:
+    """What every sheet writer gets: the filtered actions, who asked, and the workbook."""
+
+    filterset: object
+    user: object
+    generated_at: dt.datetime = field(default_factory=timezone.now)
+    workbook: object = None
+    formats: dict = field(default_factory=dict)
+    row_counts: dict = field(default_factory=dict)
+    by: str = ""
+
+    @property
+    def as_at(self):
+        return self.filterset.as_at_date
+
+    @property
+    def actions_qs(self):
+        return self.filterset.qs
+
+    def sheet(self, name, columns):
+        return Sheet(self, name, columns)
+
+    @functools.cached_property
+    def action_ids(self):
+        return self.actions_qs.order_by().values("pk")
+
+    @functools.cached_property
+    def actions(self):
+        """The filtered actions as ActionRow, in plan order (bounded by plan size, not history)."""
+        return list(iter_action_rows(self.filterset))
+
+
+def _join_by_action(through, action_ids, label_field):
+    grouped = defaultdict(list)
+    rows = (
+        through.objects.filter(action_id__in=action_ids)
+        .order_by("action_id", "pk")
+        .values_list("action_id", label_field)
+        .iterator(chunk_size=CHUNK)
+    )
+    for action_id, label in rows:
+        grouped[action_id].append(label)
+    return {k: "; ".join(v) for k, v in grouped.items()}
+
+
+def iter_action_rows(filterset):
+    qs = filterset.qs
+    as_at = filterset.as_at_date
+    ref_time = filterset.reference_time
+    ref_date = filterset.reference_date
+    ids = qs.order_by().values("pk")
+    owners = _join_by_action(Action.owners.through, ids, "owner__label")
+    drivers = _join_by_action(Action.drivers.through, ids, "driver__name")
+    rows = (
+        qs.with_commentary(as_at)
+        .in_plan_order()
+        .values_list(
+            "pk",
+            "objective__plan__borough__name",
+            "objective__plan__borough__bcu__name",
+            "objective__pillar__name",
+            "objective__pillar__order",
+            "objective__number",
+            "objective__title",
+            "text",
+            "eff_rag",
+            "eff_status",
+            "due_date",
+            "eff_completed",
+            "eff_reviewed_at",
+            "eff_commentary",
+            "objective__plan__review_interval_days",
+        )
+        .iterator(chunk_size=CHUNK)
+    )
+    for (
+        pk,
+        borough,
+        bcu,
+        pillar,
+        pillar_order,
+        number,
+        title,
+        text,
+        rag,
+        status,
+        due,
+        completed,
+        reviewed,
+        commentary,
+        interval,
+    ) in rows:
+        stale = is_stale(reviewed_at=reviewed, completed=completed, interval_days=interval, now=ref_time)
+        yield ActionRow(
+            id=pk,
+            borough=borough or "Force-wide",
+            bcu=bcu or "",
+            pillar=pillar or "",
+            pillar_order=pillar_order or 0,
+            objective=f"{number}. {title}",
+            text=text,
+            owners=owners.get(pk, ""),
+            drivers=drivers.get(pk, ""),
+            rag=rag,
+            status=status,
+            due=due,
+            completed=bool(completed),
+            stale=stale,
+            overdue=bool(due and not completed and due < ref_date),
+            last_update=local_naive(reviewed),
+            commentary=commentary or "",
+        )
+
+
+ACTION_COLUMNS = [
+    Column("Borough", width=18),
+    Column("BCU", width=22),
+    Column("Pillar", width=16),
+    Column("Objective", "wrap", 40),
+    Column("Action", "wrap", 60),
+    Column("Owners", "wrap", 30),
+    Column("Drivers", "wrap", 30),
+    Column("RAG", "rag", 11),
+    Column("Due", "date", 11),
+    Column("Complete", "bool", 10),
+    Column("Stale", "bool", 8),
+    Column("Overdue", "bool", 9),
+    Column("Last update", "datetime", 17),
+    Column("Last commentary", "wrap", 60),
+    Column("Action ID", "int", 10),
+]
+
+
+def action_values(row):
+    return (
+        row.borough,
+        row.bcu,
+        row.pillar,
+        row.objective,
+        row.text,
+        row.owners,
+        row.drivers,
+        row.rag,
+        row.due,
+        row.completed,
+        row.stale,
+        row.overdue,
+        row.last_update,
+        row.commentary,
+        row.id,
+    )
+
+
+def write_summary(ctx):
+    """RAG counts by borough × pillar: a pandas pivot of the filtered actions."""
+    import pandas as pd
+
+    columns = [Column("Borough", width=22), Column("Pillar", width=18)]
+    columns += [Column(s.label, "int", 11) for s in STATUS_ORDER] + [Column("Total", "int", 9)]
+    sheet = ctx.sheet("Summary", columns)
+    for index, status in enumerate(STATUS_ORDER, start=2):
+        sheet.ws.write_string(0, index, status.label, ctx.formats[f"rag_{status.value}"])
+    frame = pd.DataFrame(
+        [(a.borough, a.pillar_order, a.pillar or "(no pillar)", a.status) for a in ctx.actions],
+        columns=["borough", "order", "pillar", "status"],
+    )
+    if not frame.empty:
+        pivot = frame.pivot_table(
+            index=["borough", "order", "pillar"], columns="status", aggfunc="size", fill_value=0
+        ).reindex(columns=[s.value for s in STATUS_ORDER], fill_value=0)
+        for (borough, _order, pillar), counts in pivot.iterrows():
+            values = [int(n) for n in counts.tolist()]
+            sheet.write([borough, pillar, *values, sum(values)])
+    return sheet.close()
+
+
+def write_actions(ctx):
+    """One row per action."""
+    sheet = ctx.sheet("Actions", ACTION_COLUMNS)
+    for row in ctx.actions:
+        sheet.write(action_values(row))
+    return sheet.close()
+
+
+def write_driver_coverage(ctx):
+    """Borough × driver: how many of the exported actions serve each driver."""
+    drivers = list(Driver.objects.select_related("framework").order_by("framework__order", "order", "name"))
+    counts = Counter(
+        Action.drivers.through.objects.filter(action_id__in=ctx.action_ids)
+        .values_list("action__objective__plan__borough__name", "driver_id")
+        .iterator(chunk_size=CHUNK)
+    )
+    totals = Counter(a.borough for a in ctx.actions)
+    columns = [Column("Borough", width=22), Column("Actions", "int", 9)]
+    columns += [Column(d.name, "int", max(10, min(24, len(d.name) * 0.9))) for d in drivers]
+    sheet = ctx.sheet("Driver coverage", columns)
+    for borough in sorted(totals):
+        sheet.write(
+            [borough, totals[borough]]
+            + [counts.get((None if borough == "Force-wide" else borough, d.pk), 0) for d in drivers]
+        )
+    if len(drivers):
+        last = sheet.row - 1
+        if last >= 1:
+            sheet.ws.conditional_format(
+                1,
+                2,
+                last,
+                len(columns) - 1,
+                {"type": "cell", "criteria": "==", "value": 0, "format": ctx.formats["gap"]},
+            )
+    return sheet.close()
