@@ -46,6 +46,7 @@ serve: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(PY) tools/measures.py
 
 format: $(STAMP)
 	$(VENV)/bin/ruff format .
