@@ -9,14 +9,15 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from tests.access_matrix import ADMIN_MODELS, LOGIN, METHODS, ROLES, ROWS, World
+from tests.access_matrix import LOGIN, METHODS, ROLES, ROWS, World
+from tests.access_rows.security import ADMIN_MODELS
 from tests.conftest import ROLE_USERS
 
 pytestmark = pytest.mark.django_db
 
 # The Django admin's URLs are covered like any other: a row for every name. Most admin rows are
 # generated per registered ModelAdmin from a hand-written table of who may view, add, change and
-# delete (tests/access_matrix.py, ADMIN_MODELS); the rest are written out in the security block.
+# delete (tests/access_rows/security.py, ADMIN_MODELS); the rest are written out in the security block.
 ADMIN_NAMESPACE = "admin"
 
 
@@ -42,7 +43,7 @@ def all_url_names():
 def test_every_url_pattern_has_a_row_in_the_matrix():
     covered = {row.name for row in ROWS}
     missing = sorted(all_url_names() - covered)
-    assert not missing, f"URL patterns without a row in tests/access_matrix.py: {missing}"
+    assert not missing, f"URL patterns without a row in tests/access_rows/: {missing}"
     unknown = sorted(covered - all_url_names())
     assert not unknown, f"Rows for URL names that do not exist: {unknown}"
 

@@ -61,7 +61,7 @@ def sqlite_fingerprint(path):
 
 
 @pytest.fixture(scope="module")
-def london(tmp_path_factory):
+def london_database_file(tmp_path_factory):
     """A file database with the reference data and a synthetic London (32 boroughs)."""
     path = tmp_path_factory.mktemp("london") / "london.sqlite3"
     manage(sqlite_url(path), "migrate", "--no-input", "-v", "0")
@@ -70,23 +70,23 @@ def london(tmp_path_factory):
     return path
 
 
-def test_sqlite_round_trip_keeps_every_table_identical(london, tmp_path):
+def test_sqlite_round_trip_keeps_every_table_identical(london_database_file, tmp_path):
     backup = tmp_path / "london.backup"
-    result = manage(sqlite_url(london), "backup", str(backup))
+    result = manage(sqlite_url(london_database_file), "backup", str(backup))
     assert "Backup written" in result.stdout
     restored = tmp_path / "restored.sqlite3"
     result = manage(sqlite_url(restored), "restore", str(backup))
     assert "Restored" in result.stdout
-    original = sqlite_fingerprint(london)
+    original = sqlite_fingerprint(london_database_file)
     assert original["plans_plan"][0] == 32
     assert original["plans_action"][0] == 320
     assert original["plans_statusupdate"][0] > 320
     assert sqlite_fingerprint(restored) == original
 
 
-def test_restore_refuses_a_database_with_data_unless_forced(london, tmp_path):
+def test_restore_refuses_a_database_with_data_unless_forced(london_database_file, tmp_path):
     backup = tmp_path / "london.backup"
-    manage(sqlite_url(london), "backup", str(backup))
+    manage(sqlite_url(london_database_file), "backup", str(backup))
     # A database holding something else: restore refuses, then --force replaces it.
     other = tmp_path / "other.sqlite3"
     manage(sqlite_url(other), "migrate", "--no-input", "-v", "0")
@@ -97,7 +97,7 @@ def test_restore_refuses_a_database_with_data_unless_forced(london, tmp_path):
     assert "already holds data" in refused.stderr
     assert sqlite_fingerprint(other) == before
     manage(sqlite_url(other), "restore", "--force", str(backup))
-    assert sqlite_fingerprint(other) == sqlite_fingerprint(london)
+    assert sqlite_fingerprint(other) == sqlite_fingerprint(london_database_file)
 
 
 def test_restore_refuses_a_file_that_is_not_a_backup(tmp_path):

@@ -275,7 +275,7 @@ def test_monthly_trend_counts_each_action_by_its_latest_update(history):
 
 # --- synthetic London against a direct recomputation --------------------------------------------
 @pytest.fixture
-def london(world):
+def synthetic_london(world):
     make_synthetic(boroughs=32, months=6, seed=1, actions_per_plan=20)
 
 
@@ -291,7 +291,7 @@ def _expected_by_borough(actions, now, today):
     return expected
 
 
-def test_oversight_figures_match_a_recomputation_from_the_rows(london, oversight_user):
+def test_oversight_figures_match_a_recomputation_from_the_rows(synthetic_london, oversight_user):
     filterset = ActionFilterSet(QueryDict(""), user=oversight_user)
     assert filterset.is_valid()
     data = dashboards.oversight(filterset, user=oversight_user)
@@ -306,7 +306,7 @@ def test_oversight_figures_match_a_recomputation_from_the_rows(london, oversight
     assert sum(p["counts"].total for p in data["pillars"]) == actions.count()
 
 
-def test_as_at_figures_match_a_recomputation_from_the_history(london, oversight_user):
+def test_as_at_figures_match_a_recomputation_from_the_history(synthetic_london, oversight_user):
     as_at = timezone.localdate() - dt.timedelta(days=75)
     filterset = ActionFilterSet(QueryDict(f"as_at={as_at}"), user=oversight_user)
     assert filterset.is_valid()

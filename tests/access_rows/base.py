@@ -1,7 +1,6 @@
 """What every access-matrix row module shares: the roles, the methods and the Row.
 
-`tests/access_matrix.py` holds the rows written before features had modules of their own; each
-later feature keeps its rows in `tests/access_rows/<feature>.py`, with `ROWS` (a list of Row) and,
+Each feature keeps its rows in `tests/access_rows/<feature>.py`, with `ROWS` (a list of Row) and,
 where its URLs need objects of their own, `class World` (properties building them, mixed into the
 matrix's World). See tests/access_matrix.py for the conventions.
 """

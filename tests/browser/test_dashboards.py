@@ -12,7 +12,7 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def london(transactional_world):
+def london_beside_southwark(transactional_world):
     """A synthetic London beside the real Southwark plan (every other plan labelled synthetic)."""
     from django.contrib.auth import get_user_model
 
@@ -31,7 +31,7 @@ def london(transactional_world):
     )
 
 
-def test_oversight_dashboard(page, login, live_server, artifacts, london):
+def test_oversight_dashboard(page, login, live_server, artifacts, london_beside_southwark):
     login(page, "mopac.oversight")
     assert page.url.rstrip("/").endswith("/oversight")
     assert page.get_by_role("heading", name="London oversight").is_visible()
@@ -54,7 +54,7 @@ def test_oversight_dashboard(page, login, live_server, artifacts, london):
     assert "borough=southwark" in page.url and "rag=red" in page.url
 
 
-def test_southwark_dashboard_and_its_print_view(page, login, live_server, artifacts, london):
+def test_southwark_dashboard_and_its_print_view(page, login, live_server, artifacts, london_beside_southwark):
     login(page, "southwark.editor")
     assert page.url.rstrip("/").endswith("/boroughs/southwark")
     assert page.get_by_role("heading", name="61 actions").is_visible()
@@ -71,7 +71,7 @@ def test_southwark_dashboard_and_its_print_view(page, login, live_server, artifa
     assert (artifacts / "southwark-board-pack.pdf").stat().st_size > 10_000
 
 
-def test_oversight_fits_a_laptop_screen(page, login, live_server, london):
+def test_oversight_fits_a_laptop_screen(page, login, live_server, london_beside_southwark):
     """1366 pixels wide, the common police laptop: the borough table and heatmap scroll inside
     their own boxes if at all; the page itself never scrolls sideways."""
     login(page, "mopac.oversight")
@@ -80,7 +80,7 @@ def test_oversight_fits_a_laptop_screen(page, login, live_server, london):
     assert width <= 1366 + 1, f"the oversight page scrolls sideways at 1366px ({width}px)"
 
 
-def test_dashboard_fits_a_tablet(page, login, live_server, artifacts, london):
+def test_dashboard_fits_a_tablet(page, login, live_server, artifacts, london_beside_southwark):
     page.set_viewport_size({"width": 820, "height": 1180})
     login(page, "mopac.oversight")
     page.goto(f"{live_server.url}/boroughs/southwark/")
