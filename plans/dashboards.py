@@ -19,11 +19,11 @@ from django.http import QueryDict
 from drivers.models import Driver
 
 from .choices import STATUS_ORDER, STATUS_RANK, Status
-from .cycle import signed_off_beside_live
 from .filtersets import ActionFilterSet
 from .models import Action, Challenge, Pillar, Plan, StatusUpdate
 from .quarters import Quarter
 from .querysets import end_of_day, is_overdue, is_stale, overdue_condition, stale_condition
+from .reporting import signed_off_beside_live
 
 STATUSES = [s.value for s in STATUS_ORDER]
 ON_TRACK = {Status.GREEN.value, Status.COMPLETE.value}

@@ -6,12 +6,12 @@ from drivers import views as driver_views
 
 from .views import actions as action_views
 from .views import challenges as challenge_views
-from .views import cycle as cycle_views
 from .views import dashboards as dashboard_views
 from .views import exports as export_views
 from .views import force as force_views
 from .views import imports as import_views
 from .views import outcomes as outcome_views
+from .views import returns as return_views
 from .views import review as review_views
 
 urlpatterns = [
@@ -41,10 +41,10 @@ urlpatterns = [
     path("drivers/key-drivers/", driver_views.key_drivers, name="key-drivers"),
     # --- end outcomes and measures ---
     # --- reporting cycle ---
-    path("boroughs/<slug:slug>/returns/", cycle_views.borough_returns, name="borough-returns"),
-    path("returns/<int:pk>/", cycle_views.return_detail, name="return-detail"),
-    path("returns/<int:pk>/sign-off/", cycle_views.return_sign_off, name="return-sign-off"),
-    path("returns/<int:pk>/send-back/", cycle_views.return_send_back, name="return-send-back"),
+    path("boroughs/<slug:slug>/returns/", return_views.borough_returns, name="borough-returns"),
+    path("returns/<int:pk>/", return_views.return_detail, name="return-detail"),
+    path("returns/<int:pk>/sign-off/", return_views.return_sign_off, name="return-sign-off"),
+    path("returns/<int:pk>/send-back/", return_views.return_send_back, name="return-send-back"),
     # --- end reporting cycle ---
     # --- force plan ---
     path("force/", force_views.force_plan, name="force-plan"),

@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from plans.choices import RAG, MembershipRole, ReturnStatus
-from plans.cycle import not_updated
 from plans.models import Action, Membership, Owner, QuarterlyReturn, ReminderLog, ReturnLine
 from plans.quarters import Quarter
+from plans.reporting import not_updated
 from plans.services import apply_status_update
 from plans.services.reminders import send_reminders
 from plans.services.returns import send_back_return, sign_off_return, submit_return

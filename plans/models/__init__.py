@@ -1,7 +1,7 @@
-from .cycle import QuarterlyReturn, ReminderLog, ReturnEvent, ReturnLine
 from .geography import BCU, Borough, Membership
 from .outcomes import MeasureReading, Target
 from .plan import Action, Milestone, Objective, Owner, Pillar, Plan, Theme
+from .returns import QuarterlyReturn, ReminderLog, ReturnEvent, ReturnLine
 from .status import Challenge, ChallengeReply, StatusUpdate
 
 __all__ = [

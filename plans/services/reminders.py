@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ..choices import MembershipRole
-from ..cycle import not_updated
 from ..models import Action, Membership, Plan, ReminderLog
+from ..reporting import not_updated
 
 
 @dataclass

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from .. import charts, cycle, dashboards, outcomes
+from .. import charts, dashboards, outcomes, reporting
 from ..choices import STATUS_ORDER
 from ..filtersets import EARLIEST_AS_AT, ActionFilterSet
 from ..force import borough_force_support
@@ -136,13 +136,13 @@ def oversight(request):
     context["no_plan"] = Borough.objects.visible_to(request.user).filter(plans__isnull=True).order_by("name")
     context["outcomes"] = outcomes.oversight_panel(request.user, request.GET)
     london = Action.objects.visible_to(request.user).filter(objective__plan__borough__isnull=False)
-    context.update(cycle.not_updated_panel(london, user=request.user, sort=request.GET.get("nu_sort")))
+    context.update(reporting.not_updated_panel(london, user=request.user, sort=request.GET.get("nu_sort")))
     context["show_borough"] = True
     borough_plans = Plan.objects.visible_to(request.user).filter(
         borough__isnull=False, borough__is_synthetic=False
     )
     context.update(
-        cycle.return_status_panel(borough_plans.select_related("borough").order_by("borough__name"))
+        reporting.return_status_panel(borough_plans.select_related("borough").order_by("borough__name"))
     )
     return render(request, "plans/oversight.html", context)
 
@@ -224,7 +224,7 @@ def borough_dashboard(request, slug):
     ]
     context["outcomes"] = outcomes.borough_panel(borough, request.user)
     context["force_support"] = borough_force_support(borough)
-    context.update(cycle.not_updated_panel(queryset, user=request.user, sort=request.GET.get("nu_sort")))
+    context.update(reporting.not_updated_panel(queryset, user=request.user, sort=request.GET.get("nu_sort")))
     return render(request, "plans/borough_dashboard.html", context)
 
 

@@ -8,9 +8,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ..choices import STATUS_ORDER
-from ..cycle import return_summary
-from ..forms.cycle import SendBackForm, SignOffForm, SubmitReturnForm
+from ..forms.returns import SendBackForm, SignOffForm, SubmitReturnForm
 from ..models import Action, Borough, Plan, QuarterlyReturn
+from ..reporting import return_summary
 from ..scope import SEND_BACK_RETURN, SIGN_OFF_RETURN, SUBMIT_RETURN, may, require, role_required
 from ..services.returns import send_back_return, sign_off_return, submit_return
 
