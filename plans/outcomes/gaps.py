@@ -1,0 +1,247 @@
+"""Driver gaps: where a borough is below London or off target, and whether its plan is blind there."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count
+
+from drivers.models import Driver, Measure
+
+from ..choices import STATUS_ORDER, Status
+from ..models import Action, Borough
+from ..querysets import scope_for
+from .headline import VsLondon
+from .readings import MPS_FRAMEWORK, _current_targets, _recent_readings, _value_at, applicable_target
+from .targets import TargetGap, target_gap
+
+
+@dataclass
+class MeasureGap(VsLondon):
+    measure: Measure
+    latest: Decimal | None
+    latest_date: dt.date | None
+    london: Decimal | None
+    gap: TargetGap | None
+
+    @property
+    def below_london(self):
+        return self.vs_london is not None and self.vs_london < 0
+
+    @property
+    def off_target(self):
+        return self.gap is not None and self.gap.off_target
+
+    @property
+    def shortfall(self):
+        """Points below London or below the target trajectory, whichever is larger (≥ 0)."""
+        parts = [Decimal(0)]
+        if self.vs_london is not None:
+            parts.append(-self.vs_london)
+        if self.gap is not None:
+            parts.append(-self.gap.gap_to_trajectory)
+        return max(parts)
+
+
+@dataclass
+class DriverGap:
+    borough: Borough
+    driver: Driver
+    measures: list  # of MeasureGap
+    counts: dict  # {Status: number of actions}
+    actions: list = field(default_factory=list)  # [(pk, text, status)], borough dashboard only
+    importance: float | None = None
+
+    @property
+    def action_total(self):
+        return sum(self.counts.values())
+
+    @property
+    def has_measure(self):
+        return any(m.latest is not None for m in self.measures)
+
+    @property
+    def below(self):
+        return any(m.below_london or m.off_target for m in self.measures)
+
+    @property
+    def only_red(self):
+        return self.action_total > 0 and self.counts.get(Status.RED, 0) == self.action_total
+
+    @property
+    def blind(self):
+        return self.below and (self.action_total == 0 or self.only_red)
+
+    @property
+    def shortfall(self):
+        return max((m.shortfall for m in self.measures), default=Decimal(0))
+
+    @property
+    def weighted_score(self):
+        if self.importance is None:
+            return None
+        return round(float(self.shortfall) * self.importance, 2)
+
+    @property
+    def reason(self):
+        if not self.has_measure:
+            return "No survey measure"
+        if not self.below:
+            return "At or above London and on target"
+        what = []
+        if any(m.below_london for m in self.measures):
+            what.append("below London")
+        if any(m.off_target for m in self.measures):
+            what.append("off target")
+        where = " and ".join(what)
+        if self.action_total == 0:
+            return f"Blind: {where}, and no action serves this driver"
+        if self.only_red:
+            return f"Blind: {where}, and every action serving it is Red"
+        return f"Watch: {where}; actions in hand"
+
+    @property
+    def status_counts(self):
+        return [(s, self.counts.get(s, 0)) for s in STATUS_ORDER if self.counts.get(s, 0)]
+
+
+def mps_drivers():
+    """The eight drivers of the MPS confidence model with their measures (2 queries)."""
+    return list(
+        Driver.objects.filter(framework__slug=MPS_FRAMEWORK).order_by("order").prefetch_related("measures")
+    )
+
+
+def _status_of(rag, completed):
+    return Status.COMPLETE if completed else Status(rag)
+
+
+def driver_gaps(user, *, boroughs=None, importance=None, with_actions=False, drivers=None):
+    """Driver gaps for each borough: {borough_id: [DriverGap in driver order]}. 6–7 queries.
+
+    ``importance`` maps driver slugs to importance shares (from the key-driver analysis) and
+    fills the weighted gap score; ``with_actions`` also lists the actions (for one borough).
+    """
+    if not scope_for(user).read_all:
+        return {}
+    if boroughs is None:
+        boroughs = list(Borough.objects.visible_to(user).filter(is_synthetic=False))
+    drivers = drivers if drivers is not None else mps_drivers()
+    borough_ids = [b.pk for b in boroughs]
+    measure_ids = {m.pk for d in drivers for m in d.measures.all() if m.unit != "qualitative"}
+    series = _recent_readings(user, measure_ids, borough_ids if len(borough_ids) <= 5 else None)
+    targets = _current_targets(measure_ids, borough_ids)
+    actions = Action.objects.visible_to(user).filter(objective__plan__borough_id__in=borough_ids)
+    through = Action.drivers.through.objects.filter(action__in=actions, driver__in=[d.pk for d in drivers])
+    counts = {}
+    listed = {}
+    if with_actions:
+        for borough_id, driver_id, pk, text, rag, completed in through.values_list(
+            "action__objective__plan__borough_id",
+            "driver_id",
+            "action_id",
+            "action__text",
+            "action__rag",
+            "action__completed",
+        ).order_by("action__objective__number", "action__position", "action_id"):
+            status = _status_of(rag, completed)
+            key = (borough_id, driver_id)
+            counts.setdefault(key, {}).setdefault(status, 0)
+            counts[key][status] += 1
+            listed.setdefault(key, []).append((pk, text, status))
+    else:
+        for borough_id, driver_id, rag, completed, n in (
+            through.values_list(
+                "action__objective__plan__borough_id", "driver_id", "action__rag", "action__completed"
+            )
+            .annotate(n=Count("action_id"))
+            .order_by()
+        ):
+            status = _status_of(rag, completed)
+            counts.setdefault((borough_id, driver_id), {}).setdefault(status, 0)
+            counts[(borough_id, driver_id)][status] += n
+    out = {}
+    for borough in boroughs:
+        rows = []
+        for driver in drivers:
+            gaps = []
+            for measure in driver.measures.all():
+                if measure.unit == "qualitative":
+                    continue
+                points = series.get((measure.pk, borough.pk), [])
+                latest_date, latest = points[-1] if points else (None, None)
+                target, is_london = applicable_target(targets, measure.pk, borough.pk)
+                gaps.append(
+                    MeasureGap(
+                        measure=measure,
+                        latest=latest,
+                        latest_date=latest_date,
+                        london=_value_at(series.get((measure.pk, None)), latest_date)
+                        if latest_date
+                        else None,
+                        gap=target_gap(target, latest, latest_date, is_london=is_london)
+                        if latest_date
+                        else None,
+                    )
+                )
+            rows.append(
+                DriverGap(
+                    borough=borough,
+                    driver=driver,
+                    measures=gaps,
+                    counts=counts.get((borough.pk, driver.pk), {}),
+                    actions=listed.get((borough.pk, driver.pk), []),
+                    importance=(importance or {}).get(driver.slug),
+                )
+            )
+        out[borough.pk] = rows
+    return out
+
+
+def importance_weights():
+    """Importance shares per driver slug from the key-driver analysis, and where they come from."""
+    from drivers.analysis import shipped_analysis
+
+    analysis = shipped_analysis()
+    return {
+        "shares": {item.slug: item.share for item in analysis.overall.items},
+        "label": analysis.label,
+        "synthetic": analysis.synthetic,
+        "n": analysis.overall.n,
+    }
+
+
+def borough_driver_gaps(borough, user):
+    """Context of the driver-gap panel of a borough dashboard."""
+    weights = importance_weights()
+    rows = driver_gaps(user, boroughs=[borough], importance=weights["shares"], with_actions=True).get(
+        borough.pk, []
+    )
+    return {"rows": rows, "blind": [r for r in rows if r.blind], "weights": weights}
+
+
+def london_driver_gaps(user, *, boroughs=None):
+    """Context of the oversight panel: for each borough its blind drivers and total weighted score."""
+    weights = importance_weights()
+    drivers = mps_drivers()
+    gaps = driver_gaps(user, boroughs=boroughs, importance=weights["shares"], drivers=drivers)
+    boroughs = (
+        boroughs
+        if boroughs is not None
+        else list(Borough.objects.visible_to(user).filter(is_synthetic=False))
+    )
+    rows = []
+    for borough in boroughs:
+        items = gaps.get(borough.pk, [])
+        blind = [g for g in items if g.blind]
+        score = sum(g.weighted_score or 0 for g in items if g.below)
+        rows.append(
+            {
+                "borough": borough,
+                "blind": blind,
+                "below": [g for g in items if g.below],
+                "score": round(score, 2),
+            }
+        )
+    rows.sort(key=lambda r: (-len(r["blind"]), -r["score"], r["borough"].name))
+    return {"rows": rows, "drivers": drivers, "weights": weights}
