@@ -27,8 +27,8 @@ PENDING = {
     # issue 21 step 4, not done yet: split by layer (loading, figures, charts) and by step
     "plans/api/views.py": "to split by resource",
     "plans/dashboards.py": "oversight and borough_dashboard into named steps; split the module",
-    "plans/outcomes.py": "to split into loading, figures and charts",
-    "plans/force.py": "to split into loading, figures and charts",
+    "plans/outcomes/gaps.py": "driver_gaps into named steps",
+    "plans/force/loading.py": "load_force_plan into named steps",
     "plans/charts.py": "trend_columns to split",
     "plans/demo.py": "load_southwark to split",
     "plans/exports/actions.py": "iter_action_rows to split",
