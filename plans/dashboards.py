@@ -385,6 +385,136 @@ def status_cells(counts, previous, *, query, extra):
     return cells
 
 
+def _in_boroughs(queryset):
+    return queryset.filter(objective__plan__borough__isnull=False)
+
+
+def _oversight_plans(filterset, user):
+    """The borough plans in view: every visible one, narrowed by the borough and BCU filters."""
+    plans = Plan.objects.visible_to(user).filter(borough__isnull=False).select_related("borough__bcu")
+    chosen = filterset.form.cleaned_data
+    if chosen.get("borough"):
+        plans = plans.filter(borough__in=chosen["borough"])
+    if chosen.get("bcu"):
+        plans = plans.filter(borough__bcu__in=chosen["bcu"])
+    return list(plans)
+
+
+def _counts_last_quarter(data, *, user, today, intervals):
+    """(the previous quarter, {borough_id: Counts}) as at that quarter's end, statuses only."""
+    quarter = Quarter.containing(today).previous()
+    previous_qs = _in_boroughs(ActionFilterSet(with_as_at(data, quarter.end), user=user).qs)
+    counts = group_counts(
+        previous_qs,
+        "objective__plan__borough",
+        now=end_of_day(quarter.end),
+        today=quarter.end,
+        intervals=intervals,
+        statuses_only=True,
+    )
+    return quarter, counts
+
+
+def _moves_by_borough(qs, data, *, user, compare):
+    """(moves, {borough_id: Counter of up/down}) since ``compare``; ([], None) without it."""
+    if not compare:
+        return [], None
+    compare_qs = _in_boroughs(ActionFilterSet(with_as_at(data, compare), user=user).qs)
+    now_map = statuses_by_action(qs, "objective__plan__borough")
+    moves = moves_since(compare_qs, now_map, "objective__plan__borough", directions=("up", "down"))
+    by_borough = defaultdict(Counter)
+    for move in moves:
+        by_borough[move.extra[0]][move.direction] += 1
+    return moves, by_borough
+
+
+def _borough_rows(plans, by_borough, before, moves_by_borough):
+    """(one BoroughRow per plan, London's Counts now, London's Counts last quarter)."""
+    rows, london, london_before = [], Counts(), Counts()
+    for plan in plans:
+        borough = plan.borough
+        counts = by_borough.get(borough.pk, Counts())
+        previous = before.get(borough.pk, Counts())
+        london.add(counts)
+        london_before.add(previous)
+        row = BoroughRow(borough=borough, plan=plan, counts=counts, previous=previous)
+        if moves_by_borough is not None:
+            row.moved_up = moves_by_borough[borough.pk]["up"]
+            row.moved_down = moves_by_borough[borough.pk]["down"]
+        rows.append(row)
+    return rows, london, london_before
+
+
+def _gap_counts(rows, drivers, by_driver):
+    """How many boroughs in view have no action serving each driver, in the drivers' order."""
+    gaps = dict.fromkeys((d.pk for d in drivers), 0)
+    for row in rows:
+        for driver in drivers:
+            if coverage_state(by_driver.get((row.borough.pk, driver.pk))) == GAP:
+                gaps[driver.pk] += 1
+    return [gaps[d.pk] for d in drivers]
+
+
+def _add_links(row, *, query, drivers, by_driver, compare, with_moves):
+    """Give one shown row its status cells, drill-down links and heatmap cells."""
+    borough = row.borough
+    extra = {"borough": borough.slug}
+    row.cells = status_cells(row.counts, row.previous, query=query, extra=extra)
+    row.total_url = drill(query, **extra)
+    row.stale_url = drill(query, stale="true", **extra)
+    row.overdue_url = drill(query, overdue="true", **extra)
+    for driver in drivers:
+        driver_counts = by_driver.get((borough.pk, driver.pk))
+        row.drivers.append(
+            Cell(
+                counts=driver_counts,
+                state=coverage_state(driver_counts),
+                url=drill(query, borough=borough.slug, driver=driver.slug),
+            )
+        )
+    if with_moves:
+        row.moves_url = borough_compare_query(query, compare)
+
+
+def _pillar_rows(qs, *, query, now, today, intervals):
+    """One entry per pillar: its Counts, status cells and drill-down link."""
+    pillar_counts = group_counts(qs, "objective__pillar", now=now, today=today, intervals=intervals)
+    pillars = []
+    for pillar in Pillar.objects.order_by("order"):
+        counts = pillar_counts.get(pillar.pk, Counts())
+        pillars.append(
+            {
+                "pillar": pillar,
+                "label": pillar.name,
+                "counts": counts,
+                "cells": status_cells(counts, None, query=query, extra={"pillar": pillar.slug}),
+                "url": drill(query, pillar=pillar.slug),
+            }
+        )
+    return pillars
+
+
+BOROUGH_DRIVER = ("objective__plan__borough", "drivers")
+
+
+def _moves_total(rows):
+    return {"up": sum(r.moved_up for r in rows), "down": sum(r.moved_down for r in rows)}
+
+
+def _sorted_page(rows, sort, *, page, per_page):
+    """Sort ``rows`` in place; (key, descending, the page shown, [(BCU, its rows)] when by BCU)."""
+    key, descending = parse_sort(sort)
+    rows.sort(key=lambda r: (r.sort_value(key), r.borough.name.lower()), reverse=descending)
+    shown = Paginator(rows, per_page or BOROUGHS_PER_PAGE).get_page(page)
+    groups = []
+    if key == "bcu":
+        groups = [
+            (bcu, list(members))
+            for bcu, members in itertools.groupby(shown.object_list, key=lambda r: r.borough.bcu)
+        ]
+    return key, descending, shown, groups
+
+
 def oversight(filterset, *, user, sort="bcu", compare=None, page=1, per_page=None):
     """Everything the oversight dashboard shows, from a valid ActionFilterSet.
 
@@ -397,113 +527,26 @@ def oversight(filterset, *, user, sort="bcu", compare=None, page=1, per_page=Non
     now, today = filterset.reference_time, filterset.reference_date
     intervals = review_intervals()
     query = base_query(data)
-    qs = filterset.qs.filter(objective__plan__borough__isnull=False)
-
-    previous_quarter = Quarter.containing(today).previous()
-    previous_qs = ActionFilterSet(with_as_at(data, previous_quarter.end), user=user).qs.filter(
-        objective__plan__borough__isnull=False
-    )
-    prev_now, prev_today = end_of_day(previous_quarter.end), previous_quarter.end
-
-    plans = Plan.objects.visible_to(user).filter(borough__isnull=False).select_related("borough__bcu")
-    chosen = filterset.form.cleaned_data
-    if chosen.get("borough"):
-        plans = plans.filter(borough__in=chosen["borough"])
-    if chosen.get("bcu"):
-        plans = plans.filter(borough__bcu__in=chosen["bcu"])
-    plans = list(plans)
-
+    qs = _in_boroughs(filterset.qs)
+    previous_quarter, before = _counts_last_quarter(data, user=user, today=today, intervals=intervals)
+    plans = _oversight_plans(filterset, user)
     by_borough = group_counts(qs, "objective__plan__borough", now=now, today=today, intervals=intervals)
-    before = group_counts(
-        previous_qs,
-        "objective__plan__borough",
-        now=prev_now,
-        today=prev_today,
-        intervals=intervals,
-        statuses_only=True,
-    )
     drivers = confidence_drivers()
     by_driver = group_counts(
-        qs,
-        ("objective__plan__borough", "drivers"),
-        now=now,
-        today=today,
-        intervals=intervals,
-        statuses_only=True,
+        qs, BOROUGH_DRIVER, now=now, today=today, intervals=intervals, statuses_only=True
     )
-
-    moves, moves_by_borough = [], None
-    if compare:
-        compare_qs = ActionFilterSet(with_as_at(data, compare), user=user).qs.filter(
-            objective__plan__borough__isnull=False
-        )
-        now_map = statuses_by_action(qs, "objective__plan__borough")
-        moves = moves_since(compare_qs, now_map, "objective__plan__borough", directions=("up", "down"))
-        moves_by_borough = defaultdict(Counter)
-        for move in moves:
-            moves_by_borough[move.extra[0]][move.direction] += 1
-
-    rows = []
-    london = Counts()
-    london_before = Counts()
-    for plan in plans:
-        borough = plan.borough
-        counts = by_borough.get(borough.pk, Counts())
-        previous = before.get(borough.pk, Counts())
-        london.add(counts)
-        london_before.add(previous)
-        row = BoroughRow(borough=borough, plan=plan, counts=counts, previous=previous)
-        if moves_by_borough is not None:
-            row.moved_up = moves_by_borough[borough.pk]["up"]
-            row.moved_down = moves_by_borough[borough.pk]["down"]
-        rows.append(row)
-
-    key, descending = parse_sort(sort)
-    rows.sort(key=lambda r: (r.sort_value(key), r.borough.name.lower()), reverse=descending)
-    gaps = dict.fromkeys((d.pk for d in drivers), 0)
-    for row in rows:
-        for driver in drivers:
-            if coverage_state(by_driver.get((row.borough.pk, driver.pk))) == GAP:
-                gaps[driver.pk] += 1
+    moves, moves_by_borough = _moves_by_borough(qs, data, user=user, compare=compare)
+    rows, london, london_before = _borough_rows(plans, by_borough, before, moves_by_borough)
+    key, descending, shown, groups = _sorted_page(rows, sort, page=page, per_page=per_page)
     # Links and heatmap cells only for the boroughs shown: a page of them at national scale.
-    paginator = Paginator(rows, per_page or BOROUGHS_PER_PAGE)
-    shown = paginator.get_page(page)
     for row in shown.object_list:
-        borough = row.borough
-        extra = {"borough": borough.slug}
-        row.cells = status_cells(row.counts, row.previous, query=query, extra=extra)
-        row.total_url = drill(query, **extra)
-        row.stale_url = drill(query, stale="true", **extra)
-        row.overdue_url = drill(query, overdue="true", **extra)
-        for driver in drivers:
-            driver_counts = by_driver.get((borough.pk, driver.pk))
-            row.drivers.append(
-                Cell(
-                    counts=driver_counts,
-                    state=coverage_state(driver_counts),
-                    url=drill(query, borough=borough.slug, driver=driver.slug),
-                )
-            )
-        if moves_by_borough is not None:
-            row.moves_url = borough_compare_query(query, compare)
-    groups = []
-    if key == "bcu":
-        for bcu, members in itertools.groupby(shown.object_list, key=lambda r: r.borough.bcu):
-            groups.append((bcu, list(members)))
-
-    pillar_counts = group_counts(qs, "objective__pillar", now=now, today=today, intervals=intervals)
-
-    pillars = []
-    for pillar in Pillar.objects.order_by("order"):
-        counts = pillar_counts.get(pillar.pk, Counts())
-        pillars.append(
-            {
-                "pillar": pillar,
-                "label": pillar.name,
-                "counts": counts,
-                "cells": status_cells(counts, None, query=query, extra={"pillar": pillar.slug}),
-                "url": drill(query, pillar=pillar.slug),
-            }
+        _add_links(
+            row,
+            query=query,
+            drivers=drivers,
+            by_driver=by_driver,
+            compare=compare,
+            with_moves=moves_by_borough is not None,
         )
     changes = (
         changes_in_view(moves, plans, user=user, show_all=data.get("changes") == "all") if compare else None
@@ -519,18 +562,11 @@ def oversight(filterset, *, user, sort="bcu", compare=None, page=1, per_page=Non
         "london_cells": status_cells(london, london_before, query=query, extra={}),
         "previous_quarter": previous_quarter,
         "drivers": drivers,
-        "driver_gaps": [gaps[d.pk] for d in drivers],
-        "pillars": pillars,
+        "driver_gaps": _gap_counts(rows, drivers, by_driver),
+        "pillars": _pillar_rows(qs, query=query, now=now, today=today, intervals=intervals),
         "query": query,
         "compare": compare,
-        "moves_total": (
-            {
-                "up": sum(r.moved_up for r in rows),
-                "down": sum(r.moved_down for r in rows),
-            }
-            if compare
-            else None
-        ),
+        "moves_total": _moves_total(rows) if compare else None,
         "changes": changes,
         "changes_all_query": _with_changes_all(data) if changes and changes["hidden"] else "",
         "stale_url": drill(query, stale="true"),
