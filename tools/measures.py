@@ -25,7 +25,6 @@ PENDING = {
     "plans/measures_import.py": "owned by the survey-measures import work",
     "drivers/analysis.py": "owned by the key-driver analysis work",
     # issue 21 step 4, not done yet: split by layer (loading, figures, charts) and by step
-    "plans/api/views.py": "to split by resource",
     "plans/dashboards.py": "borough_dashboard into named steps; split the module",
     "plans/outcomes/gaps.py": "driver_gaps into named steps",
     "plans/force/loading.py": "load_force_plan into named steps",

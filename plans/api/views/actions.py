@@ -1,15 +1,11 @@
-"""API viewsets of the plans app. Every queryset starts from ``visible_to(request.user)``;
-the one write (PATCH of an action) goes through ``plans.services.apply_status_update``."""
+"""Actions: list, read, and the one write of the API (PATCH, through
+plans.services.apply_status_update)."""
 
-import itertools
 import logging
 import re
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Count, Max, Q
-from django.http import StreamingHttpResponse
-from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -24,178 +20,28 @@ from rest_framework.decorators import action as route
 from rest_framework.exceptions import NotFound, PermissionDenied, UnsupportedMediaType, ValidationError
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
-from ..choices import STATUS_ORDER, UpdateSource
-from ..filtersets import ActionFilterSet
-from ..models import Action, Borough, Challenge, MeasureReading, Objective, Plan, StatusUpdate
-from ..services import StaleVersion, apply_status_update
-from .filters import (
-    BoroughFilterSet,
-    ChallengeFilterSet,
+from ...choices import UpdateSource
+from ...filtersets import ActionFilterSet
+from ...models import Action
+from ...services import StaleVersion, apply_status_update
+from ..filters import (
     FilterBackend,
-    ObjectiveFilterSet,
-    PlanFilterSet,
-    ReadingFilterSet,
     StableOrderingFilter,
     StatusUpdateFilterSet,
 )
-from .parsers import PARSERS
-from .renderers import CSVRenderer, csv_lines
-from .serializers import (
+from ..parsers import PARSERS
+from ..renderers import CSVRenderer
+from ..serializers import (
     ActionSerializer,
     ActionUpdateSerializer,
-    BoroughSerializer,
-    ChallengeSerializer,
-    MeasureReadingSerializer,
-    ObjectiveSerializer,
-    PlanSerializer,
     StatusUpdateSerializer,
     action_etag,
 )
+from .common import ERRORS, FORMAT_PARAMETER, CSVListMixin
+from .history import STATUS_UPDATE_CSV, status_update_queryset
 
 security_log = logging.getLogger("trustplan.security")
-
-CSV_CHUNK = 1000
-FORMAT_PARAMETER = OpenApiParameter(
-    "format",
-    OpenApiTypes.STR,
-    enum=["json", "csv"],
-    description="csv: every matching row (no pagination) as a spreadsheet-safe CSV attachment.",
-)
-ERRORS = {
-    401: OpenApiResponse(description="Not logged in: send a token (Authorization: Token …) or a session."),
-    403: OpenApiResponse(description="Your account has no role."),
-}
-
-
-class CSVListMixin:
-    """``?format=csv`` on a list: every matching row, streamed, formula-safe, as an attachment.
-
-    The view names its columns in ``csv_columns`` ((header, path into the serialized row)) and
-    its file in ``csv_filename``. Errors are still answered in JSON."""
-
-    csv_columns = ()
-    csv_filename = "export"
-
-    def wants_csv(self):
-        return getattr(self.request.accepted_renderer, "format", None) == "csv"
-
-    def list(self, request, *args, **kwargs):
-        if self.wants_csv():
-            return self.csv_response(self.filter_queryset(self.get_queryset()))
-        return super().list(request, *args, **kwargs)
-
-    def csv_response(self, queryset):
-        def rows():
-            objects = queryset.iterator(chunk_size=CSV_CHUNK)
-            while chunk := list(itertools.islice(objects, CSV_CHUNK)):
-                yield from self.get_serializer(chunk, many=True).data
-
-        stream = itertools.chain(["\ufeff"], csv_lines(self.csv_columns, rows()))
-        response = StreamingHttpResponse(
-            (line.encode("utf-8") for line in stream), content_type="text/csv; charset=utf-8"
-        )
-        stamp = timezone.localtime().strftime("%Y-%m-%d")
-        response["Content-Disposition"] = f'attachment; filename="trustplan-{self.csv_filename}-{stamp}.csv"'
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Cache-Control"] = "no-store"
-        return response
-
-    def handle_exception(self, exc):
-        if hasattr(self.request, "accepted_renderer") and self.wants_csv():
-            self.request.accepted_renderer = JSONRenderer()
-            self.request.accepted_media_type = JSONRenderer.media_type
-        return super().handle_exception(exc)
-
-
-class NotFoundView(APIView):
-    """Every method of an unknown /api/v1/ path: a JSON 404 (after authentication)."""
-
-    schema = None
-
-    def dispatch_unknown(self, request, *args, **kwargs):
-        raise NotFound("No such endpoint: see /api/docs/ for the list.")
-
-    get = post = put = patch = delete = dispatch_unknown
-
-
-# --- boroughs, plans, objectives ---------------------------------------------------------------
-def status_counts(prefix):
-    """Count aggregates of the current status of the actions reached by ``prefix``."""
-    today = timezone.localdate()
-    done = Q(**{f"{prefix}completed": True})
-    counts = {
-        f"n_{state.value}": Count(f"{prefix}pk", filter=Q(**{f"{prefix}rag": state.value}) & ~done)
-        for state in STATUS_ORDER
-        if state.value != "complete"
-    }
-    counts["n_complete"] = Count(f"{prefix}pk", filter=done)
-    counts["n_total"] = Count(f"{prefix}pk")
-    counts["n_overdue"] = Count(f"{prefix}pk", filter=Q(**{f"{prefix}due_date__lt": today}) & ~done)
-    return counts
-
-
-@extend_schema_view(
-    list=extend_schema(
-        summary="Boroughs with their BCU and current RAG summary",
-        responses={200: BoroughSerializer, **ERRORS},
-    ),
-    retrieve=extend_schema(summary="One borough", responses={200: BoroughSerializer, 404: None, **ERRORS}),
-)
-class BoroughViewSet(viewsets.ReadOnlyModelViewSet):
-    """Boroughs, each with its BCU and the current status counts of its plan's actions
-    (computed in the same query as the page)."""
-
-    serializer_class = BoroughSerializer
-    lookup_field = "slug"
-    filterset_class = BoroughFilterSet
-    ordering_fields = ["name", "slug", "ons_code"]
-
-    def get_queryset(self):
-        return (
-            Borough.objects.visible_to(self.request.user)
-            .select_related("bcu")
-            .annotate(plan_id=Max("plans__id"), **status_counts("plans__objectives__actions__"))
-        )
-
-
-@extend_schema_view(
-    list=extend_schema(summary="Plans", responses={200: PlanSerializer, **ERRORS}),
-    retrieve=extend_schema(summary="One plan", responses={200: PlanSerializer, 404: None, **ERRORS}),
-)
-class PlanViewSet(viewsets.ReadOnlyModelViewSet):
-    """Borough plans and the force-wide plan."""
-
-    lookup_value_regex = "[0-9]{1,18}"
-    serializer_class = PlanSerializer
-    filterset_class = PlanFilterSet
-    ordering_fields = ["title", "slug", "period_start", "period_end"]
-
-    def get_queryset(self):
-        return (
-            Plan.objects.visible_to(self.request.user)
-            .select_related("borough")
-            .annotate(action_count=Count("objectives__actions"))
-        )
-
-
-@extend_schema_view(
-    list=extend_schema(summary="Objectives", responses={200: ObjectiveSerializer, **ERRORS}),
-    retrieve=extend_schema(
-        summary="One objective", responses={200: ObjectiveSerializer, 404: None, **ERRORS}
-    ),
-)
-class ObjectiveViewSet(viewsets.ReadOnlyModelViewSet):
-    lookup_value_regex = "[0-9]{1,18}"
-    serializer_class = ObjectiveSerializer
-    filterset_class = ObjectiveFilterSet
-    ordering_fields = ["number", "title"]
-
-    def get_queryset(self):
-        return Objective.objects.visible_to(self.request.user).select_related(
-            "plan__borough", "pillar", "theme"
-        )
 
 
 # --- actions -----------------------------------------------------------------------------------
@@ -228,6 +74,8 @@ ACTION_EXAMPLE = {
     "version": 4,
     "updates_url": "https://trustplan.example/api/v1/actions/118/updates/",
 }
+
+
 CONFLICT = inline_serializer(
     "ActionConflict",
     fields={
@@ -238,6 +86,8 @@ CONFLICT = inline_serializer(
         "newer_updates": StatusUpdateSerializer(many=True),
     },
 )
+
+
 ACTION_FILTERS = "borough, bcu, pillar, objective, driver, owner, rag, stale, overdue and as_at"
 
 
@@ -507,111 +357,3 @@ class ActionViewSet(CSVListMixin, mixins.ListModelMixin, mixins.RetrieveModelMix
         if self.action == "updates":
             self.csv_filename = "status-updates"
         return super().csv_response(queryset)
-
-
-# --- status updates ------------------------------------------------------------------------------
-def status_update_queryset(user):
-    return StatusUpdate.objects.visible_to(user).select_related("author", "action__objective__plan__borough")
-
-
-STATUS_UPDATE_CSV = [
-    ("id", "id"),
-    ("action", "action"),
-    ("borough", "borough.name"),
-    ("created_at", "created_at"),
-    ("author", "author"),
-    ("from_status", "from_status"),
-    ("to_status", "to_status"),
-    ("from_rag", "from_rag"),
-    ("to_rag", "to_rag"),
-    ("commentary", "commentary"),
-    ("version", "version"),
-    ("source", "source"),
-]
-
-
-@extend_schema_view(
-    list=extend_schema(
-        summary="Status updates (the history of every action), by date range",
-        parameters=[FORMAT_PARAMETER],
-        responses={
-            200: StatusUpdateSerializer,
-            400: OpenApiResponse(description="A filter value is not valid."),
-            **ERRORS,
-        },
-    ),
-    retrieve=extend_schema(
-        summary="One status update", responses={200: StatusUpdateSerializer, 404: None, **ERRORS}
-    ),
-)
-class StatusUpdateViewSet(CSVListMixin, viewsets.ReadOnlyModelViewSet):
-    """The append-only history: read only (no PUT, PATCH, POST or DELETE)."""
-
-    lookup_value_regex = "[0-9]{1,18}"
-    serializer_class = StatusUpdateSerializer
-    filterset_class = StatusUpdateFilterSet
-    ordering_fields = ["created_at", "version", "id"]
-    renderer_classes = [JSONRenderer, BrowsableAPIRenderer, CSVRenderer]
-    csv_filename = "status-updates"
-    csv_columns = STATUS_UPDATE_CSV
-
-    def get_queryset(self):
-        return status_update_queryset(self.request.user)
-
-
-# --- challenges, readings ---------------------------------------------------------------------
-@extend_schema_view(
-    list=extend_schema(
-        summary="Oversight challenges and their replies", responses={200: ChallengeSerializer, **ERRORS}
-    ),
-    retrieve=extend_schema(
-        summary="One challenge", responses={200: ChallengeSerializer, 404: None, **ERRORS}
-    ),
-)
-class ChallengeViewSet(viewsets.ReadOnlyModelViewSet):
-    lookup_value_regex = "[0-9]{1,18}"
-    serializer_class = ChallengeSerializer
-    filterset_class = ChallengeFilterSet
-    ordering_fields = ["raised_at", "due_date", "status"]
-
-    def get_queryset(self):
-        return (
-            Challenge.objects.visible_to(self.request.user)
-            .select_related("plan__borough", "raised_by")
-            .prefetch_related("replies__author")
-        )
-
-
-@extend_schema_view(
-    list=extend_schema(
-        summary="Survey readings of the measures, per borough (or London) per quarter",
-        parameters=[FORMAT_PARAMETER],
-        responses={
-            200: MeasureReadingSerializer,
-            400: OpenApiResponse(description="A filter value is not valid."),
-            **ERRORS,
-        },
-    ),
-    retrieve=extend_schema(
-        summary="One reading", responses={200: MeasureReadingSerializer, 404: None, **ERRORS}
-    ),
-)
-class MeasureReadingViewSet(CSVListMixin, viewsets.ReadOnlyModelViewSet):
-    lookup_value_regex = "[0-9]{1,18}"
-    serializer_class = MeasureReadingSerializer
-    filterset_class = ReadingFilterSet
-    ordering_fields = ["period_end", "value"]
-    renderer_classes = [JSONRenderer, BrowsableAPIRenderer, CSVRenderer]
-    csv_filename = "readings"
-    csv_columns = [
-        ("id", "id"),
-        ("measure", "measure"),
-        ("measure_name", "measure_name"),
-        ("borough", "borough.name"),
-        ("period_end", "period_end"),
-        ("value", "value"),
-        ("source", "source"),
-    ]
-
-    def get_queryset(self):
-        return MeasureReading.objects.visible_to(self.request.user).select_related("measure", "borough")

@@ -1,0 +1,101 @@
+"""What every API viewset shares: CSV lists, the format parameter, error answers, the not-found view."""
+
+import itertools
+
+from django.db.models import Count, Q
+from django.http import StreamingHttpResponse
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+)
+from rest_framework.exceptions import NotFound
+from rest_framework.renderers import JSONRenderer
+from rest_framework.views import APIView
+
+from ...choices import STATUS_ORDER
+from ..renderers import csv_lines
+
+CSV_CHUNK = 1000
+
+
+FORMAT_PARAMETER = OpenApiParameter(
+    "format",
+    OpenApiTypes.STR,
+    enum=["json", "csv"],
+    description="csv: every matching row (no pagination) as a spreadsheet-safe CSV attachment.",
+)
+
+
+ERRORS = {
+    401: OpenApiResponse(description="Not logged in: send a token (Authorization: Token …) or a session."),
+    403: OpenApiResponse(description="Your account has no role."),
+}
+
+
+class CSVListMixin:
+    """``?format=csv`` on a list: every matching row, streamed, formula-safe, as an attachment.
+
+    The view names its columns in ``csv_columns`` ((header, path into the serialized row)) and
+    its file in ``csv_filename``. Errors are still answered in JSON."""
+
+    csv_columns = ()
+    csv_filename = "export"
+
+    def wants_csv(self):
+        return getattr(self.request.accepted_renderer, "format", None) == "csv"
+
+    def list(self, request, *args, **kwargs):
+        if self.wants_csv():
+            return self.csv_response(self.filter_queryset(self.get_queryset()))
+        return super().list(request, *args, **kwargs)
+
+    def csv_response(self, queryset):
+        def rows():
+            objects = queryset.iterator(chunk_size=CSV_CHUNK)
+            while chunk := list(itertools.islice(objects, CSV_CHUNK)):
+                yield from self.get_serializer(chunk, many=True).data
+
+        stream = itertools.chain(["\ufeff"], csv_lines(self.csv_columns, rows()))
+        response = StreamingHttpResponse(
+            (line.encode("utf-8") for line in stream), content_type="text/csv; charset=utf-8"
+        )
+        stamp = timezone.localtime().strftime("%Y-%m-%d")
+        response["Content-Disposition"] = f'attachment; filename="trustplan-{self.csv_filename}-{stamp}.csv"'
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "no-store"
+        return response
+
+    def handle_exception(self, exc):
+        if hasattr(self.request, "accepted_renderer") and self.wants_csv():
+            self.request.accepted_renderer = JSONRenderer()
+            self.request.accepted_media_type = JSONRenderer.media_type
+        return super().handle_exception(exc)
+
+
+class NotFoundView(APIView):
+    """Every method of an unknown /api/v1/ path: a JSON 404 (after authentication)."""
+
+    schema = None
+
+    def dispatch_unknown(self, request, *args, **kwargs):
+        raise NotFound("No such endpoint: see /api/docs/ for the list.")
+
+    get = post = put = patch = delete = dispatch_unknown
+
+
+# --- boroughs, plans, objectives ---------------------------------------------------------------
+def status_counts(prefix):
+    """Count aggregates of the current status of the actions reached by ``prefix``."""
+    today = timezone.localdate()
+    done = Q(**{f"{prefix}completed": True})
+    counts = {
+        f"n_{state.value}": Count(f"{prefix}pk", filter=Q(**{f"{prefix}rag": state.value}) & ~done)
+        for state in STATUS_ORDER
+        if state.value != "complete"
+    }
+    counts["n_complete"] = Count(f"{prefix}pk", filter=done)
+    counts["n_total"] = Count(f"{prefix}pk")
+    counts["n_overdue"] = Count(f"{prefix}pk", filter=Q(**{f"{prefix}due_date__lt": today}) & ~done)
+    return counts
