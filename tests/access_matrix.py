@@ -77,7 +77,7 @@ def get_only_row(name, *, GET, **kwargs):  # noqa: N803
 @dataclass
 class AdminModel:
     """One registered ModelAdmin, written out by hand from plans/roles.py (the groups' model
-    permissions) and plans/admin.py (ScopedAdmin: rows outside the user's boroughs are 404;
+    permissions) and plans/admin/ (ScopedAdmin: rows outside the user's boroughs are 404;
     ReadOnlyAdmin; PlanAdmin: only administrators add plans). Sets name staff roles.
 
     ``obj(world)`` → the pk of the object of the change, delete and history pages. ``scope``:
@@ -683,10 +683,10 @@ ROWS = [
         query="?app_label=plans&model_name=action&field_name=owners&term=a",
         GET=ADMIN_READ,
     ),
-    get_only_row(  # the list of accounts is administrators' business
+    get_only_row(  # an owner's account is chosen among its borough's members, never searched
         "admin:autocomplete",
         query="?app_label=plans&model_name=owner&field_name=user&term=a",
-        GET=ADMIN_ONLY,
+        GET={**NOT_STAFF, "*": 403},
     ),
     admin_row(
         "admin:auth_user_password_change",
