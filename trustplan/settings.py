@@ -311,12 +311,17 @@ SPECTACULAR_SETTINGS = {
 
 # --- Logging: security events go to the "trustplan.security" logger -----------------------
 # Every record of "trustplan.security" carries time (UTC, ISO 8601), user and client address.
-# SECURITY_LOG_FILE adds a file (ship it to the force's log store); stderr always.
+# SECURITY_LOG_FILE adds a file (ship it to the force's log store); stderr always. Server errors
+# (django.request, level ERROR) go to the same places with their traceback (trustplan/errors.py).
+ADMINS = [("TrustPlan operators", address) for address in env_list("ADMINS_EMAILS")]
 SECURITY_LOG_FILE = env_str("SECURITY_LOG_FILE")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_context": {"()": "trustplan.security.RequestContextFilter"}},
+    "filters": {
+        "request_context": {"()": "trustplan.security.RequestContextFilter"},
+        "error_reference": {"()": "trustplan.errors.ErrorReferenceFilter"},
+    },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
         "security": {
@@ -326,6 +331,8 @@ LOGGING = {
     },
     "handlers": {
         "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "server_errors": {"class": "logging.StreamHandler", "formatter": "security"},
+        "mail_admins": {"class": "django.utils.log.AdminEmailHandler", "level": "ERROR"},
         "security_console": {
             "class": "logging.StreamHandler",
             "formatter": "security",
@@ -353,6 +360,16 @@ LOGGING = {
         },
         "axes": {"handlers": ["console"], "level": "WARNING", "propagate": True},
         "django.security": {"handlers": ["console"], "level": "WARNING", "propagate": True},
+        # Every server error (500) with its traceback and the reference shown to the user: to
+        # standard error, and to SECURITY_LOG_FILE where set. 4xx answers are not logged here.
+        "django.request": {
+            "handlers": ["server_errors"]
+            + (["security_file"] if SECURITY_LOG_FILE else [])
+            + (["mail_admins"] if ADMINS else []),
+            "filters": ["error_reference", "request_context"],
+            "level": "ERROR",
+            "propagate": False,
+        },
     },
 }
 
