@@ -90,6 +90,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "trustplan.session_limits.AbsoluteSessionLifetimeMiddleware",
     "trustplan.middleware.LoginRequiredMiddleware",
     "trustplan.query_limits.QueryLimitsMiddleware",  # 400 for an id too large for the database
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -155,6 +156,8 @@ DASHBOARD_CACHE_SECONDS = env_int("DASHBOARD_CACHE_SECONDS", 0 if TESTING else 6
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 60 * 60 * 8)
 SESSION_SAVE_EVERY_REQUEST = True  # expiry counts from the last request: an idle timeout
+# However active, a session ends this long after its log-in (trustplan/session_limits.py).
+SESSION_ABSOLUTE_SECONDS = env_int("SESSION_ABSOLUTE_SECONDS", 60 * 60 * 12)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
