@@ -197,7 +197,7 @@ ADMIN_MODELS = [
     AdminModel("plans_membership", lambda w: w.southwark_membership.pk, view=ADMINISTRATOR),
     AdminModel("auth_user", lambda w: w.southwark_editor.pk, view=ADMINISTRATOR),
     AdminModel("auth_group", lambda w: w.first("auth.Group"), view=ADMINISTRATOR),
-    AdminModel("authtoken_tokenproxy", lambda w: w.analyst_token_user_pk, view=ADMINISTRATOR),
+    AdminModel("plans_apitoken", lambda w: w.analyst_token_pk, view=ADMINISTRATOR, add=frozenset()),
     # lockouts and log-in records: nobody adds them by hand; a change page saves nothing editable
     *[
         AdminModel(f"axes_{model}", obj, view=ADMINISTRATOR, add=frozenset(), post_status={"change": 302})
@@ -531,7 +531,7 @@ ROWS = [
         POST={"anonymous": LOGIN, "no_role": 403, "*": 405},
     ),
     Row("profile", GET={"anonymous": LOGIN, "*": 200}, POST=None),
-    Row("profile-token-create", GET=None, POST={"anonymous": LOGIN, "*": 200}),
+    Row("profile-token-create", GET=None, POST={"anonymous": LOGIN, "*": 400}),  # empty: no name
     Row("profile-token-revoke", GET=None, POST={"anonymous": LOGIN, "*": 302}),
     # --- end API ---
     # --- outcomes and measures ---
@@ -1035,14 +1035,15 @@ class CoreWorld:
         return self.southwark_editor.memberships.order_by("pk").first()
 
     @property
-    def analyst_token_user_pk(self):
-        """The admin's token pages are keyed by the token's user."""
+    def analyst_token_pk(self):
         from django.contrib.auth import get_user_model
-        from rest_framework.authtoken.models import Token
+
+        from plans.models import ApiToken
+        from plans.tokens import issue_token
 
         user = get_user_model().objects.get(username="analyst")
-        Token.objects.get_or_create(user=user)
-        return user.pk
+        token = ApiToken.objects.filter(user=user).first()
+        return (token or issue_token(user=user, name="matrix", scope="read", days=30)[0]).pk
 
     def _axes(self, model, **fields):
         return model.objects.order_by("pk").first() or model.objects.create(

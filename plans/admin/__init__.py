@@ -9,7 +9,7 @@ chokepoint, ``scoped.ScopedAdmin``). Status changes made here go through
 
 from django.contrib import admin
 
-from . import actions, owners, plans, records, reference  # noqa: F401 — they register the ModelAdmins
+from . import actions, owners, plans, records, reference, tokens  # noqa: F401 — they register the ModelAdmins
 
 admin.site.site_header = "TrustPlan administration"
 admin.site.site_title = "TrustPlan"
