@@ -90,6 +90,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "trustplan.session_limits.AbsoluteSessionLifetimeMiddleware",
+    "trustplan.login_rate.AccountLoginRateMiddleware",  # per-account rate on password guessing
     "trustplan.middleware.LoginRequiredMiddleware",
     "trustplan.query_limits.QueryLimitsMiddleware",  # 400 for an id too large for the database
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -190,6 +191,12 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = True  # every failed log-in kept in the databas
 # every client shares the proxy's address for lockouts and throttling.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 AXES_CLIENT_IP_CALLABLE = "trustplan.security.client_ip"
+# Per account, across all addresses (trustplan/login_rate.py): after ACCOUNT_FREE_FAILURES failed
+# log-ins within the window, each attempt waits 2, 4, 8 … s after the last failure, at most
+# ACCOUNT_MAX_DELAY_SECONDS; a browser that logged in to the account before is not slowed.
+ACCOUNT_FREE_FAILURES = env_int("ACCOUNT_FREE_FAILURES", 10)
+ACCOUNT_MAX_DELAY_SECONDS = env_int("ACCOUNT_MAX_DELAY_SECONDS", 60)
+ACCOUNT_FAILURE_WINDOW_MINUTES = env_int("ACCOUNT_FAILURE_WINDOW_MINUTES", 60)
 
 # --- Security (production values unless DEBUG) ----------------------------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
