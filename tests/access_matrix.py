@@ -197,7 +197,13 @@ ADMIN_MODELS = [
     AdminModel("plans_membership", lambda w: w.southwark_membership.pk, view=ADMINISTRATOR),
     AdminModel("auth_user", lambda w: w.southwark_editor.pk, view=ADMINISTRATOR),
     AdminModel("auth_group", lambda w: w.first("auth.Group"), view=ADMINISTRATOR),
-    AdminModel("plans_apitoken", lambda w: w.analyst_token_pk, view=ADMINISTRATOR, add=frozenset()),
+    AdminModel(  # listed and revoked, never added or edited (the key is not stored)
+        "plans_apitoken",
+        lambda w: w.analyst_token_pk,
+        view=ADMINISTRATOR,
+        add=frozenset(),
+        post_status={"change": 302},
+    ),
     # lockouts and log-in records: nobody adds them by hand; a change page saves nothing editable
     *[
         AdminModel(f"axes_{model}", obj, view=ADMINISTRATOR, add=frozenset(), post_status={"change": 302})
@@ -683,10 +689,10 @@ ROWS = [
         query="?app_label=plans&model_name=action&field_name=owners&term=a",
         GET=ADMIN_READ,
     ),
-    get_only_row(  # an owner's account is chosen among its borough's members, never searched
+    get_only_row(  # the list of accounts is administrators' business
         "admin:autocomplete",
         query="?app_label=plans&model_name=owner&field_name=user&term=a",
-        GET={**NOT_STAFF, "*": 403},
+        GET=ADMIN_ONLY,
     ),
     admin_row(
         "admin:auth_user_password_change",
