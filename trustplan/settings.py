@@ -383,7 +383,7 @@ LOGGING = {
     },
 }
 
-SIMPLE_HISTORY_REVERT_DISABLED = True  # text history is read-only (plans/admin.py refuses reverts)
+SIMPLE_HISTORY_REVERT_DISABLED = True  # text history is read-only (plans/admin/ refuses reverts)
 
 TRUSTPLAN_DEFAULT_REVIEW_DAYS = 31
 TRUSTPLAN_DEMO_PASSWORD_DEFAULT = "trustplan-demo-2026"  # noqa: S105 (documented, local only)

@@ -26,7 +26,7 @@ class ActionAdminForm(forms.ModelForm):
         help_text="Required when the RAG or completion changes: a sentence saying why.",
     )
     seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    user = None  # the requesting user, set by ActionAdmin.get_form
+    requester = None  # the requesting user, set by ScopedAdmin.get_form
 
     class Meta:
         model = Action
@@ -98,10 +98,10 @@ class ActionAdminForm(forms.ModelForm):
                     "borough actions deliver force activities. Nothing was saved.",
                 )
             return
-        if not scope_for(self.user).can_edit_borough(objective.plan.borough_id):
+        if not scope_for(self.requester).can_edit_borough(objective.plan.borough_id):
             security_log.warning(
                 "permission denied: user=%s tried to link action=%s to force activities (admin)",
-                self.user,
+                self.requester,
                 self.instance.pk,
             )
             self.add_error(
@@ -137,11 +137,6 @@ class ActionAdmin(ScopedHistoryAdmin):
     @admin.display(description="Status", ordering="rag")
     def badge(self, obj):
         return status_badge(obj.status)
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change=change, **kwargs)
-        form.user = request.user  # a new class per request (modelform_factory)
-        return form
 
     def save_related(self, request, form, formsets, change):
         """Links to force activities are written by plans.force.set_force_links (its checks and

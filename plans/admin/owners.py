@@ -50,7 +50,7 @@ class OwnerAdminForm(forms.ModelForm):
         label="Account",
         help_text="Gets the reminders of this owner's actions: a member of the owner's borough.",
     )
-    requester = None  # the requesting user, set by OwnerAdmin.get_form
+    requester = None  # the requesting user, set by ScopedAdmin.get_form
 
     class Meta:
         model = Owner
@@ -84,8 +84,3 @@ class OwnerAdmin(ScopedAdmin):
     list_display = ["label", "rank", "name", "team", "borough", "user"]
     list_filter = ["borough"]
     search_fields = ["label", "name", "team"]
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change=change, **kwargs)
-        form.requester = request.user  # a new class per request (modelform_factory)
-        return form

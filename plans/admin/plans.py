@@ -51,7 +51,7 @@ class ActionInline(ScopedInlineMixin, admin.TabularInline):
 class PlanAdminForm(forms.ModelForm):
     """The plan's fields, with the review interval bounded for editors (plans/review_interval.py)."""
 
-    user = None  # the requesting user, set by PlanAdmin.get_form
+    requester = None  # the requesting user, set by ScopedAdmin.get_form
 
     class Meta:
         model = Plan
@@ -68,7 +68,7 @@ class PlanAdminForm(forms.ModelForm):
     def clean_review_interval_days(self):
         days = self.cleaned_data.get("review_interval_days")
         if days != self.instance.review_interval_days or not self.instance.pk:
-            check_review_interval(self.user, days)
+            check_review_interval(self.requester, days)
         return days
 
 
@@ -90,11 +90,6 @@ class PlanAdmin(ScopedHistoryAdmin):
         if not scope_for(request.user).edit_all:
             fields.append("borough")
         return fields
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change=change, **kwargs)
-        form.user = request.user  # a new class per request (modelform_factory)
-        return form
 
 
 @admin.register(Objective)

@@ -68,6 +68,13 @@ class ScopedAdmin(admin.ModelAdmin):
             raise Http404("Not found in your boroughs.")
         return obj
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        """The form class, told who is asking (``requester``): a new class per request
+        (modelform_factory), so this never leaks between users."""
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.requester = request.user
+        return form
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name in SCOPED_FK:
             kwargs["queryset"] = SCOPED_FK[db_field.name].objects.editable_by(request.user)

@@ -25,16 +25,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
     ]
     list_filter = ["scope"]
     search_fields = ["name", "prefix", "user__username"]
-    readonly_fields = [
-        "user",
-        "name",
-        "prefix",
-        "scope",
-        "created_at",
-        "expires_at",
-        "last_used_at",
-        "revoked_at",
-    ]
+    readonly_fields = list_display
     exclude = ["key_hash"]
     actions = ["revoke"]
 
