@@ -9,10 +9,10 @@ from pathlib import Path
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
 from django.contrib.sessions.backends.db import SessionStore
 from django.db.models import Max
-from rest_framework.authtoken.models import Token
 
 from bench.build import bench_borough
 from plans.models import Action, StatusUpdate
+from plans.tokens import issue_token
 
 READERS = ["mopac.oversight", "southwark.editor"]
 WRITERS = ["southwark.editor", "lambeth.editor"]
@@ -45,8 +45,7 @@ def setup(params):
         borough = member_of.values_list("borough__slug", flat=True).first()
         if borough is None:
             continue
-        token, _ = Token.objects.get_or_create(user=user)
-        writers[username] = token.key
+        writers[username] = issue_token(user=user, name="load benchmark", scope="write", days=7)[1]
         boroughs.append(borough)
         actions = Action.objects.filter(objective__plan__borough__slug=borough, completed=False)
         for pk in actions.order_by("pk").values_list("pk", flat=True)[:hot]:

@@ -6,7 +6,8 @@ GET for ``DASHBOARD_CACHE_SECONDS`` (0 turns it off), keyed by
 
 - the user and their session (a page is never served to anyone but the person it was built
   for, and its CSRF token stays that session's),
-- the path and the whole query string (filters, as_at, compare, sort),
+- the path and the normalised filters (``plans/page_keys.py``: unknown parameters are not
+  cached at all; at most ``PAGE_CACHE_ENTRIES_PER_USER`` pages per user; expired entries culled),
 - today's date (overdue counts change at midnight),
 - the *data generation*: a token that changes after every committed write to the project's
   data, so the next request builds the page afresh.
@@ -35,6 +36,8 @@ from django.db import connections, transaction
 from django.db.backends.signals import connection_created
 from django.http import HttpResponse
 from django.utils import timezone
+
+from . import page_keys
 
 logger = logging.getLogger(__name__)
 GENERATION_KEY = "trustplan:data-generation"
@@ -115,11 +118,12 @@ def connect():
         _install(connection)
 
 
-def _key(request):
+def _key(request, query):
     parts = [
         str(request.user.pk),
         request.session.session_key or "",
-        request.get_full_path(),
+        request.path,
+        query,
         timezone.localdate().isoformat(),
         generation(),
     ]
@@ -139,9 +143,12 @@ def cached_page(view):
             or len(get_messages(request))
         ):
             return view(request, *args, **kwargs)
+        query = page_keys.normalised_query(request.GET)
+        if query is None:
+            return view(request, *args, **kwargs)  # not a dashboard's own parameters: never stored
         if request.session.session_key is None:
             request.session.save()
-        key = _key(request)
+        key = _key(request, query)
         hit = cache.get(key)
         if hit is not None:
             content, content_type = hit
@@ -151,6 +158,8 @@ def cached_page(view):
         response = view(request, *args, **kwargs)
         if response.status_code == 200 and not response.streaming:
             cache.set(key, (response.content, response["Content-Type"]), seconds)
+            page_keys.remember(request.user.pk, key, seconds)
+            page_keys.cull_expired()
             response["X-Page-Cache"] = "miss"
         return response
 

@@ -97,11 +97,15 @@ def fingerprint():
     from django.contrib.admin.models import LogEntry
     from django.contrib.auth.models import Group
     from django.db import connection
-    from rest_framework.authtoken.models import Token
 
     from plans import models
 
-    counted = [getattr(models, name) for name in FINGERPRINTED] + [get_user_model(), Group, Token, LogEntry]
+    counted = [getattr(models, name) for name in FINGERPRINTED] + [
+        get_user_model(),
+        Group,
+        models.ApiToken,
+        LogEntry,
+    ]
     quote = connection.ops.quote_name
     # table names from the models, not from input
     columns = [f"(SELECT COUNT(*) FROM {quote(m._meta.db_table)})" for m in counted]  # noqa: S608

@@ -7,12 +7,11 @@ import logging
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 from rest_framework.settings import api_settings
 from rest_framework.test import APIClient
 from rest_framework.throttling import UserRateThrottle
 
-from tests.api_helpers import token_client
+from tests.api_helpers import token_client, token_key
 
 pytestmark = pytest.mark.django_db
 
@@ -89,7 +88,7 @@ def test_a_blocked_address_cannot_tell_a_right_token_from_a_wrong_one(world, ana
     for _ in range(limit):
         bad_token_client("4" * 40).get(reverse("api:action-list"))
     right = token_client(analyst_user.username)
-    key = Token.objects.get(user=analyst_user).key
+    key = token_key(analyst_user, scope="read")
     assert_throttled(bad_token_client(key).get(reverse("api:action-list")), seconds)
     assert right.get(reverse("api:action-list")).status_code == 200  # from 127.0.0.1
 

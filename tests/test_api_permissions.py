@@ -1,19 +1,17 @@
 """Who may do what through the API: every role × every endpoint × read and write; the default
-permission closes a view that names none; tokens are created and revoked on the profile page."""
+permission closes a view that names none (the profile's tokens: tests/test_api_tokens.py)."""
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.test import Client
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 from rest_framework.response import Response
 from rest_framework.test import APIClient, APIRequestFactory
 from rest_framework.views import APIView
 
 from drivers.models import Driver, Framework, Measure
 from plans.models import Action, Challenge, MeasureReading, StatusUpdate
-from tests.api_helpers import api_client_as, token_client
+from tests.api_helpers import api_client_as, token_client, token_key
 
 pytestmark = pytest.mark.django_db
 
@@ -179,13 +177,9 @@ def test_a_view_without_permission_classes_is_still_closed(world, no_role_user, 
     factory = APIRequestFactory()
     view = Forgetful.as_view()
     assert view(factory.get("/api/v1/forgetful/")).status_code == 401
-    request = factory.get(
-        "/api/v1/forgetful/", HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=no_role_user).key}"
-    )
+    request = factory.get("/api/v1/forgetful/", HTTP_AUTHORIZATION=f"Token {token_key(no_role_user)}")
     assert view(request).status_code == 403
-    request = factory.get(
-        "/api/v1/forgetful/", HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=analyst_user).key}"
-    )
+    request = factory.get("/api/v1/forgetful/", HTTP_AUTHORIZATION=f"Token {token_key(analyst_user)}")
     assert view(request).status_code == 200
 
 
@@ -214,66 +208,3 @@ def test_schema_and_docs_need_a_login(client_as):
     script = client_as("analyst").get(reverse("api-docs") + "?script=")
     assert script.status_code == 200 and script["Content-Type"].startswith("application/javascript")
     assert reverse("api-schema") in script.content.decode()
-
-
-# --- the profile page and tokens ----------------------------------------------------------------
-def test_profile_creates_a_token_shown_once(client_as, analyst_user):
-    client = client_as("analyst")
-    page = client.get(reverse("profile"))
-    assert page.status_code == 200 and b"You have no API token" in page.content
-    created = client.post(reverse("profile-token-create"))
-    assert created.status_code == 200 and "no-store" in created["Cache-Control"]
-    key = Token.objects.get(user=analyst_user).key
-    assert key.encode() in created.content and b"will not be shown again" in created.content
-    again = client.get(reverse("profile"))
-    assert key.encode() not in again.content and b"You have a token" in again.content
-    api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
-    assert api.get(reverse("api:action-list"), {"borough": "southwark", "rag": "red"}).json()["count"] == 4
-
-
-def test_replacing_a_token_stops_the_old_one(client_as, analyst_user):
-    client = client_as("analyst")
-    client.post(reverse("profile-token-create"))
-    old = Token.objects.get(user=analyst_user).key
-    client.post(reverse("profile-token-create"))
-    new = Token.objects.get(user=analyst_user).key
-    assert new != old
-    api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {old}")
-    assert api.get(reverse("api:borough-list")).status_code == 401
-
-
-def test_revoking_a_token_stops_it_and_is_logged(client_as, analyst_user, caplog):
-    client = client_as("analyst")
-    client.post(reverse("profile-token-create"))
-    key = Token.objects.get(user=analyst_user).key
-    with caplog.at_level("INFO", logger="trustplan.security"):
-        response = client.post(reverse("profile-token-revoke"), follow=True)
-    assert response.status_code == 200 and b"revoked" in response.content
-    assert not Token.objects.filter(user=analyst_user).exists()
-    assert any("revoked" in r.getMessage() and "analyst" in r.getMessage() for r in caplog.records)
-    api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
-    assert api.get(reverse("api:borough-list")).status_code == 401
-
-
-def test_a_user_only_touches_their_own_token(client_as, analyst_user, oversight_user):
-    mine = Token.objects.create(user=oversight_user)
-    client = client_as("analyst")
-    client.post(reverse("profile-token-create"))
-    client.post(reverse("profile-token-revoke"))
-    assert Token.objects.filter(pk=mine.pk, user=oversight_user).exists()
-
-
-def test_token_forms_need_the_csrf_token(world, analyst_user):
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(analyst_user)
-    assert client.post(reverse("profile-token-create")).status_code == 403
-    assert not Token.objects.filter(user=analyst_user).exists()
-
-
-def test_token_pages_refuse_get_and_anonymous(client_as):
-    assert client_as("analyst").get(reverse("profile-token-create")).status_code == 405
-    anonymous = client_as("anonymous").post(reverse("profile-token-create"))
-    assert anonymous.status_code == 302 and reverse("login") in anonymous["Location"]

@@ -672,16 +672,16 @@ def test_the_admin_offers_and_accepts_only_force_activities(
 
 
 def test_the_admin_saves_links_through_the_linking_service(client_as, plan, vawg_action, monkeypatch):
-    import plans.admin
+    import plans.admin.actions
 
     calls = []
-    real = plans.admin.set_force_links
+    real = plans.admin.actions.set_force_links
 
     def spy(**kwargs):
         calls.append(kwargs)
         return real(**kwargs)
 
-    monkeypatch.setattr(plans.admin, "set_force_links", spy)
+    monkeypatch.setattr(plans.admin.actions, "set_force_links", spy)
     activity = Action.objects.filter(objective__plan=plan).first()
     url = reverse("admin:plans_action_change", args=[vawg_action.pk])
     response = client_as("southwark_editor").post(url, admin_action_form(vawg_action, delivers=[activity.pk]))

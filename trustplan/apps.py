@@ -6,6 +6,6 @@ class TrustplanConfig(AppConfig):
     verbose_name = "TrustPlan"
 
     def ready(self):
-        from . import security
+        from . import login_rate, security, session_limits  # noqa: F401 — they connect receivers
 
         security.connect_receivers()

@@ -1,34 +1,50 @@
-"""The user's profile page: who they are, what they may do, and their API token.
+"""The user's profile page: who they are, what they may do, and their API tokens.
 
-A token is shown once, in the response to creating it, and never again (only when it was
-created). Creating a new token replaces the old one; revoking deletes it. Both are logged on
-the "trustplan.security" logger.
+A token is created with a name, a scope (read only, or read and write) and an expiry; its key is
+shown once, in the response to creating it, and never again (only its digest is stored, with a
+visible prefix). The page lists the user's tokens with their prefix, scope, expiry and last use;
+each can be revoked. Creating and revoking are logged on the "trustplan.security" logger.
 """
 
-import logging
-
+from django import forms
 from django.contrib import messages
-from django.db import transaction
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
-from rest_framework.authtoken.models import Token
 
-from plans.models import Borough
+from plans.models import ApiToken, Borough, TokenScope
 from plans.querysets import scope_for
+from plans.tokens import EXPIRY_DAYS, issue_token, revoke_token
 
-security_log = logging.getLogger("trustplan.security")
+
+class TokenForm(forms.Form):
+    name = forms.CharField(max_length=100, label="Name", help_text="What the token is for, e.g. 'Power BI'.")
+    scope = forms.ChoiceField(
+        choices=TokenScope.choices,
+        initial=TokenScope.READ,
+        widget=forms.RadioSelect,
+        label="Access",
+        help_text="Read only is enough for reports; a script that updates RAG needs read and write.",
+    )
+    days = forms.TypedChoiceField(
+        choices=[(d, f"{d} days") for d in EXPIRY_DAYS],
+        coerce=int,
+        initial=90,
+        label="Expires after",
+    )
 
 
-def _render(request, *, new_key=None, status=200):
+def _render(request, *, form=None, new_key=None, new_token=None, status=200):
     scope = scope_for(request.user)
-    token = Token.objects.filter(user=request.user).first()
     context = {
         "scope": scope,
         "roles": sorted(scope.roles),
         "edit_boroughs": Borough.objects.filter(pk__in=scope.edit_borough_ids).order_by("name"),
-        "token": token,
+        "tokens": ApiToken.objects.filter(user=request.user),
+        "form": form or TokenForm(),
         "new_key": new_key,
+        "new_token": new_token,
         "api_root": request.build_absolute_uri("/api/v1/"),
     }
     response = render(request, "registration/profile.html", context, status=status)
@@ -45,23 +61,33 @@ def profile(request):
 @never_cache
 @require_POST
 def token_create(request):
-    """Create the user's API token, replacing any earlier one; show it this once."""
-    with transaction.atomic():
-        replaced = Token.objects.filter(user=request.user).delete()[0] > 0
-        token = Token.objects.create(user=request.user)
-    security_log.info(
-        "api token %s: user=%s", "replaced" if replaced else "created", request.user.get_username()
-    )
-    return _render(request, new_key=token.key)
+    """Create an API token with the name, scope and expiry chosen; show its key this once."""
+    form = TokenForm(request.POST)
+    if not form.is_valid():
+        return _render(request, form=form, status=400)
+    try:
+        token, key = issue_token(user=request.user, **form.cleaned_data)
+    except ValidationError as exc:
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+        return _render(request, form=form, status=400)
+    return _render(request, new_key=key, new_token=token)
 
 
 @never_cache
 @require_POST
 def token_revoke(request):
-    deleted = Token.objects.filter(user=request.user).delete()[0] > 0
-    if deleted:
-        security_log.info("api token revoked: user=%s", request.user.get_username())
-        messages.success(request, "Your API token was revoked: scripts using it can no longer connect.")
+    """Revoke one of the user's tokens (POST ``token``: its id)."""
+    token_id = request.POST.get("token", "")
+    token = (
+        revoke_token(user=request.user, token_id=int(token_id))
+        if token_id.isdigit() and len(token_id) < 19
+        else None
+    )
+    if token is not None:
+        messages.success(
+            request, f"Token “{token.name}” was revoked: scripts using it can no longer connect."
+        )
     else:
-        messages.info(request, "You had no API token.")
+        messages.info(request, "No such active token of yours: nothing was revoked.")
     return redirect("profile")

@@ -71,7 +71,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_filters",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
@@ -90,7 +89,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "trustplan.session_limits.AbsoluteSessionLifetimeMiddleware",
+    "trustplan.login_rate.AccountLoginRateMiddleware",  # per-account rate on password guessing
     "trustplan.middleware.LoginRequiredMiddleware",
+    "trustplan.query_limits.QueryLimitsMiddleware",  # 400 for an id too large for the database
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -151,9 +153,12 @@ else:
 # Dashboards keep their rendered page this long, per user and session, and build it afresh after
 # any write (plans/freshness.py). The suite turns it off except where it tests it.
 DASHBOARD_CACHE_SECONDS = env_int("DASHBOARD_CACHE_SECONDS", 0 if TESTING else 60)
+PAGE_CACHE_ENTRIES_PER_USER = env_int("PAGE_CACHE_ENTRIES_PER_USER", 30)  # plans/page_keys.py
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 60 * 60 * 8)
 SESSION_SAVE_EVERY_REQUEST = True  # expiry counts from the last request: an idle timeout
+# However active, a session ends this long after its log-in (trustplan/session_limits.py).
+SESSION_ABSOLUTE_SECONDS = env_int("SESSION_ABSOLUTE_SECONDS", 60 * 60 * 12)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
@@ -189,6 +194,12 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = True  # every failed log-in kept in the databas
 # every client shares the proxy's address for lockouts and throttling.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 AXES_CLIENT_IP_CALLABLE = "trustplan.security.client_ip"
+# Per account, across all addresses (trustplan/login_rate.py): after ACCOUNT_FREE_FAILURES failed
+# log-ins within the window, each attempt waits 2, 4, 8 … s after the last failure, at most
+# ACCOUNT_MAX_DELAY_SECONDS; a browser that logged in to the account before is not slowed.
+ACCOUNT_FREE_FAILURES = env_int("ACCOUNT_FREE_FAILURES", 10)
+ACCOUNT_MAX_DELAY_SECONDS = env_int("ACCOUNT_MAX_DELAY_SECONDS", 60)
+ACCOUNT_FAILURE_WINDOW_MINUTES = env_int("ACCOUNT_FAILURE_WINDOW_MINUTES", 60)
 
 # --- Security (production values unless DEBUG) ----------------------------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -313,12 +324,17 @@ SPECTACULAR_SETTINGS = {
 
 # --- Logging: security events go to the "trustplan.security" logger -----------------------
 # Every record of "trustplan.security" carries time (UTC, ISO 8601), user and client address.
-# SECURITY_LOG_FILE adds a file (ship it to the force's log store); stderr always.
+# SECURITY_LOG_FILE adds a file (ship it to the force's log store); stderr always. Server errors
+# (django.request, level ERROR) go to the same places with their traceback (trustplan/errors.py).
+ADMINS = [("TrustPlan operators", address) for address in env_list("ADMINS_EMAILS")]
 SECURITY_LOG_FILE = env_str("SECURITY_LOG_FILE")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_context": {"()": "trustplan.security.RequestContextFilter"}},
+    "filters": {
+        "request_context": {"()": "trustplan.security.RequestContextFilter"},
+        "error_reference": {"()": "trustplan.errors.ErrorReferenceFilter"},
+    },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
         "security": {
@@ -328,6 +344,8 @@ LOGGING = {
     },
     "handlers": {
         "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "server_errors": {"class": "logging.StreamHandler", "formatter": "security"},
+        "mail_admins": {"class": "django.utils.log.AdminEmailHandler", "level": "ERROR"},
         "security_console": {
             "class": "logging.StreamHandler",
             "formatter": "security",
@@ -355,10 +373,20 @@ LOGGING = {
         },
         "axes": {"handlers": ["console"], "level": "WARNING", "propagate": True},
         "django.security": {"handlers": ["console"], "level": "WARNING", "propagate": True},
+        # Every server error (500) with its traceback and the reference shown to the user: to
+        # standard error, and to SECURITY_LOG_FILE where set. 4xx answers are not logged here.
+        "django.request": {
+            "handlers": ["server_errors"]
+            + (["security_file"] if SECURITY_LOG_FILE else [])
+            + (["mail_admins"] if ADMINS else []),
+            "filters": ["error_reference", "request_context"],
+            "level": "ERROR",
+            "propagate": False,
+        },
     },
 }
 
-SIMPLE_HISTORY_REVERT_DISABLED = True  # text history is read-only (plans/admin.py refuses reverts)
+SIMPLE_HISTORY_REVERT_DISABLED = True  # text history is read-only (plans/admin/ refuses reverts)
 
 TRUSTPLAN_DEFAULT_REVIEW_DAYS = 31
 TRUSTPLAN_DEMO_PASSWORD_DEFAULT = "trustplan-demo-2026"  # noqa: S105 (documented, local only)

@@ -31,3 +31,5 @@ urlpatterns = [
     # --- end API ---
     path("", include("plans.urls")),
 ]
+
+handler500 = "trustplan.errors.server_error"  # a page with a reference, logged with the traceback

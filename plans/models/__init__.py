@@ -3,10 +3,12 @@ from .outcomes import MeasureReading, Target
 from .plan import Action, Milestone, Objective, Owner, Pillar, Plan, Theme
 from .returns import QuarterlyReturn, ReminderLog, ReturnEvent, ReturnLine
 from .status import Challenge, ChallengeReply, StatusUpdate
+from .tokens import ApiToken, TokenScope
 
 __all__ = [
     "BCU",
     "Action",
+    "ApiToken",
     "Borough",
     "Challenge",
     "ChallengeReply",
@@ -24,4 +26,5 @@ __all__ = [
     "StatusUpdate",
     "Target",
     "Theme",
+    "TokenScope",
 ]

@@ -107,7 +107,7 @@ ROWS = [
         POST={"anonymous": LOGIN, "no_role": 403, "*": 405},
     ),
     Row("profile", GET={"anonymous": LOGIN, "*": 200}, POST=None),
-    Row("profile-token-create", GET=None, POST={"anonymous": LOGIN, "*": 200}),
+    Row("profile-token-create", GET=None, POST={"anonymous": LOGIN, "*": 400}),  # empty: no name
     Row("profile-token-revoke", GET=None, POST={"anonymous": LOGIN, "*": 302}),
 ]
 

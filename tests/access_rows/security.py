@@ -38,7 +38,7 @@ def get_only_row(name, *, GET, **kwargs):  # noqa: N803
 @dataclass
 class AdminModel:
     """One registered ModelAdmin, written out by hand from plans/roles.py (the groups' model
-    permissions) and plans/admin.py (ScopedAdmin: rows outside the user's boroughs are 404;
+    permissions) and plans/admin/ (ScopedAdmin: rows outside the user's boroughs are 404;
     ReadOnlyAdmin; PlanAdmin: only administrators add plans). Sets name staff roles.
 
     ``obj(world)`` → the pk of the object of the change, delete and history pages. ``scope``:
@@ -158,7 +158,13 @@ ADMIN_MODELS = [
     AdminModel("plans_membership", lambda w: w.southwark_membership.pk, view=ADMINISTRATOR),
     AdminModel("auth_user", lambda w: w.southwark_editor.pk, view=ADMINISTRATOR),
     AdminModel("auth_group", lambda w: w.first("auth.Group"), view=ADMINISTRATOR),
-    AdminModel("authtoken_tokenproxy", lambda w: w.analyst_token_user_pk, view=ADMINISTRATOR),
+    AdminModel(  # listed and revoked, never added or edited (the key is not stored)
+        "plans_apitoken",
+        lambda w: w.analyst_token_pk,
+        view=ADMINISTRATOR,
+        add=frozenset(),
+        post_status={"change": 302},
+    ),
     # lockouts and log-in records: nobody adds them by hand; a change page saves nothing editable
     *[
         AdminModel(f"axes_{model}", obj, view=ADMINISTRATOR, add=frozenset(), post_status={"change": 302})
@@ -380,14 +386,15 @@ class World:
         return self.southwark_editor.memberships.order_by("pk").first()
 
     @property
-    def analyst_token_user_pk(self):
-        """The admin's token pages are keyed by the token's user."""
+    def analyst_token_pk(self):
         from django.contrib.auth import get_user_model
-        from rest_framework.authtoken.models import Token
+
+        from plans.models import ApiToken
+        from plans.tokens import issue_token
 
         user = get_user_model().objects.get(username="analyst")
-        Token.objects.get_or_create(user=user)
-        return user.pk
+        token = ApiToken.objects.filter(user=user).first()
+        return (token or issue_token(user=user, name="matrix", scope="read", days=30)[0]).pk
 
     def _axes(self, model, **fields):
         return model.objects.order_by("pk").first() or model.objects.create(

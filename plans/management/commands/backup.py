@@ -1,4 +1,10 @@
-"""manage.py backup PATH: a consistent copy of the live database."""
+"""manage.py backup PATH: a consistent copy of the live database.
+
+The file is readable by its owner only (mode 0600 from the moment it is created), and holds no
+live log-in: the rows of the session table and of the database cache (pages rendered for one
+user) are left out (the tables themselves are kept, empty). API tokens are stored hashed
+(``plans.models.ApiToken``), so a backup holds no usable token either.
+"""
 
 import os
 import shutil
@@ -6,6 +12,7 @@ import sqlite3
 import subprocess
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
 
@@ -41,6 +48,24 @@ def pg_tool(name):
     return path
 
 
+BACKUP_MODE = 0o600
+
+
+def excluded_tables():
+    """Tables whose rows a backup leaves out: sessions (live log-ins) and the database cache."""
+    tables = ["django_session"]
+    for cache in settings.CACHES.values():
+        if cache.get("BACKEND", "").endswith("DatabaseCache"):
+            tables.append(cache["LOCATION"])
+    return tables
+
+
+def create_private(path):
+    """Create ``path`` empty, readable and writable by its owner only (0600), whatever the umask."""
+    os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, BACKUP_MODE))
+    os.chmod(path, BACKUP_MODE)
+
+
 def run_tool(args, env):
     result = subprocess.run(args, env=env, capture_output=True, text=True, check=False)  # noqa: S603
     if result.returncode != 0:
@@ -70,13 +95,16 @@ class Command(BaseCommand):
         if connection.in_atomic_block:
             raise CommandError("A backup must run on its own, outside a database transaction.")
         partial = target.with_name(f".{target.name}.partial")
+        partial.unlink(missing_ok=True)
         try:
+            create_private(partial)
             if connection.vendor == "sqlite":
                 self._sqlite(connection, partial)
             elif connection.vendor == "postgresql":
                 self._postgresql(connection, partial)
             else:
                 raise CommandError(f"Backups of {connection.vendor} databases are not supported.")
+            os.chmod(partial, BACKUP_MODE)
             partial.replace(target)  # the file appears complete, or not at all
         finally:
             partial.unlink(missing_ok=True)
@@ -91,12 +119,25 @@ class Command(BaseCommand):
             # the write-ahead log; a plain file copy would not.
             connection.connection.backup(destination)
             destination.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
+            present = {r[0] for r in destination.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            for table in excluded_tables():
+                if table in present:
+                    destination.execute(f'DELETE FROM "{table}"')  # noqa: S608 — names from settings
+            destination.commit()
+            destination.execute("VACUUM")  # the deleted rows' pages are not kept either
         finally:
             destination.close()
 
     def _postgresql(self, connection, partial):
         tool = pg_tool("pg_dump")
         run_tool(
-            [tool, "--format=custom", "--no-owner", "--no-privileges", f"--file={partial}"],
+            [
+                tool,
+                "--format=custom",
+                "--no-owner",
+                "--no-privileges",
+                *[f"--exclude-table-data={table}" for table in excluded_tables()],
+                f"--file={partial}",
+            ],
             pg_environment(connection.settings_dict),
         )
