@@ -18,7 +18,7 @@ from ..choices import RAG, parse_rag
 from ..models import Borough
 from ..models.plan import TEXT_LIMIT
 from ..owners import parse_owners
-from .text import heading_key, match_key, shown
+from .text import FOLD, heading_key, match_key, shown
 
 COMPLETE_WORDS = {"complete", "completed", "done", "blue"}
 _MONTH_FORMATS = ("%B %Y", "%b %Y", "%b-%Y", "%B-%Y", "%m/%Y", "%b %y", "%B %y", "%b-%y")
@@ -113,6 +113,16 @@ class PlannedAction:
         return self.row.has_drivers_col and bool(self.row.drivers)
 
 
+_INITIALS = re.compile(r"\b((?:[A-Za-z]\.){2,})(?=\s|$)")
+
+
+def owner_text(cell):
+    """An owners cell with dotted ranks undotted ("C.I. Example" -> "CI Example") and typographic
+    quotes and dashes made plain, so that one person written differently is one owner."""
+    text = _INITIALS.sub(lambda m: m.group(1).replace(".", ""), cell or "")
+    return text.translate(FOLD)
+
+
 def split_list(cell):
     return [part.strip() for part in re.split(r"[;\n]|,(?![^()]*\))", cell or "") if part.strip()]
 
@@ -152,7 +162,7 @@ class Validator:
             due = self.due(row)
             owners = self.owner_cells.get(row.owners)
             if owners is None:  # the same few owner cells repeat down a plan
-                owners = self.owner_cells[row.owners] = parse_owners(row.owners)
+                owners = self.owner_cells[row.owners] = parse_owners(owner_text(row.owners))
             if row.has_owners_col and not owners:
                 self.report.notes.append(f"{row.sheet} row {row.row}: no owner named.")
             self.check_duplicate(row)
