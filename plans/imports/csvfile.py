@@ -9,7 +9,7 @@ not rows.
 import csv
 import io
 
-from ..upload_safety import CellBudget, UploadRejected, decode_csv, sniff_delimiter
+from ..upload_safety import CellBudget, UploadRejected, count_csv_cells, decode_csv, sniff_delimiter
 from .stream import RawCell, Sheet, StreamRow
 
 
@@ -19,6 +19,7 @@ def read_csv(data, name):
     delimiter = sniff_delimiter(text)
     sheet = Sheet(name)
     budget = CellBudget(name)
+    budget.check_count(count_csv_cells(text, delimiter, name))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         for number, values in enumerate(reader, start=1):

@@ -22,7 +22,7 @@ from openpyxl.styles.colors import COLOR_INDEX
 from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
 from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
 
-from ..upload_safety import CellBudget, UploadRejected, iter_xml
+from ..upload_safety import CellBudget, UploadRejected, count_xml_values, iter_xml
 from .stream import EMPTY, RawCell, Sheet, StreamRow
 
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -146,6 +146,8 @@ def read_xlsx(data, name):
     notes = []
     with archive:
         titles, epoch = _workbook(archive, name)
+        parts = [part for _title, part, state in titles if state == "visible" and part in archive.namelist()]
+        budget.check_count(sum(count_xml_values(archive, part) for part in parts))
         styles = _Styles(archive, name)
         strings = _shared_strings(archive, name, budget)
         sheets = []
