@@ -85,7 +85,7 @@ class ImportReport:
             f"{verb} {made}; {'would change' if not self.applied else 'changed'} {changed} action(s) and "
             f"{sum(1 for c in self.changed if c.kind != 'action')} other item(s); "
             f"{len(self.unchanged)} action(s) unchanged; "
-            f"{len(self.left_alone)} not in the workbook left alone."
+            f"{len(self.left_alone)} not in the file left alone."
         )
 
     def confirm_label(self):
