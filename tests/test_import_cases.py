@@ -267,3 +267,52 @@ def test_typographic_quotes_dashes_and_spacing_do_not_make_a_new_action(barnet, 
     report = run(barnet, administrator, book([HEAD, curly]))
     assert report.applied and not report.created and len(report.changed) == 1
     assert list(actions(barnet).values())[0][0] == RAG.GREEN
+
+
+# --- re-import never silently loses information ---------------------------------------------------
+
+
+def test_blank_cells_leave_the_plan_alone_unless_asked_and_every_loss_is_listed(barnet, administrator):
+    full = [
+        [*HEAD, "Due date"],
+        ["More Trust", "1. Engage", "Ward panels", "CI Example", "Amber", "30/11/2026"],
+    ]
+    assert run(barnet, administrator, book(full)).applied
+    blank = [[*HEAD, "Due date"], ["More Trust", "1. Engage", "Ward panels", None, None, None]]
+    kept = run(barnet, administrator, book(blank))
+    assert kept.applied and not kept.losses and not kept.changed
+    assert actions(barnet)["Ward panels"] == (RAG.AMBER, False, dt.date(2026, 11, 30), ["CI Example"])
+    preview = run(barnet, administrator, book(blank), dry_run=True, clear_blanks=True)
+    (loss,) = preview.losses
+    assert loss.row == 2 and set(loss.details) == {
+        "status Amber → Not rated",
+        "due date 2026-11-30 cleared",
+        "owners removed: CI Example",
+    }
+    assert "accept 1 loss" in preview.confirm_label()
+    assert actions(barnet)["Ward panels"][0] == RAG.AMBER, "a dry run writes nothing"
+
+
+def test_a_near_duplicate_action_is_listed_as_a_loss(barnet, administrator):
+    assert run(
+        barnet,
+        administrator,
+        book([HEAD, ["More Trust", "1. Engage", "Quarterly ward panel meetings", "CI X", "Green"]]),
+    ).applied
+    report = run(
+        barnet,
+        administrator,
+        book([HEAD, ["More Trust", "1. Engage", "Quarterly ward panels meetings", "CI X", "Green"]]),
+        dry_run=True,
+    )
+    assert len(report.losses) == 1 and "nearly the same" in report.losses[0].details[0]
+
+
+def test_a_plan_in_a_semicolon_csv_file(barnet, administrator):
+    text = (
+        "Pillar;Objective;Action;Owners;RAG\n"
+        "Less Crime;1. Visible policing;Weapons sweeps;CI Example;Amber\n;;;;\n"
+    )
+    report = run(barnet, administrator, text.encode("utf-8-sig"), name="plan.csv")
+    assert report.applied, report.rejected or report.problems
+    assert actions(barnet) == {"Weapons sweeps": (RAG.AMBER, False, None, ["CI Example"])}
