@@ -197,20 +197,14 @@ def main(argv=None):
         with ThreadPoolExecutor(max_workers=2) as pool:
             peaks = pool.map(lambda db: run_worker("export_rss", db.url, quiet=True), dbs.values())
             results["export_rss"] = dict(zip(dbs, peaks, strict=True))
-        log(f"import of a {args.import_actions}-action workbook against a bare read-only pass")
-        results["import"] = run_worker(
-            "import",
-            dbs["london"].url,
-            {"reps": args.import_reps, "actions": args.import_actions},
-            quiet=True,
-        )
-        log(f"import of a {args.import_actions}-action Word plan against a bare python-docx pass")
-        results["import_docx"] = run_worker(
-            "import_docx",
-            dbs["london"].url,
-            {"reps": args.import_reps, "actions": args.import_actions},
-            quiet=True,
-        )
+        for mode, what in (("import", "workbook"), ("import_docx", "Word plan")):
+            log(f"import of a {args.import_actions}-action {what} against a bare pass over it")
+            results[mode] = run_worker(
+                mode,
+                dbs["london"].url,
+                {"reps": args.import_reps, "actions": args.import_actions},
+                quiet=True,
+            )
         results["uploads"] = measure_uploads(dbs["london"].url, args.tiny)
     except (WorkerFailed, subprocess.SubprocessError, OSError) as exc:
         log(f"the benchmark could not run: {exc}")

@@ -15,16 +15,9 @@ from openpyxl.styles import PatternFill
 
 from plans.choices import RAG
 from plans.imports import import_plan
-from plans.models import Action, Borough
+from plans.models import Action
 
 CASES = Path(__file__).parent / "cases"
-
-
-@pytest.fixture
-def barnet(world):
-    borough = Borough.objects.get(slug="barnet")
-    assert not borough.plans.exists()
-    return borough
 
 
 def run(borough, user, data, *, dry_run=False, name="plan.xlsx", **kwargs):

@@ -9,18 +9,11 @@ from django.core.management import CommandError, call_command
 
 from plans.choices import RAG
 from plans.imports import import_plan
-from plans.models import Action, Borough, Objective
+from plans.models import Action, Objective
 from tests.docx_plans import docx_of, southwark_docx
 from tests.test_import_plan import checksum
 
 HEADER = ["1", "Engage with communities", "Action owner", "RAG Rating"]
-
-
-@pytest.fixture
-def barnet(world):
-    borough = Borough.objects.get(slug="barnet")
-    assert not borough.plans.exists()
-    return borough
 
 
 def state(borough):

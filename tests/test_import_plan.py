@@ -19,16 +19,9 @@ from plans.choices import RAG, UpdateSource
 from plans.exports import ExportContext, write_workbook
 from plans.filtersets import ActionFilterSet
 from plans.imports import import_plan
-from plans.models import Action, Borough, Objective, Owner, Plan, StatusUpdate
+from plans.models import Action, Objective, Owner, Plan, StatusUpdate
 
 HEADERS = ["Pillar", "Objective", "Action", "Owners", "Drivers", "RAG"]
-
-
-@pytest.fixture
-def barnet(world):
-    borough = Borough.objects.get(slug="barnet")
-    assert not borough.plans.exists()
-    return borough
 
 
 def southwark_export(user):

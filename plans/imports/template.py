@@ -42,13 +42,21 @@ def build_template(target):
     """Write the documented plan-import template workbook into ``target``."""
     import xlsxwriter
 
-    from ..choices import STATUS_STYLE, Status
-
     workbook = xlsxwriter.Workbook(target, {"strings_to_formulas": False, "strings_to_urls": False})
     header = workbook.add_format({"bold": True, "bg_color": "#e8e8e8", "bottom": 1})
     wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
     date = workbook.add_format({"num_format": "yyyy-mm-dd"})
     bold = workbook.add_format({"bold": True})
+    _plan_sheet(workbook, header, wrap, date)
+    _instructions_sheet(workbook, wrap, bold)
+    _reference_sheet(workbook, header)
+    workbook.close()
+
+
+def _plan_sheet(workbook, header, wrap, date):
+    """The Plan sheet: the columns, two example rows, RAG colours and a Yes/No list."""
+    from ..choices import STATUS_STYLE, Status
+
     plan = workbook.add_worksheet("Plan")
     for index, (name, width, _help) in enumerate(TEMPLATE_COLUMNS):
         plan.set_column(index, index, width)
@@ -97,6 +105,8 @@ def build_template(target):
     plan.data_validation(1, 7, MAX_ROWS, 7, {"validate": "list", "source": ["Yes", "No"]})
     plan.autofilter(0, 0, len(examples), len(TEMPLATE_COLUMNS) - 1)
 
+
+def _instructions_sheet(workbook, wrap, bold):
     notes = workbook.add_worksheet("Instructions")
     notes.set_column(0, 0, 18)
     notes.set_column(1, 1, 100, wrap)
@@ -138,6 +148,9 @@ def build_template(target):
         notes.write_string(r, 0, name, bold)
         notes.write_string(r, 1, text, wrap)
 
+
+def _reference_sheet(workbook, header):
+    """Pillars, drivers (name, slug, framework) and RAG words, as the import reads them."""
     reference = workbook.add_worksheet("Reference")
     for index, (name, width) in enumerate([("Kind", 12), ("Name", 50), ("Slug", 30), ("Framework", 50)]):
         reference.set_column(index, index, width)
@@ -156,4 +169,3 @@ def build_template(target):
         reference.write_string(r, 1, word)
         r += 1
     reference.freeze_panes(1, 0)
-    workbook.close()
