@@ -26,6 +26,8 @@ MAX_ZIP_MEMBERS = 200
 MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024
 MAX_MEMBER_BYTES = 60 * 1024 * 1024
 MAX_XML_BYTES = 48 * 1024 * 1024  # all XML parts together, as declared in the zip
+# A Word document is parsed whole (python-docx keeps its tree), so its XML is bounded tighter.
+MAX_DOCX_XML_BYTES = 12 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 100
 RATIO_CHECK_FROM_BYTES = 1024 * 1024
 
@@ -180,9 +182,10 @@ def check_zip(data, name="workbook", *, kind=XLSX):
             f"'{name}' would expand to more than {MAX_UNCOMPRESSED_BYTES // 1048576} MB "
             "(a zip bomb?). Refused."
         )
-    if xml > MAX_XML_BYTES:
+    limit = MAX_DOCX_XML_BYTES if kind == DOCX else MAX_XML_BYTES
+    if xml > limit:
         raise UploadRejected(
-            f"'{name}' holds {xml / 1048576:.0f} MB of XML; the limit is {MAX_XML_BYTES // 1048576} MB. "
+            f"'{name}' holds {xml / 1048576:.0f} MB of XML; the limit is {limit // 1048576} MB. "
             "Remove unused rows and formatting, or split the file."
         )
     names = {m.filename for m in members}
