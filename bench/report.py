@@ -12,7 +12,10 @@ TARGETS = [
     ("export_vs_floor", 1.3),
     ("export_peak_national_vs_london", 1.5),
     ("import_vs_floor", 3),
+    ("import_docx_vs_floor", 3),
 ]
+UPLOAD_PEAK_MIB = 300  # any file the limits accept imports under this peak resident memory
+UPLOAD_REFUSAL_SECONDS = 5  # any file they refuse is refused within this
 # Pages whose SQL query count must not grow with the data.
 CONSTANT_QUERIES = ["oversight", "borough", "review", "api"]
 PAGE_LABELS = {
@@ -59,6 +62,7 @@ def evaluate(results):
         "import_vs_floor": ratio(_median(imp.get("import")), _median(imp.get("floor")))
         if imp.get("status") == "ok"
         else None,
+        "import_docx_vs_floor": _import_ratio(results.get("import_docx", {})),
     }
     results["ratios"] = ratios
     results["extra_ratios"] = {
@@ -94,9 +98,51 @@ def evaluate(results):
                 "result": verdict,
             }
         )
+    targets += upload_targets(results.get("uploads"))
     results["targets"] = targets
     results["ok"] = all(t["result"] == "met" for t in targets)
     return results
+
+
+def _import_ratio(section):
+    return (
+        ratio(_median(section.get("import")), _median(section.get("floor")))
+        if section.get("status") == "ok"
+        else None
+    )
+
+
+def upload_targets(uploads):
+    """Targets of the upload limits: accepted files under the peak, refused ones within the time,
+    and each generated file accepted or refused as intended."""
+    if not uploads:
+        return []
+    runs = [u for u in uploads.values() if u.get("status") == "ok"]
+    accepted = [u["peak_rss_mib"] for u in runs if u["outcome"] == "accepted"]
+    refused = [u["seconds"] for u in runs if u["outcome"] == "refused"]
+    wrong = [name for name, u in uploads.items() if u.get("outcome") != u.get("expected")]
+    rows = [
+        ("upload_accepted_peak_mib", max(accepted) if accepted else None, UPLOAD_PEAK_MIB),
+        ("upload_refused_seconds", max(refused) if refused else None, UPLOAD_REFUSAL_SECONDS),
+    ]
+    targets = [
+        {
+            "name": name,
+            "value": value,
+            "limit": limit,
+            "result": "missing" if value is None else ("met" if value <= limit else "missed"),
+        }
+        for name, value, limit in rows
+    ]
+    targets.append(
+        {
+            "name": "upload_outcomes_as_intended",
+            "value": ", ".join(wrong) or "all",
+            "limit": "all",
+            "result": "missed" if wrong else "met",
+        }
+    )
+    return targets
 
 
 def _fmt_ms(section):
@@ -109,6 +155,28 @@ def _fmt_ms(section):
 
 def _fmt_q(section):
     return str(section.get("queries")) if section and section.get("status") == "ok" else "-"
+
+
+def upload_lines(results):
+    """The Word import against its floor, and one line per generated upload."""
+    docx = results.get("import_docx", {})
+    if docx.get("status") == "ok":
+        lines = [
+            f"Import of a Word plan ({docx['actions']} actions): {_fmt_ms(docx['import'])} ms; "
+            f"bare python-docx pass over its tables {_fmt_ms(docx['floor'])} ms"
+        ]
+    else:
+        lines = [f"Import of a Word plan: {docx.get('status', 'missing')} {docx.get('reason', '')}"]
+    for name, u in (results.get("uploads") or {}).items():
+        if u.get("status") != "ok":
+            lines.append(f"Upload {name}: {u.get('status')} {u.get('reason', '')}")
+            continue
+        lines.append(
+            f"Upload {name} ({u['what']}, {u['bytes'] / 1048576:.1f} MB): "
+            f"{u['outcome']} in {u['seconds']} s, "
+            f"peak RSS {u['peak_rss_mib']} MiB (baseline {u['baseline_rss_mib']})"
+        )
+    return lines
 
 
 def table_lines(results):
@@ -180,6 +248,7 @@ def table_lines(results):
         )
     else:
         lines.append(f"Import: {imp.get('status', 'missing')} {imp.get('reason', '')}")
+    lines += upload_lines(results)
     load = results.get("load")
     if load:
         lines.append(

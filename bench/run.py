@@ -107,6 +107,25 @@ def measure_pages(dbs, rounds, reps, warmup, budget, env_extra=None, what="pages
     return pages
 
 
+# The generated files of bench.upload_bench.UPLOADS (named here: the orchestrator loads no Django).
+UPLOAD_FILES = [
+    "plan_20000_rows",
+    "formatted_to_1048576",
+    "docx_2000",
+    "cells_over_budget",
+    "wide_csv",
+    "zip_bomb",
+    "billion_laughs",
+]
+
+
+def measure_uploads(url, tiny):
+    """Each generated upload of bench.upload_bench in a fresh process: outcome, seconds, peak RSS."""
+    names = ["formatted_to_1048576", "billion_laughs"] if tiny else UPLOAD_FILES
+    log("uploads at and over the limits: " + ", ".join(names))
+    return {name: run_worker("upload", url, {"file": name}, quiet=True) for name in names}
+
+
 def parse_args(argv):
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--tiny", action="store_true", help="a few rows per scale (the smoke test)")
@@ -178,13 +197,15 @@ def main(argv=None):
         with ThreadPoolExecutor(max_workers=2) as pool:
             peaks = pool.map(lambda db: run_worker("export_rss", db.url, quiet=True), dbs.values())
             results["export_rss"] = dict(zip(dbs, peaks, strict=True))
-        log(f"import of a {args.import_actions}-action workbook against a bare read-only pass")
-        results["import"] = run_worker(
-            "import",
-            dbs["london"].url,
-            {"reps": args.import_reps, "actions": args.import_actions},
-            quiet=True,
-        )
+        for mode, what in (("import", "workbook"), ("import_docx", "Word plan")):
+            log(f"import of a {args.import_actions}-action {what} against a bare pass over it")
+            results[mode] = run_worker(
+                mode,
+                dbs["london"].url,
+                {"reps": args.import_reps, "actions": args.import_actions},
+                quiet=True,
+            )
+        results["uploads"] = measure_uploads(dbs["london"].url, args.tiny)
     except (WorkerFailed, subprocess.SubprocessError, OSError) as exc:
         log(f"the benchmark could not run: {exc}")
         return 2

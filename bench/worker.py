@@ -17,6 +17,8 @@ MODES = {
     "export": ("bench.export_bench", "measure_export"),
     "export_rss": ("bench.export_bench", "measure_export_rss"),
     "import": ("bench.import_bench", "measure_import"),
+    "import_docx": ("bench.upload_bench", "measure_import_docx"),
+    "upload": ("bench.upload_bench", "measure_upload"),
     "load_setup": ("bench.load_side", "setup"),
     "load_check": ("bench.load_side", "check"),
 }

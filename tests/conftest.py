@@ -136,6 +136,16 @@ def client_as(world):
 
 
 @pytest.fixture
+def barnet(world):
+    """Barnet, a borough with no plan yet (the plan import tests import into it)."""
+    from plans.models import Borough
+
+    borough = Borough.objects.get(slug="barnet")
+    assert not borough.plans.exists()
+    return borough
+
+
+@pytest.fixture
 def southwark(world):
     from plans.models import Borough
 

@@ -24,6 +24,7 @@ RATIOS = {
     "export_vs_floor",
     "export_peak_national_vs_london",
     "import_vs_floor",
+    "import_docx_vs_floor",
 }
 PAGES = ["floor", "oversight", "borough", "review", "api"]
 
@@ -110,6 +111,7 @@ def _results(**medians):
         "export": {"status": "ok", "export": {"median_ms": 120}, "floor": {"median_ms": 100}},
         "export_rss": {"london": {"peak_rss_mib": 100}, "national": {"peak_rss_mib": 120}},
         "import": {"status": "ok", "import": {"median_ms": 200}, "floor": {"median_ms": 100}},
+        "import_docx": {"status": "ok", "import": {"median_ms": 250}, "floor": {"median_ms": 100}},
     }
 
 

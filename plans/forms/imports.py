@@ -2,15 +2,30 @@ from django import forms
 
 from ..imports import MAX_BYTES
 
+ACCEPT = ",".join(
+    (
+        ".xlsx",
+        ".docx",
+        ".csv",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "text/csv",
+    )
+)
+
 
 class PlanUploadForm(forms.Form):
     workbook = forms.FileField(
-        label="Plan workbook (.xlsx)",
-        help_text=f"An Excel workbook of at most {MAX_BYTES // (1024 * 1024)} MB. Nothing is saved until you "
-        "confirm the preview.",
-        widget=forms.ClearableFileInput(
-            attrs={"accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
-        ),
+        label="Plan file (.xlsx, .docx or .csv)",
+        help_text=f"An Excel workbook, a Word document with the plan in tables, or a CSV file, of at most "
+        f"{MAX_BYTES // (1024 * 1024)} MB. Nothing is saved until you confirm the preview.",
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
+    )
+    clear_blanks = forms.BooleanField(
+        required=False,
+        label="Blank cells clear the plan's values",
+        help_text="Off (the default): a blank RAG, owner or due date cell leaves what the plan holds. "
+        "On: blanks set Not rated and remove owners, drivers and due dates.",
     )
 
     def clean_workbook(self):

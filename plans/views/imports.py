@@ -77,15 +77,27 @@ def borough_import(request, slug):
     if not form.is_valid():
         return _page(request, borough, form=form, status=400)
     upload = form.cleaned_data["workbook"]
+    clear_blanks = form.cleaned_data["clear_blanks"]
     data = upload.read(MAX_BYTES + 1)
     report = import_plan(
-        borough=borough, workbook_file=data, user=request.user, dry_run=True, filename=upload.name
+        borough=borough,
+        workbook_file=data,
+        user=request.user,
+        dry_run=True,
+        filename=upload.name,
+        clear_blanks=clear_blanks,
     )
     if not report.ok:
         return _page(request, borough, form=form, report=report, status=400)
     cache.set(_cache_key(request.user, borough, report.sha256), (upload.name, data), PREVIEW_SECONDS)
     token = signing.dumps(
-        {"user": request.user.pk, "borough": borough.pk, "sha256": report.sha256, "name": upload.name},
+        {
+            "user": request.user.pk,
+            "borough": borough.pk,
+            "sha256": report.sha256,
+            "name": upload.name,
+            "clear_blanks": clear_blanks,
+        },
         salt=PREVIEW_NAMESPACE,
     )
     return _page(request, borough, report=report, confirm=ConfirmImportForm(initial={"token": token}))
@@ -93,7 +105,7 @@ def borough_import(request, slug):
 
 def _confirm(request, borough):
     form = ConfirmImportForm(request.POST)
-    expired = "The preview has expired or is not yours: upload the workbook again."
+    expired = "The preview has expired or is not yours: upload the file again."
     if not form.is_valid():
         return _page(request, borough, form=PlanUploadForm(), status=400)
     try:
@@ -113,7 +125,12 @@ def _confirm(request, borough):
     name, data = cached
     try:
         report = import_plan(
-            borough=borough, workbook_file=data, user=request.user, dry_run=False, filename=name
+            borough=borough,
+            workbook_file=data,
+            user=request.user,
+            dry_run=False,
+            filename=name,
+            clear_blanks=bool(claim.get("clear_blanks")),
         )
     except StaleVersion as exc:
         messages.error(

@@ -5,20 +5,28 @@ from django.core.management.base import BaseCommand, CommandError
 from plans.imports import import_plan
 from plans.models import Borough
 from plans.services import StaleVersion
+from plans.upload_safety import MAX_UPLOAD_BYTES
 
 
 class Command(BaseCommand):
     help = (
-        "Import a borough's plan from an Excel workbook (see /import/template.xlsx). All or nothing: "
-        "every problem is listed by sheet, row and column and nothing is written. Re-importing the same "
-        "workbook updates the plan in place. --dry-run shows what would be created and changed. Status "
+        "Import a borough's plan from an Excel workbook (see /import/template.xlsx), a Word document "
+        "(.docx, the plan in tables) or a CSV file. All or nothing: every problem is listed by sheet "
+        "(or table or paragraph), row and column and nothing is written. Re-importing the same file "
+        "updates the plan in place; a blank cell leaves the plan's value unless --clear-blanks is given. "
+        "--dry-run shows what would be created, changed and lost. Status "
         "changes are recorded as updates by --user (default: the first active superuser)."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("path", help="The .xlsx workbook.")
+        parser.add_argument("path", help="The .xlsx workbook, .docx document or .csv file.")
         parser.add_argument("--borough", required=True, help="The borough's slug, e.g. southwark.")
         parser.add_argument("--dry-run", action="store_true", help="Check and preview; write nothing.")
+        parser.add_argument(
+            "--clear-blanks",
+            action="store_true",
+            help="Blank cells clear the plan's values (RAG to Not rated, owners, drivers, due dates).",
+        )
         parser.add_argument("--user", help="The account the import is made by (must be able to edit).")
 
     def handle(self, *args, **opts):
@@ -29,12 +37,17 @@ class Command(BaseCommand):
         user = self._user(opts["user"])
         try:
             with open(opts["path"], "rb") as handle:
-                data = handle.read()
+                data = handle.read(MAX_UPLOAD_BYTES + 1)
         except OSError as exc:
             raise CommandError(f"Cannot read {opts['path']}: {exc}") from exc
         try:
             report = import_plan(
-                borough=borough, workbook_file=data, user=user, dry_run=opts["dry_run"], filename=opts["path"]
+                borough=borough,
+                workbook_file=data,
+                user=user,
+                dry_run=opts["dry_run"],
+                filename=opts["path"],
+                clear_blanks=opts["clear_blanks"],
             )
         except PermissionDenied as exc:
             raise CommandError(str(exc)) from exc
@@ -46,6 +59,8 @@ class Command(BaseCommand):
             for problem in report.problems:
                 self.stderr.write(str(problem))
             raise CommandError(report.summary())
+        for loss in report.losses:
+            self.stdout.write(f"LOSS {loss.kind}: {loss.label} ({'; '.join(loss.details)}) {loss.where()}")
         for change in report.created + report.changed:
             verb = "create" if change in report.created else "change"
             details = f" ({'; '.join(change.details)})" if change.details else ""
