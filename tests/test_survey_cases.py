@@ -30,13 +30,15 @@ def text_file(text, name="measures.csv"):
     return SimpleUploadedFile(name, text.encode("utf-8"), content_type="text/csv")
 
 
+def import_case(name, user, *, dry_run):
+    return import_measures(file=CASES / name, user=user, dry_run=dry_run)
+
+
 # --- 02: proportions ---
 
 
 def test_a_file_of_proportions_is_converted_and_says_so(analyst_user):
-    result = import_measures(
-        file=CASES / "02-long-table-proportions/pas_long_proportions.csv", user=analyst_user, dry_run=False
-    )
+    result = import_case("02-long-table-proportions/pas_long_proportions.csv", analyst_user, dry_run=False)
     assert result.ok, result.errors
     assert held("Trust MPS", "southwark", DEC_2023) == Decimal("71.00")
     assert held("Trust MPS", "lambeth", DEC_2023) == Decimal("69.00")
@@ -93,13 +95,19 @@ def test_a_percentage_file_that_would_move_a_published_figure_is_flagged_by_the_
     assert "more than 10 points" in capsys.readouterr().out
 
 
+def test_a_mopac_export_holding_percentages_is_read_as_percentages_and_says_so(analyst_user):
+    text = "Date,Survey,Borough,Measure,Proportion,MPS\n31/12/2023,PAS,Southwark,Trust MPS,71,72\n"
+    result = import_measures(file=text_file(text), user=analyst_user, dry_run=False)
+    assert result.ok, result.errors
+    assert held("Trust MPS", "southwark", DEC_2023) == Decimal("71.00")
+    assert any("hold percentages" in note for note in result.notes)
+
+
 # --- 06: separators and decimal commas ---
 
 
 def test_semicolon_long_table_with_decimal_comma(analyst_user):
-    result = import_measures(
-        file=CASES / "06-semicolon-csv/pas_long_semicolon.csv", user=analyst_user, dry_run=False
-    )
+    result = import_case("06-semicolon-csv/pas_long_semicolon.csv", analyst_user, dry_run=False)
     assert result.ok, result.errors
     assert held("Trust MPS", "southwark", DEC_2023) == Decimal("71.50")
     assert held("Trust MPS", "lambeth", DEC_2023) == Decimal("69.00")
@@ -107,9 +115,7 @@ def test_semicolon_long_table_with_decimal_comma(analyst_user):
 
 
 def test_semicolon_mopac_export_with_decimal_comma_proportions(analyst_user):
-    result = import_measures(
-        file=CASES / "06-semicolon-csv/pas_mopac_semicolon.csv", user=analyst_user, dry_run=False
-    )
+    result = import_case("06-semicolon-csv/pas_mopac_semicolon.csv", analyst_user, dry_run=False)
     assert result.ok, result.errors
     assert result.layout.startswith("MOPAC")
     assert held("Trust MPS", "southwark", DEC_2023) == Decimal("71.00")
@@ -137,9 +143,7 @@ def test_other_separators_and_decimal_marks(analyst_user, text):
 
 
 def test_quarter_labels_as_publications_write_them(analyst_user):
-    result = import_measures(
-        file=CASES / "12-fy-quarter-labels/pas_long_quarter_labels.csv", user=analyst_user, dry_run=True
-    )
+    result = import_case("12-fy-quarter-labels/pas_long_quarter_labels.csv", analyst_user, dry_run=True)
     # The only refusal: Hounslow's impossible "Q4 2022-25" (row 15)
     assert [(e.row, e.column) for e in result.errors] == [(15, "period")]
     assert "2022-25 is not one" in result.errors[0].problem

@@ -169,6 +169,10 @@ class Reader:
             first = proportions[0]
             self.note(f"Values were read as proportions (0–1) and converted to percentages: "
                       f"{show(first.raw)} is stored as {first.number.value * 100:.2f}%.")  # fmt: skip
+        elif percents and self.layout.startswith("MOPAC"):
+            self.note(
+                "The Proportion and MPS columns hold percentages (0–100): they were read as percentages."
+            )
         if any(f.number.decimal_comma for f in self.figures):
             self.note("Decimal commas were read as decimal points (71,5 is 71.5).")
         seen = {}
