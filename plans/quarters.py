@@ -69,7 +69,9 @@ _CALENDAR_FORMS = [
     (re.compile(r"(\d{4})\s*[-,]?\s*Q(\d)"), ("y", "q")),
 ]
 _MONTHS = {m.upper(): i for i, m in enumerate(calendar.month_abbr) if m}
-_MONTH_RANGE = re.compile(r"([A-Z]{3})[A-Z]*\.?\s*(\d{4})?\s*(?:-|TO)\s*([A-Z]{3})[A-Z]*\.?\s*(\d{4})")
+_MONTH_RANGE = re.compile(
+    r"([A-Z]{3})[A-Z]*\.?\s*-?\s*(\d{4}|\d{2})?\s*(?:-|TO)\s*([A-Z]{3})[A-Z]*\.?\s*-?\s*(\d{4}|\d{2})"
+)
 
 
 class QuarterLabelError(ValueError):
@@ -87,7 +89,7 @@ def parse_quarter_label(text):
     UK financial-year forms: "Q4 2022-23", "Q4 2022/23", "Q4 2022–23" (any dash), "2022-23 Q4",
     "FY2022-23 Q4", "Q4 FY22/23", "Q4 22/23", "Quarter 4 2022-23", "Q4 2022 to 2023", "Q4 2022-2023".
     Calendar forms, as ONS writes them: "Q1 2023", "2023 Q1" (January–March 2023), and month
-    ranges "Jan-Mar 2023", "January to March 2023", "Oct 2022 - Dec 2022".
+    ranges "Jan-Mar 2023", "January to March 2023", "Oct 2022 - Dec 2022", "Jan 23 - Mar 23".
     Returns None when ``text`` is not written as a quarter at all. Raises QuarterLabelError for
     a label that is written as a quarter but cannot be one: a year pair that is not one year and
     the next ("Q4 2022-25", "Q3 2023-22"), a quarter outside 1–4, or a month range that is not
@@ -120,7 +122,7 @@ def _quarter_number(digit, text):
 
 
 def _financial_year(first, second, text):
-    start = int(first) + (2000 if len(first) == 2 else 0)
+    start = _full_year(first)
     end = int(second)
     follows = end == (start + 1) % 100 if len(second) == 2 else end == start + 1
     if not follows:
@@ -133,9 +135,13 @@ def _financial_year(first, second, text):
 
 def _month_range(match, text):
     first, first_year, last, year = match.groups()
-    start_month, end_month, end_year = _MONTHS[first], _MONTHS[last], int(year)
-    start_year = int(first_year) if first_year else end_year - (1 if start_month > end_month else 0)
+    start_month, end_month, end_year = _MONTHS[first], _MONTHS[last], _full_year(year)
+    start_year = _full_year(first_year) if first_year else end_year - (1 if start_month > end_month else 0)
     months = (end_year - start_year) * 12 + end_month - start_month + 1
     if months != 3 or end_month % 3:
         raise QuarterLabelError(f"'{text}' is not the three months of a quarter (e.g. Jan-Mar 2023).")
     return Quarter.containing(dt.date(end_year, end_month, 1))
+
+
+def _full_year(digits):
+    return int(digits) + (2000 if len(digits) == 2 else 0)

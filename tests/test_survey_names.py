@@ -102,7 +102,8 @@ Q4_2022_23 = Quarter(2022, 4)
     ["Q4 2022-23", "Q4 2022/23", "2022-23 Q4", "2022/23 Q4", "Q4 22/23", "Q4 22-23", "Q4 2022\u201323",
      "Q4 2022\u201423", "Q4 2022 \u2013 23", "FY2022-23 Q4", "FY22/23 Q4", "Q4 FY22-23", "Q4 FY 2022/23",
      "q4 2022-23", "Quarter 4 2022-23", "Q4 2022 to 2023", "Q4 2022-2023", "2022/2023 Q4", "Q4\u00a02022-23",
-     "Jan-Mar 2023", "January to March 2023", "Jan\u2013Mar 2023", "Q1 2023", "2023 Q1"],
+     "Jan-Mar 2023", "January to March 2023", "Jan 23 - Mar 23", "Jan-23 to Mar-23", "Jan\u2013Mar 2023",
+     "Q1 2023", "2023 Q1"],
 )  # fmt: skip
 def test_quarter_labels_of_government_publications(label):
     quarter, _ = parse_quarter_label(label)
