@@ -3,7 +3,9 @@
 No borough data lives here, and this app imports nothing else of ours.
 """
 
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from .choices import MeasureUnit
 
@@ -71,3 +73,37 @@ class Measure(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class RespondentFile(models.Model):
+    """A respondent-level survey file uploaded for the key-driver analysis, kept with its analysis.
+
+    Who uploaded it and when, the file's SHA-256, its data rows and the respondents analysed
+    (rows with a complete answer set), the file itself (zlib-compressed CSV bytes) and the
+    analysis' results (``drivers.kept.to_json`` of a KeyDriverAnalysis). The latest kept file of
+    real (not synthetic) respondents gives the dashboards their driver weights. Seen by
+    analysts, oversight and administrators only (``view_respondentfile``).
+    """
+
+    file_name = models.CharField(max_length=255)
+    sha256 = models.CharField("SHA-256", max_length=64)
+    rows = models.PositiveIntegerField(help_text="Data rows in the file (header excluded).")
+    respondents = models.PositiveIntegerField(help_text="Rows with a complete set of answers, analysed.")
+    is_synthetic = models.BooleanField(default=False, help_text="The file says data_label = synthetic.")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="respondent_files"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now, db_index=True)
+    data = models.BinaryField(editable=False, help_text="The uploaded file, zlib-compressed.")
+    results = models.JSONField(help_text="The key-driver analysis of the file.")
+
+    class Meta:
+        ordering = ["-uploaded_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(respondents__lte=models.F("rows")), name="respondents_within_rows"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.file_name} ({self.uploaded_at:%d %b %Y})"

@@ -1,18 +1,24 @@
 """The key-driver analysis page: which drivers matter most for confidence, and how sure we are.
 
-Every role with read access sees the analysis of the shipped SYNTHETIC sample; analysts and
-administrators may upload a respondent-level CSV, which is analysed in the request and not kept.
-Permissions come from the project's one rule, ``settings.PERMISSION_POLICY`` (plans.scope.may;
-this app imports nothing of the plans app): reading needs the step "read", uploading the step
-"import_measures" (analysts and administrators).
+Every role with read access sees the analysis the dashboards' driver weights come from: the
+latest kept respondent file of real respondents, or else the shipped SYNTHETIC sample, labelled.
+Analysts and administrators may upload a respondent-level CSV: it is analysed and kept
+(``drivers.kept``). The kept files (who, when, SHA-256, rows) and their analyses are seen by
+analysts, oversight and administrators only. Reading and uploading ask the project's one rule,
+``settings.PERMISSION_POLICY`` (plans.scope.may; this app imports nothing of the plans app):
+reading needs the step "read", uploading the step "import_measures" (analysts and
+administrators); the kept files need the role groups' model permission
+``drivers.view_respondentfile`` (analysts, oversight, administrators).
 """
 
 import logging
 
 from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import render
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.module_loading import import_string
 from django.views.decorators.http import require_http_methods
 
@@ -23,12 +29,10 @@ from .analysis import (
     MIN_EVENTS_PER_PARAMETER,
     SIMULATIONS,
     AnalysisError,
-    analyse,
     expected_columns,
-    read_respondents_csv,
-    shipped_analysis,
 )
-from .models import Driver
+from .kept import analysis_of, current_analysis, file_bytes, keep_respondent_file
+from .models import Driver, RespondentFile
 from .respondents import QUESTION_TEXT, TRUE_WEIGHTS
 
 security_log = logging.getLogger("trustplan.security")
@@ -39,6 +43,9 @@ UPLOAD = "import_measures"
 def may(user, action):
     """The project's permission rule (``settings.PERMISSION_POLICY``) for ``action``."""
     return import_string(settings.PERMISSION_POLICY)(user, action)
+
+
+FILES_PERMISSION = "drivers.view_respondentfile"
 
 
 class RespondentUploadForm(forms.Form):
@@ -93,13 +100,13 @@ def bar_chart(fit, names, *, width=640):
 
 @require_http_methods(["GET", "POST"])
 def key_drivers(request):
+    """The analysis in use (GET); an analyst's upload is analysed and kept (POST)."""
     user = request.user
     if not may(user, READ):
         raise PermissionDenied("Your account has no role yet. Ask an administrator to assign one.")
     may_upload = may(user, UPLOAD)
     form = RespondentUploadForm() if may_upload else None
-    status = 200
-    analysis, error = None, None
+    error = None
     if request.method == "POST":
         if not may_upload:
             security_log.warning("permission denied: user=%s key-driver upload", user)
@@ -110,16 +117,68 @@ def key_drivers(request):
             try:
                 if upload.size > MAX_UPLOAD_BYTES:
                     raise AnalysisError(f"The file is larger than {MAX_UPLOAD_BYTES // 1048576} MB.")
-                frame, dropped, drivers = read_respondents_csv(upload.read(), name=upload.name)
-                analysis = analyse(
-                    frame, drivers=drivers, dropped=dropped, label=f"Uploaded file {upload.name}"
-                )
+                kept = keep_respondent_file(data=upload.read(), name=upload.name, user=user)
             except AnalysisError as exc:
                 error = str(exc)
-        if analysis is None:
-            status = 400
-    if analysis is None:
-        analysis = shipped_analysis()
+            else:
+                security_log.info(
+                    "respondent file kept: user=%s file=%s sha256=%s", user, kept.file_name, kept.sha256
+                )
+                messages.success(request, _kept_message(kept))
+                return redirect("key-drivers")
+    analysis, kept = current_analysis()
+    context = {"form": form, "may_upload": may_upload, "error": error, "kept": kept, "in_use": True}
+    return _render(request, analysis, context, status=400 if request.method == "POST" else 200)
+
+
+def _kept_message(kept):
+    if kept.is_synthetic:
+        return (
+            f"{kept.file_name} was analysed and kept. Its rows say data_label = synthetic, so the "
+            "dashboards keep their current weights."
+        )
+    return f"{kept.file_name} was analysed and kept: the dashboards' driver weights now come from it."
+
+
+def _require_files_permission(request):
+    if not request.user.has_perm(FILES_PERMISSION):
+        security_log.warning("permission denied: user=%s kept respondent files", request.user)
+        raise PermissionDenied("Only analysts, oversight and administrators see kept respondent files.")
+
+
+@require_http_methods(["GET"])
+def respondent_files(request):
+    """Every kept respondent file: who uploaded it, when, its SHA-256, rows, and which is in use."""
+    _require_files_permission(request)
+    files = list(RespondentFile.objects.defer("data", "results").select_related("uploaded_by"))
+    in_use = next((f.pk for f in files if not f.is_synthetic), None)
+    return render(request, "plans/outcomes/respondent_files.html", {"files": files, "in_use": in_use})
+
+
+@require_http_methods(["GET"])
+def respondent_file(request, pk):
+    """One kept file's analysis, shown as the key-driver page shows the analysis in use."""
+    _require_files_permission(request)
+    kept = get_object_or_404(RespondentFile.objects.defer("data").select_related("uploaded_by"), pk=pk)
+    latest = RespondentFile.objects.filter(is_synthetic=False).values_list("pk", flat=True).first()
+    context = {"form": None, "may_upload": False, "error": None, "kept": kept, "in_use": latest == kept.pk}
+    return _render(request, analysis_of(kept), context)
+
+
+@require_http_methods(["GET"])
+def respondent_file_download(request, pk):
+    """The kept file as it was uploaded (CSV attachment)."""
+    _require_files_permission(request)
+    kept = get_object_or_404(RespondentFile, pk=pk)
+    security_log.info(
+        "respondent file downloaded: user=%s file=%s id=%s", request.user, kept.file_name, kept.pk
+    )
+    response = HttpResponse(file_bytes(kept), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="respondents-{kept.pk}-{kept.sha256[:12]}.csv"'
+    return response
+
+
+def _render(request, analysis, context, status=200):
     names = dict(Driver.objects.filter(slug__in=analysis.drivers).values_list("slug", "name"))
     chosen = request.GET.get("borough", "")
     borough_fit = analysis.borough(chosen) if chosen else None
@@ -142,16 +201,15 @@ def key_drivers(request):
         request,
         "plans/outcomes/key_drivers.html",
         {
+            **context,
             "analysis": analysis,
+            "may_see_files": request.user.has_perm(FILES_PERMISSION),
             "chart": bar_chart(analysis.overall, names),
             "borough_fit": borough_fit,
             "borough_chart": bar_chart(borough_fit, names) if borough_fit else None,
             "chosen": chosen,
             "overall_rows": rows(analysis.overall),
             "borough_rows": [(fit, rows(fit, 3)) for fit in analysis.boroughs],
-            "form": form,
-            "may_upload": may_upload,
-            "error": error,
             "expected_columns": expected_columns(),
             "min_borough_n": MIN_BOROUGH_N,
             "min_epp": MIN_EVENTS_PER_PARAMETER,

@@ -40,12 +40,12 @@ GRANTS = {
         "change": [("plans", m) for m in ("plan", "objective", "action", "owner", "milestone")],
     },
     Role.OVERSIGHT: {
-        "view": VIEW_ALL,
+        "view": [*VIEW_ALL, ("drivers", "respondentfile")],
         "add": [("plans", m) for m in ("challenge", "challengereply", "target")],
         "change": [("plans", m) for m in ("challenge", "target")],
     },
     Role.ANALYST: {
-        "view": VIEW_ALL,
+        "view": [*VIEW_ALL, ("drivers", "respondentfile")],
         "add": [("plans", "measurereading")],
         "change": [],
     },

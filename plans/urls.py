@@ -39,6 +39,13 @@ urlpatterns = [
     path("measures/import/", outcome_views.measures_import, name="measures-import"),
     path("boroughs/<slug:slug>/targets/", outcome_views.borough_targets, name="borough-targets"),
     path("drivers/key-drivers/", driver_views.key_drivers, name="key-drivers"),
+    path("drivers/key-drivers/files/", driver_views.respondent_files, name="respondent-files"),
+    path("drivers/key-drivers/files/<int:pk>/", driver_views.respondent_file, name="respondent-file"),
+    path(
+        "drivers/key-drivers/files/<int:pk>/download/",
+        driver_views.respondent_file_download,
+        name="respondent-file-download",
+    ),
     # --- end outcomes and measures ---
     # --- reporting cycle ---
     path("boroughs/<slug:slug>/returns/", return_views.borough_returns, name="borough-returns"),

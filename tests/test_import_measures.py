@@ -150,7 +150,7 @@ def test_every_bad_row_is_reported_and_nothing_is_written(analyst_user):
     assert "Gotham" in by_row[3].problem and "ONS code" in by_row[3].expected
     assert "Happiness index" in by_row[4].problem
     assert "last day of a quarter" in by_row[5].problem
-    assert "out of range" in by_row[6].problem and "0 to 1" in by_row[6].expected
+    assert "mixes proportions and percentages" in by_row[6].problem  # 1.7 among proportions
     assert "formula" in by_row[7].problem.lower()
     assert MeasureReading.objects.count() == before
     assert reading("Good job local", "southwark", Q1) is None  # the good row was not written either

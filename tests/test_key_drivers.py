@@ -150,9 +150,9 @@ def test_page_shows_the_synthetic_analysis_with_method_and_uncertainty(client_as
 def test_analyst_uploads_a_respondent_file(client_as, tmp_path):
     sample = make_respondents(n=3000, seed=8).frame.drop(columns=["data_label"])
     upload = SimpleUploadedFile("pas.csv", sample.to_csv(index=False).encode())
-    response = client_as("analyst").post("/drivers/key-drivers/", {"file": upload})
-    assert response.status_code == 200
-    assert response.context["analysis"].label == "Uploaded file pas.csv"
+    response = client_as("analyst").post("/drivers/key-drivers/", {"file": upload}, follow=True)
+    assert response.redirect_chain == [("/drivers/key-drivers/", 302)]
+    assert response.context["analysis"].label.startswith("respondent file pas.csv (3,000 rows")
     assert response.context["analysis"].overall.n == 3000 and not response.context["analysis"].synthetic
     bad = SimpleUploadedFile("pas.csv", b"borough,good_job_local\nCamden,1\n")
     response = client_as("analyst").post("/drivers/key-drivers/", {"file": bad})

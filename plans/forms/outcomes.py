@@ -24,6 +24,10 @@ class MeasuresUploadForm(forms.Form):
 
 class ConfirmImportForm(forms.Form):
     token = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    accept_large_moves = forms.BooleanField(
+        required=False,
+        label="I have checked the figures above that move by more than 10 points, and they are right.",
+    )
 
 
 class TargetForm(forms.Form):

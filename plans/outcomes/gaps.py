@@ -199,16 +199,11 @@ def driver_gaps(user, *, boroughs=None, importance=None, with_actions=False, dri
 
 
 def importance_weights():
-    """Importance shares per driver slug from the key-driver analysis, and where they come from."""
-    from drivers.analysis import shipped_analysis
+    """Importance shares per driver slug from the latest kept key-driver analysis (the shipped
+    synthetic sample when none is kept), and where they come from: see drivers.kept.driver_weights."""
+    from drivers.kept import driver_weights
 
-    analysis = shipped_analysis()
-    return {
-        "shares": {item.slug: item.share for item in analysis.overall.items},
-        "label": analysis.label,
-        "synthetic": analysis.synthetic,
-        "n": analysis.overall.n,
-    }
+    return driver_weights()
 
 
 def borough_driver_gaps(borough, user):

@@ -92,7 +92,15 @@ def _confirm(request, context):
     if hashlib.sha256(data).hexdigest() != pending["sha256"]:
         context["stale"] = True
         return render(request, "plans/outcomes/measures_import.html", context, status=400)
-    result = import_measures(file=ContentFile(data, name=pending["name"]), user=request.user, dry_run=False)
+    accept = form.cleaned_data["accept_large_moves"]
+    upload = ContentFile(data, name=pending["name"])
+    result = import_measures(file=upload, user=request.user, dry_run=False, accept_large_moves=accept)
+    if not result.ok and result.large_moves and not accept:  # not accepted: the preview stays open
+        result.dry_run, result.errors = True, []
+        context["result"] = result
+        context["confirm_form"] = ConfirmImportForm(initial={"token": pending["token"]})
+        context["must_accept"] = True
+        return render(request, "plans/outcomes/measures_import.html", context, status=400)
     request.session.pop(PENDING_KEY, None)
     if not result.ok:
         context["result"] = result
