@@ -46,16 +46,15 @@ def client_address(request):
 
 
 def over_limit(request, now=None):
-    """Count this request against its client's window; True when the limit is passed."""
+    """Count this request against its client's window; True when the limit is passed.
+
+    The count lives in the project's cache (database or Redis), so every app server shares it;
+    two requests at the same instant may be counted as one, which a limit can afford."""
     allowed, window = parse_rate(settings.PUBLIC_RATE_LIMIT)
     slot = int((now or time.time()) // window)
     key = f"public-rate:{client_address(request)}:{slot}"
-    cache.add(key, 0, timeout=window + 5)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window + 5)
-        count = 1
+    count = cache.get(key, 0) + 1  # read then write: concurrent requests may be counted once
+    cache.set(key, count, timeout=window + 5)
     return count > allowed
 
 
