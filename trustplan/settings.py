@@ -370,5 +370,7 @@ PUBLIC_LICENCE_URL = env_str(
 # What the public sees of an action's owners: "team_and_rank" (teams and ranks, never names),
 # "team" (teams only) or "none".
 PUBLIC_OWNER_DETAIL = env_str("PUBLIC_OWNER_DETAIL", "team_and_rank")
-PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 300)
+PUBLIC_CACHE_SECONDS = env_int(
+    "PUBLIC_CACHE_SECONDS", 60
+)  # how long an unpublished page may linger in caches
 PUBLIC_RATE_LIMIT = env_str("PUBLIC_RATE_LIMIT", "120/minute")  # per client address
