@@ -185,6 +185,8 @@ def main(argv=None):
             {"reps": args.import_reps, "actions": args.import_actions},
             quiet=True,
         )
+        log("board pack (PDF) of a London borough")
+        results["pack"] = run_worker("pack", dbs["london"].url, {"reps": 3}, quiet=True)
     except (WorkerFailed, subprocess.SubprocessError, OSError) as exc:
         log(f"the benchmark could not run: {exc}")
         return 2

@@ -17,6 +17,7 @@ MODES = {
     "export": ("bench.export_bench", "measure_export"),
     "export_rss": ("bench.export_bench", "measure_export_rss"),
     "import": ("bench.import_bench", "measure_import"),
+    "pack": ("bench.pack_bench", "measure_pack"),
     "load_setup": ("bench.load_side", "setup"),
     "load_check": ("bench.load_side", "check"),
 }
