@@ -16,6 +16,9 @@ TARGETS = [
 ]
 UPLOAD_PEAK_MIB = 300  # any file the limits accept imports under this peak resident memory
 UPLOAD_REFUSAL_SECONDS = 5  # any file they refuse is refused within this
+# The borough board pack (PDF) at London scale: median seconds and the process's peak MiB.
+PACK_SECONDS = 5
+PACK_PEAK_MIB = 400
 # Pages whose SQL query count must not grow with the data.
 CONSTANT_QUERIES = ["oversight", "borough", "review", "api"]
 PAGE_LABELS = {
@@ -99,6 +102,8 @@ def evaluate(results):
             }
         )
     targets += upload_targets(results.get("uploads"))
+    if "pack" in results:  # the board pack's seconds and peak memory (bench/pack_bench.py)
+        targets += pack_targets(results["pack"])
     results["targets"] = targets
     results["ok"] = all(t["result"] == "met" for t in targets)
     return results
@@ -143,6 +148,31 @@ def upload_targets(uploads):
         }
     )
     return targets
+
+
+def pack_targets(pack):
+    """The pack's two targets, as entries of results["targets"]."""
+    ok = pack.get("status") == "ok"
+    seconds = round(pack["median_ms"] / 1000, 2) if ok else None
+    peak = pack.get("peak_rss_mib") if ok else None
+
+    def verdict(value, limit):
+        return "missing" if value is None else ("met" if value <= limit else "missed")
+
+    return [
+        {
+            "name": "board_pack_seconds",
+            "value": seconds,
+            "limit": PACK_SECONDS,
+            "result": verdict(seconds, PACK_SECONDS),
+        },
+        {
+            "name": "board_pack_peak_mib",
+            "value": peak,
+            "limit": PACK_PEAK_MIB,
+            "result": verdict(peak, PACK_PEAK_MIB),
+        },
+    ]
 
 
 def _fmt_ms(section):
@@ -249,6 +279,14 @@ def table_lines(results):
     else:
         lines.append(f"Import: {imp.get('status', 'missing')} {imp.get('reason', '')}")
     lines += upload_lines(results)
+    pack = results.get("pack")
+    if pack and pack.get("status") == "ok":
+        lines.append(
+            f"Board pack ({pack['url']}, {pack['bytes']:,} bytes): {_fmt_ms(pack)} ms "
+            f"(first {pack['first_ms']} ms), peak RSS {pack['peak_rss_mib']} MiB"
+        )
+    elif pack:
+        lines.append(f"Board pack: {pack.get('status')} {pack.get('reason', '')}")
     load = results.get("load")
     if load:
         lines.append(

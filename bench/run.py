@@ -206,6 +206,8 @@ def main(argv=None):
                 quiet=True,
             )
         results["uploads"] = measure_uploads(dbs["london"].url, args.tiny)
+        log("board pack (PDF) of a London borough")
+        results["pack"] = run_worker("pack", dbs["london"].url, {"reps": 3}, quiet=True)
     except (WorkerFailed, subprocess.SubprocessError, OSError) as exc:
         log(f"the benchmark could not run: {exc}")
         return 2

@@ -19,6 +19,7 @@ MODES = {
     "import": ("bench.import_bench", "measure_import"),
     "import_docx": ("bench.upload_bench", "measure_import_docx"),
     "upload": ("bench.upload_bench", "measure_upload"),
+    "pack": ("bench.pack_bench", "measure_pack"),
     "load_setup": ("bench.load_side", "setup"),
     "load_check": ("bench.load_side", "check"),
 }

@@ -1,6 +1,6 @@
 """Page routes of the plans app. Each feature keeps its routes in its own marked block."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path, re_path  # noqa: F401
 
 from drivers import views as driver_views
 
@@ -11,6 +11,8 @@ from .views import exports as export_views
 from .views import force as force_views
 from .views import imports as import_views
 from .views import outcomes as outcome_views
+from .views import public as public_views
+from .views import publishing as publishing_views
 from .views import returns as return_views
 from .views import review as review_views
 
@@ -57,4 +59,24 @@ urlpatterns = [
     path("force/", force_views.force_plan, name="force-plan"),
     path("actions/<int:pk>/force-links/", force_views.action_force_links, name="action-force-links"),
     # --- end force plan ---
+    # --- publishing ---
+    path("boroughs/<slug:slug>/board-pack.pdf", publishing_views.borough_pack, name="borough-pack"),
+    path("oversight/board-pack.pdf", publishing_views.oversight_pack, name="oversight-pack"),
+    path("boroughs/<slug:slug>/plan.docx", publishing_views.plan_docx, name="plan-docx"),
+    path("returns/<int:pk>/public-notes/", publishing_views.public_notes, name="return-public-notes"),
+    path("returns/<int:pk>/publish/", publishing_views.publish, name="return-publish"),
+    path("returns/<int:pk>/unpublish/", publishing_views.unpublish, name="return-unpublish"),
+    path("public/", public_views.public_index, name="public-index"),
+    path("public/<slug:slug>/", public_views.public_borough, name="public-borough"),
+    re_path(
+        r"^public/(?P<slug>[-a-zA-Z0-9_]+)/(?P<quarter>\d{4}-\d{2}-q[1-4])\.csv$",
+        public_views.public_quarter_csv,
+        name="public-quarter-csv",
+    ),
+    re_path(
+        r"^public/(?P<slug>[-a-zA-Z0-9_]+)/(?P<quarter>\d{4}-\d{2}-q[1-4])\.json$",
+        public_views.public_quarter_json,
+        name="public-quarter-json",
+    ),
+    # --- end publishing ---
 ]

@@ -85,6 +85,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "trustplan.security.SecurityContextMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "plans.publishing.http.PublicResponseMiddleware",  # public pages: no cookies, cacheable
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -390,3 +391,17 @@ SIMPLE_HISTORY_REVERT_DISABLED = True  # text history is read-only (plans/admin/
 
 TRUSTPLAN_DEFAULT_REVIEW_DAYS = 31
 TRUSTPLAN_DEMO_PASSWORD_DEFAULT = "trustplan-demo-2026"  # noqa: S105 (documented, local only)
+
+# --- Publishing: board packs, the plan in Word, the public page ------------------------------
+PROTECTIVE_MARKING = env_str("PROTECTIVE_MARKING", "OFFICIAL")  # on every print and export
+PUBLIC_LICENCE = env_str("PUBLIC_LICENCE", "Open Government Licence v3.0")
+PUBLIC_LICENCE_URL = env_str(
+    "PUBLIC_LICENCE_URL", "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
+)
+# What the public sees of an action's owners: "team_and_rank" (teams and ranks, never names),
+# "team" (teams only) or "none".
+PUBLIC_OWNER_DETAIL = env_str("PUBLIC_OWNER_DETAIL", "team_and_rank")
+PUBLIC_CACHE_SECONDS = env_int(
+    "PUBLIC_CACHE_SECONDS", 60
+)  # how long an unpublished page may linger in caches
+PUBLIC_RATE_LIMIT = env_str("PUBLIC_RATE_LIMIT", "120/minute")  # per client address

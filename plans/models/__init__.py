@@ -1,6 +1,7 @@
 from .geography import BCU, Borough, Membership
 from .outcomes import MeasureReading, Target
 from .plan import Action, Milestone, Objective, Owner, Pillar, Plan, Theme
+from .publishing import Publication, PublicLine, PublicNote
 from .returns import QuarterlyReturn, ReminderLog, ReturnEvent, ReturnLine
 from .status import Challenge, ChallengeReply, StatusUpdate
 from .tokens import ApiToken, TokenScope
@@ -23,6 +24,9 @@ __all__ = [
     "ReturnEvent",
     "ReturnLine",
     "Plan",
+    "Publication",
+    "PublicLine",
+    "PublicNote",
     "StatusUpdate",
     "Target",
     "Theme",
