@@ -189,6 +189,12 @@ class Owner(models.Model):
     def __str__(self):
         return self.label
 
+    @property
+    def is_team(self):
+        """True when the plan names a team alone (no person's rank or name): what the public page
+        may show of an owner."""
+        return not self.name and not self.rank
+
 
 class Action(models.Model):
     """An action of a plan, with its owners, the drivers it serves and its current state.

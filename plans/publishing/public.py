@@ -25,6 +25,7 @@ from .. import outcomes
 from ..choices import STATUS_ORDER, Status
 from ..models import Action, Borough, MeasureReading, Owner, PublicLine, PublicNote
 from ..models.publishing import Publication
+from ..outcomes.charts import trend_chart
 from ..owners import RANK_TITLES
 from ..quarters import Quarter
 
@@ -214,7 +215,7 @@ def public_measures(borough, quarter):
     for measure in measures:
         panel, _ = outcomes.measure_panel(measure, borough.pk, series, {})
         if panel.latest is not None:
-            panel.chart = outcomes.trend_chart(panel.points[-12:], panel.london_points, None)
+            panel.chart = trend_chart(panel.points[-12:], panel.london_points, None)
             panels.append(panel)
     return panels
 
