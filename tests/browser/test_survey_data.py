@@ -5,9 +5,18 @@ from pathlib import Path
 
 import pytest
 
+from drivers.analysis import shipped_analysis
 from drivers.respondents import make_respondents
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def synthetic_fallback_ready():
+    """The analyst lands on the oversight page, whose fallback driver weights come from the shipped
+    synthetic analysis: compute it once (the live server shares this process) before logging in."""
+    shipped_analysis()
+
 
 CASES = Path(__file__).resolve().parent.parent / "cases"
 
