@@ -207,7 +207,7 @@ def main(argv=None):
             )
         results["uploads"] = measure_uploads(dbs["london"].url, args.tiny)
         log("board pack (PDF) of a London borough")
-        results["pack"] = run_worker("pack", dbs["london"].url, {"reps": 3}, quiet=True)
+        results["pack"] = run_worker("pack", dbs["london"].url, {"reps": 1 if args.tiny else 3}, quiet=True)
     except (WorkerFailed, subprocess.SubprocessError, OSError) as exc:
         log(f"the benchmark could not run: {exc}")
         return 2
