@@ -15,6 +15,7 @@ from django.http import Http404
 from django.utils.text import get_text_list
 from simple_history.admin import SimpleHistoryAdmin
 
+from .admin_labels import LabelledInlineFormSet
 from .badges import status_badge
 from .choices import RAG, UpdateSource
 from .force import can_link, force_activities, set_force_links
@@ -95,6 +96,8 @@ class ScopedHistoryAdmin(ScopedAdmin, SimpleHistoryAdmin):
 
 
 class ScopedInlineMixin:
+    formset = LabelledInlineFormSet  # a name for every input of the inline's table
+
     def get_queryset(self, request):
         return super().get_queryset(request).editable_by(request.user)
 

@@ -41,6 +41,7 @@ from drivers.models import Driver
 from .bulk import history_rows, insert_rows
 from .choices import RAG, UpdateSource, parse_rag
 from .freshness import data_changed
+from .marking import mark_workbook
 from .models import Action, Borough, Objective, Owner, Pillar, Plan, StatusUpdate
 from .models.plan import TEXT_LIMIT
 from .owners import ParsedOwner, merge, parse_owners
@@ -1401,4 +1402,5 @@ def build_template(target):
         reference.write_string(r, 1, word)
         r += 1
     reference.freeze_panes(1, 0)
+    mark_workbook(workbook)
     workbook.close()

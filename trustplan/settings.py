@@ -113,6 +113,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "trustplan.context_processors.roles",
                 "trustplan.context_processors.links",
+                "trustplan.context_processors.marking",
             ],
         },
     },
@@ -219,6 +220,13 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     }
 }
+
+# --- Protective marking --------------------------------------------------------------------
+# The Government Security Classification marking carried by every page, print and export.
+PROTECTIVE_MARKINGS = ("OFFICIAL", "OFFICIAL-SENSITIVE", "SECRET", "TOP SECRET")
+PROTECTIVE_MARKING = " ".join(env_str("PROTECTIVE_MARKING", "OFFICIAL").upper().split())
+if PROTECTIVE_MARKING not in PROTECTIVE_MARKINGS:
+    raise ImproperlyConfigured(f"PROTECTIVE_MARKING must be one of {', '.join(PROTECTIVE_MARKINGS)}.")
 
 # --- i18n -----------------------------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"

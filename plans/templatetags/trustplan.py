@@ -35,8 +35,9 @@ def heat_cell(cell, borough_name, list_url):
         mix = f'<span class="heat-mix" aria-hidden="true">{"".join(parts)}</span>'
     return mark_safe(  # noqa: S308 — every interpolated value is escaped or a number
         f'<td class="heat {escape(cell.css)}">'
-        f'<a href="{escape(list_url)}?{escape(cell.url)}" aria-label="{escape(borough_name)}: {total} '
-        f'action{"" if total == 1 else "s"}, {escape(label)}">'
+        f'<a href="{escape(list_url)}?{escape(cell.url)}" '
+        f'aria-label="{escape(borough_name)}: {total} {escape(label)}, '
+        f'{total} action{"" if total == 1 else "s"}">'
         f'<span class="heat-glyph" aria-hidden="true">{escape(cell.glyph)}</span> '
         f'<span class="heat-count">{total}</span> <span class="heat-word">{escape(label)}</span> {mix}'
         "</a></td>"
