@@ -24,6 +24,7 @@ from .filtersets import ActionFilterSet
 from .models import Action, Challenge, Pillar, Plan, StatusUpdate
 from .quarters import Quarter
 from .querysets import end_of_day
+from .refs import objective_ref
 
 STATUSES = [s.value for s in STATUS_ORDER]
 ON_TRACK = {Status.GREEN.value, Status.COMPLETE.value}
@@ -658,7 +659,7 @@ def borough_dashboard(filterset, *, plan, user, compare=None):
             items.append(
                 {
                     **entry,
-                    "label": f"{entry['objective'].number}. {entry['objective'].title}",
+                    "label": f"{objective_ref(entry['objective'])}. {entry['objective'].title}",
                     "counts": objective_counts,
                     "cells": status_cells(objective_counts, None, query=query, extra={"objective": str(oid)}),
                     "url": drill(query, objective=str(oid)),

@@ -20,6 +20,7 @@ from ..force import borough_force_support
 from ..freshness import cached_page
 from ..models import Action, Borough, Owner, Plan
 from ..querysets import scope_for
+from ..refs import objective_ref
 
 PAGE_SIZE = 50
 FORM_FIELDS = ("borough", "bcu", "pillar", "driver", "rag", "stale", "overdue", "as_at")
@@ -216,7 +217,7 @@ def borough_dashboard(request, slug):
     )
     context["objective_chart"] = charts.stacked_bars(
         [
-            (f"{p['pillar'].name[:1]}{o['objective'].number}. {o['objective'].title}", o["counts"])
+            (f"{objective_ref(o['objective'])}. {o['objective'].title}", o["counts"])
             for p in figures["pillars"]
             for o in p["objectives"]
         ],

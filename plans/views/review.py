@@ -19,6 +19,7 @@ from ..forms.status import StatusForm
 from ..freshness import cached_page
 from ..models import Action, Borough, Plan
 from ..querysets import scope_for
+from ..refs import action_ref
 from ..services import ReviewRefused, apply_review, check_review
 
 security_log = logging.getLogger("trustplan.security")
@@ -34,7 +35,7 @@ class Row:
 
     @property
     def ref(self):
-        return f"{self.action.objective.number}.{self.action.position}"
+        return action_ref(self.action)
 
     @property
     def has_problem(self):
