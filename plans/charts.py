@@ -10,7 +10,7 @@ from .choices import STATUS_ORDER, STATUS_STYLE
 
 BAR_HEIGHT = 22
 BAR_GAP = 10
-LABEL_WIDTH = 170
+LABEL_WIDTH = 220  # room for 26 characters at 12px: labels are never cut at the left edge
 BAR_WIDTH = 460
 MIN_TEXT_WIDTH = 30
 

@@ -23,6 +23,7 @@ from .filtersets import ActionFilterSet
 from .models import Action, Challenge, Pillar, Plan, StatusUpdate
 from .quarters import Quarter
 from .querysets import end_of_day, is_overdue, is_stale, overdue_condition, stale_condition
+from .refs import objective_ref
 from .reporting import signed_off_beside_live
 
 STATUSES = [s.value for s in STATUS_ORDER]
@@ -670,7 +671,7 @@ def borough_dashboard(filterset, *, plan, user, compare=None):
             items.append(
                 {
                     **entry,
-                    "label": f"{entry['objective'].number}. {entry['objective'].title}",
+                    "label": f"{objective_ref(entry['objective'])}. {entry['objective'].title}",
                     "counts": objective_counts,
                     "cells": status_cells(objective_counts, None, query=query, extra={"objective": str(oid)}),
                     "url": drill(query, objective=str(oid)),

@@ -72,7 +72,7 @@ def test_every_role_can_export_both_formats_as_attachments(client_as, role):
         assert kind in response["Content-Type"]
         assert response["X-Content-Type-Options"] == "nosniff"
         assert re.match(
-            rf'attachment; filename="trustplan-actions-\d{{8}}-\d{{4}}\.{ext}"',
+            rf'attachment; filename="OFFICIAL-trustplan-actions-\d{{8}}-\d{{4}}\.{ext}"',
             response["Content-Disposition"],
         )
 

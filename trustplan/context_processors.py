@@ -1,5 +1,6 @@
 from django.urls import reverse
 
+from plans.marking import marking_page_name, protective_marking
 from plans.querysets import scope_for
 
 
@@ -12,3 +13,8 @@ def roles(request):
 def links(request):
     """URLs the dashboards repeat in every row: reversed once per request, not once per cell."""
     return {"action_list_url": reverse("action-list")}
+
+
+def marking(request):
+    """The protective marking for the header and footer of every page and print."""
+    return {"protective_marking": protective_marking(), "marking_page": marking_page_name()}

@@ -116,6 +116,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "trustplan.context_processors.roles",
                 "trustplan.context_processors.links",
+                "trustplan.context_processors.marking",
             ],
         },
     },
@@ -234,6 +235,13 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     }
 }
+
+# --- Protective marking --------------------------------------------------------------------
+# The Government Security Classification marking carried by every page, print and export.
+PROTECTIVE_MARKINGS = ("OFFICIAL", "OFFICIAL-SENSITIVE", "SECRET", "TOP SECRET")
+PROTECTIVE_MARKING = " ".join(env_str("PROTECTIVE_MARKING", "OFFICIAL").upper().split())
+if PROTECTIVE_MARKING not in PROTECTIVE_MARKINGS:
+    raise ImproperlyConfigured(f"PROTECTIVE_MARKING must be one of {', '.join(PROTECTIVE_MARKINGS)}.")
 
 # --- i18n -----------------------------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"
@@ -393,7 +401,6 @@ TRUSTPLAN_DEFAULT_REVIEW_DAYS = 31
 TRUSTPLAN_DEMO_PASSWORD_DEFAULT = "trustplan-demo-2026"  # noqa: S105 (documented, local only)
 
 # --- Publishing: board packs, the plan in Word, the public page ------------------------------
-PROTECTIVE_MARKING = env_str("PROTECTIVE_MARKING", "OFFICIAL")  # on every print and export
 PUBLIC_LICENCE = env_str("PUBLIC_LICENCE", "Open Government Licence v3.0")
 PUBLIC_LICENCE_URL = env_str(
     "PUBLIC_LICENCE_URL", "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"

@@ -18,6 +18,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from ..force import force_activities
 from ..models import Action, Borough, Objective, Owner, Plan
 from ..querysets import scope_for
+from .labels import LabelledInlineFormSet
 
 SCOPED_FK = {"borough": Borough, "plan": Plan, "objective": Objective, "action": Action}
 SCOPED_M2M = {"owners": Owner}
@@ -122,6 +123,8 @@ class ScopedHistoryAdmin(ScopedAdmin, SimpleHistoryAdmin):
 
 
 class ScopedInlineMixin:
+    formset = LabelledInlineFormSet  # a name for every input of the inline's table
+
     def get_queryset(self, request):
         return super().get_queryset(request).editable_by(request.user)
 

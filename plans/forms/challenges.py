@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from ..models import Action, Challenge
 from ..models.plan import TEXT_LIMIT
+from ..refs import action_ref
 from ..services.status import clean_text
 
 LATEST_DUE = dt.date(2100, 12, 31)
@@ -56,7 +57,7 @@ class ChallengeForm(forms.ModelForm):
         field.queryset = Action.objects.filter(objective__plan=plan).select_related("objective__pillar")
         field.required = False
         field.empty_label = "The plan as a whole"
-        field.label_from_instance = lambda a: f"{a.objective.number}.{a.position} {a}"
+        field.label_from_instance = lambda a: f"{action_ref(a)} {a}"
         self.fields["due_date"].required = True
 
     def clean_question(self):

@@ -4,6 +4,7 @@ import datetime as dt
 
 from drivers.models import Driver
 
+from ..marking import mark_workbook
 from ..models import Pillar
 from ..upload_safety import MAX_ROWS
 from ..upload_safety import MAX_UPLOAD_BYTES as MAX_BYTES
@@ -50,6 +51,7 @@ def build_template(target):
     _plan_sheet(workbook, header, wrap, date)
     _instructions_sheet(workbook, wrap, bold)
     _reference_sheet(workbook, header)
+    mark_workbook(workbook)
     workbook.close()
 
 

@@ -2,6 +2,7 @@ from django import template
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from plans import refs
 from plans.badges import status_badge
 
 register = template.Library()
@@ -35,9 +36,22 @@ def heat_cell(cell, borough_name, list_url):
         mix = f'<span class="heat-mix" aria-hidden="true">{"".join(parts)}</span>'
     return mark_safe(  # noqa: S308 — every interpolated value is escaped or a number
         f'<td class="heat {escape(cell.css)}">'
-        f'<a href="{escape(list_url)}?{escape(cell.url)}" aria-label="{escape(borough_name)}: {total} '
-        f'action{"" if total == 1 else "s"}, {escape(label)}">'
+        f'<a href="{escape(list_url)}?{escape(cell.url)}">'
+        f'<span class="visually-hidden">{escape(borough_name)}: </span>'
         f'<span class="heat-glyph" aria-hidden="true">{escape(cell.glyph)}</span> '
-        f'<span class="heat-count">{total}</span> <span class="heat-word">{escape(label)}</span> {mix}'
+        f'<span class="heat-count">{total}</span> <span class="heat-word">{escape(label)}</span>'
+        f'<span class="visually-hidden">, {total} action{"" if total == 1 else "s"}</span> {mix}'
         "</a></td>"
     )
+
+
+@register.filter
+def objective_ref(objective):
+    """``{{ objective|objective_ref }}`` → "M1" (plans.refs.objective_ref)."""
+    return refs.objective_ref(objective)
+
+
+@register.filter
+def action_ref(action):
+    """``{{ action|action_ref }}`` → "M1.3" (plans.refs.action_ref)."""
+    return refs.action_ref(action)

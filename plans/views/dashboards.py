@@ -18,6 +18,7 @@ from ..filtersets import EARLIEST_AS_AT, ActionFilterSet
 from ..force import borough_force_support
 from ..freshness import cached_page
 from ..models import Action, Borough, Owner, Plan
+from ..refs import objective_ref
 from ..scope import EDIT_BOROUGH, RAISE_CHALLENGE, may, role_required
 
 PAGE_SIZE = 50
@@ -209,7 +210,7 @@ def borough_dashboard(request, slug):
     )
     context["objective_chart"] = charts.stacked_bars(
         [
-            (f"{p['pillar'].name[:1]}{o['objective'].number}. {o['objective'].title}", o["counts"])
+            (f"{objective_ref(o['objective'])}. {o['objective'].title}", o["counts"])
             for p in figures["pillars"]
             for o in p["objectives"]
         ],

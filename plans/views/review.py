@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 from ..forms.status import StatusForm
 from ..freshness import cached_page
 from ..models import Action, Borough, Plan
+from ..refs import action_ref
 from ..scope import EDIT_BOROUGH, NO_ROLE, READ, may
 from ..services import ReviewRefused, apply_review, check_review
 
@@ -34,7 +35,7 @@ class Row:
 
     @property
     def ref(self):
-        return f"{self.action.objective.number}.{self.action.position}"
+        return action_ref(self.action)
 
     @property
     def has_problem(self):

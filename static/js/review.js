@@ -119,8 +119,24 @@
     });
     refreshCounter(rows, counter);
     setUpStaleFilter(rows);
+    var bar = document.querySelector(".review-savebar");
+    if (bar) keepFocusAboveBar(bar);
     var problems = document.getElementById("review-problems");
     if (problems) problems.focus();
+  }
+
+  /* WCAG 2.4.11: the sticky save bar never covers the field that has focus. */
+  function keepFocusAboveBar(bar) {
+    function measure() {
+      document.documentElement.style.setProperty("--savebar-height", bar.offsetHeight + 16 + "px");
+    }
+    measure();
+    window.addEventListener("resize", measure);
+    document.addEventListener("focusin", function (event) {
+      if (bar.contains(event.target)) return;
+      var covered = event.target.getBoundingClientRect().bottom - bar.getBoundingClientRect().top;
+      if (covered > 0) window.scrollBy(0, covered + 16);
+    });
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);

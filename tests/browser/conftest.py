@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser.axe import describe, run_axe
 from tests.conftest import TEST_PASSWORD
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
@@ -74,3 +75,17 @@ def login(live_server):
         return page
 
     return do_login
+
+
+@pytest.fixture
+def assert_accessible():
+    """assert_accessible(page, "what this state is") fails with one line per element that breaks
+    a WCAG 2.0/2.1/2.2 A or AA rule of axe-core (tests/browser/axe.py); `exclude=` CSS selectors
+    of parts that are not ours. Use it on any page, in any state (after clicks, with errors)."""
+
+    def check(page, state="", *, exclude=()):
+        violations = run_axe(page, exclude=exclude)
+        where = f"{page.url}{' (' + state + ')' if state else ''}"
+        assert not violations, f"axe: {len(violations)} WCAG rules broken on {where}:\n{describe(violations)}"
+
+    return check
