@@ -7,5 +7,6 @@ class TrustplanConfig(AppConfig):
 
     def ready(self):
         from . import security
+        from .accounts import checks  # noqa: F401 — registers the sign-in checks
 
         security.connect_receivers()
