@@ -5,13 +5,12 @@ import logging
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-import requests
 from django.contrib.auth import get_user_model
 from django.test import Client, override_settings
 
 from plans.models import Membership
 from tests.conftest import TEST_PASSWORD
-from tests.oidc_provider.fixture import oidc_provider  # noqa: F401 — the fixture
+from tests.oidc_provider.fixture import at_provider, oidc_provider  # noqa: F401 — the fixture
 
 pytestmark = pytest.mark.django_db
 
@@ -47,35 +46,10 @@ def provider(oidc_provider, world, settings):  # noqa: F811 — the imported fix
     return oidc_provider
 
 
-def at_provider(provider, authorize_url, username):
-    """Logs in at the provider and follows the authorization request; returns the callback URL
-    the provider sends the browser to (path and query, for the test client)."""
-    browser = requests.Session()
-    answer = browser.get(authorize_url, allow_redirects=False)
-    login_url = provider.url + answer.headers["Location"]
-    page = browser.get(login_url)
-    assert page.status_code == 200
-    next_url = parse_qs(urlsplit(login_url).query)["next"][0]
-    answer = browser.post(
-        login_url,
-        data={
-            "username": username,
-            "password": TEST_PASSWORD,
-            "next": next_url,
-            "csrfmiddlewaretoken": browser.cookies["csrftoken"],
-        },
-        allow_redirects=False,
-    )
-    answer = browser.get(provider.url + answer.headers["Location"], allow_redirects=False)
-    location = answer.headers["Location"]
-    assert location.startswith(CALLBACK), location
-    return location.removeprefix("http://testserver")
-
-
 def sign_in(client, provider, username):
     start = client.get("/accounts/oidc/authenticate/")
     assert start.status_code == 302
-    return client.get(at_provider(provider, start["Location"], username))
+    return client.get(at_provider(provider, start["Location"], username, callback="http://testserver"))
 
 
 def test_the_authorization_request_carries_state_nonce_and_a_pkce_challenge(client, provider):
@@ -136,7 +110,7 @@ def test_an_existing_local_account_with_the_same_email_is_not_taken_over(client,
 
 def test_a_tampered_state_is_refused_with_a_clear_page(client, provider):
     start = client.get("/accounts/oidc/authenticate/")
-    callback = at_provider(provider, start["Location"], "officer.one")
+    callback = at_provider(provider, start["Location"], "officer.one", callback="http://testserver")
     state = parse_qs(urlsplit(callback).query)["state"][0]
     answer = client.get(callback.replace(state, "x" * len(state)))
     assert answer.status_code == 400
@@ -146,7 +120,7 @@ def test_a_tampered_state_is_refused_with_a_clear_page(client, provider):
 
 def test_a_tampered_nonce_is_refused(client, provider):
     start = client.get("/accounts/oidc/authenticate/")
-    callback = at_provider(provider, start["Location"], "officer.one")
+    callback = at_provider(provider, start["Location"], "officer.one", callback="http://testserver")
     session = client.session
     for entry in session["oidc_states"].values():
         entry["nonce"] = "another-nonce-" + "y" * 20

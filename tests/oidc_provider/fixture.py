@@ -64,6 +64,31 @@ class Provider:
         }
 
 
+def at_provider(provider, authorize_url, username, *, callback):
+    """Logs in at the provider as ``username`` (password TEST_PASSWORD) and follows the
+    authorization request; returns the path and query of the provider's redirect to TrustPlan's
+    callback (``callback`` is TrustPlan's root URL)."""
+    from urllib.parse import parse_qs, urlsplit
+
+    from tests.conftest import TEST_PASSWORD
+
+    browser = requests.Session()
+    answer = browser.get(authorize_url, allow_redirects=False, timeout=30)
+    login_url = provider.url + answer.headers["Location"]
+    browser.get(login_url, timeout=30)
+    data = {
+        "username": username,
+        "password": TEST_PASSWORD,
+        "next": parse_qs(urlsplit(login_url).query)["next"][0],
+        "csrfmiddlewaretoken": browser.cookies["csrftoken"],
+    }
+    answer = browser.post(login_url, data=data, allow_redirects=False, timeout=30)
+    answer = browser.get(provider.url + answer.headers["Location"], allow_redirects=False, timeout=30)
+    location = answer.headers["Location"]
+    assert location.startswith(f"{callback}/accounts/oidc/callback/"), location
+    return location.removeprefix(callback)
+
+
 @pytest.fixture(scope="session")
 def oidc_provider(tmp_path_factory):
     port = free_port()
