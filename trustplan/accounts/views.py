@@ -154,7 +154,11 @@ def provider_logout_url(request):
 @never_cache
 @require_POST
 def logout(request):
-    """Signs out here, then at the provider when the session came from it."""
-    target = provider_logout_url(request) or resolve_url(settings.LOGOUT_REDIRECT_URL)
+    """Signs out here, then at the provider when the session came from it. The provider is
+    reached from a page of ours (a refresh and a link), not by redirecting the form's POST: the
+    Content Security Policy's form-action allows only this site."""
+    provider_url = provider_logout_url(request)
     auth.logout(request)
-    return HttpResponseRedirect(target)
+    if provider_url is None:
+        return HttpResponseRedirect(resolve_url(settings.LOGOUT_REDIRECT_URL))
+    return render(request, "registration/logged_out_provider.html", {"provider_url": provider_url})
