@@ -25,6 +25,8 @@ TEST_PASSWORD = "correct-horse-battery-staple-42"
 
 def pytest_configure(config):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Administrators owe a second factor after a password log-in; tests/test_mfa.py turns it on.
+    settings.MFA_REQUIRED_FOR_ADMINS = False
     # The test server speaks plain HTTP; production keeps these on.
     settings.SECURE_SSL_REDIRECT = False
     settings.SESSION_COOKIE_SECURE = False

@@ -76,6 +76,9 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "drivers",
     "plans",
     "trustplan",
@@ -92,7 +95,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "trustplan.session_limits.AbsoluteSessionLifetimeMiddleware",
     "trustplan.login_rate.AccountLoginRateMiddleware",  # per-account rate on password guessing
+    "django_otp.middleware.OTPMiddleware",
     "trustplan.middleware.LoginRequiredMiddleware",
+    "trustplan.accounts.mfa.SecondFactorMiddleware",
     "trustplan.query_limits.QueryLimitsMiddleware",  # 400 for an id too large for the database
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -168,6 +173,7 @@ SESSION_COOKIE_SAMESITE = "Lax"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    "trustplan.accounts.oidc.OrganisationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -184,6 +190,31 @@ LOGIN_URL = "login"
 PERMISSION_POLICY = "plans.scope.may"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# --- Single sign-on (OpenID Connect, trustplan/accounts/oidc.py) and second factor --------
+# On when OIDC_ISSUER and OIDC_CLIENT_ID are set; the endpoints come from the issuer's discovery.
+OIDC_ISSUER = env_str("OIDC_ISSUER").rstrip("/")
+OIDC_RP_CLIENT_ID = env_str("OIDC_CLIENT_ID")
+OIDC_RP_CLIENT_SECRET = env_str("OIDC_CLIENT_SECRET")
+OIDC_RP_SCOPES = env_str("OIDC_SCOPES", "openid email profile")
+OIDC_RP_SIGN_ALGO = env_str("OIDC_SIGN_ALGO", "RS256")
+OIDC_GROUPS_CLAIM = env_str("OIDC_GROUPS_CLAIM", "groups")  # comma-separated claim names
+OIDC_ROLE_MAP = env_str("OIDC_ROLE_MAP")  # JSON {claim value: grant(s)}: trustplan/accounts/claims.py
+OIDC_BUTTON_LABEL = env_str("OIDC_BUTTON_LABEL", "Sign in with your organisation")
+OIDC_TIMEOUT = env_int("OIDC_TIMEOUT_SECONDS", 10)
+OIDC_USE_PKCE = True
+OIDC_USE_NONCE = True
+OIDC_STORE_ID_TOKEN = True  # server-side session only: the id_token_hint of the provider's sign-out
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc-callback"
+LOCAL_LOGIN = env_str("LOCAL_LOGIN", "on").strip().lower()  # on | admins | off
+if LOCAL_LOGIN not in {"on", "admins", "off"}:
+    raise ImproperlyConfigured(f"LOCAL_LOGIN is {LOCAL_LOGIN!r}: use on, admins or off.")
+MFA_REQUIRED_FOR_ADMINS = env_bool("MFA_REQUIRED_FOR_ADMINS", True)
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "TrustPlan")
+PASSWORD_RESET_RATE = env_int("PASSWORD_RESET_RATE", 5)  # per hour, per address and per e-mail
+PASSWORD_CHANGE_RATE = env_int("PASSWORD_CHANGE_RATE", 10)  # per hour, per user
+MFA_CODE_RATE = env_int("MFA_CODE_RATE", 20)  # code attempts per hour, per user
+PASSWORD_RESET_TIMEOUT = 60 * 60  # a reset link works for an hour
 
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))

@@ -2,8 +2,6 @@
 by DRF. Page routes of the plans app are in plans/urls.py."""
 
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
@@ -14,12 +12,7 @@ from . import profile, views
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
-    path(
-        "accounts/login/",
-        login_not_required(auth_views.LoginView.as_view(redirect_authenticated_user=True)),
-        name="login",
-    ),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("trustplan.accounts.urls")),  # log-in, sign-on, passwords, second factor
     path("admin/", admin.site.urls),
     # --- API (issue: REST API) ---
     path("api/v1/", include("plans.api.urls", namespace="api")),
