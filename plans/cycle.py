@@ -19,8 +19,19 @@ from django.db.models import Exists, F, Min, OuterRef, Value
 from django.urls import reverse
 from django.utils import timezone
 
+from . import notifications
 from .choices import MembershipRole, ReturnEventKind, ReturnStatus, Role
-from .models import Action, Membership, Owner, Plan, QuarterlyReturn, ReminderLog, ReturnEvent, ReturnLine
+from .models import (
+    Action,
+    Membership,
+    NotificationKind,
+    Owner,
+    Plan,
+    QuarterlyReturn,
+    ReminderLog,
+    ReturnEvent,
+    ReturnLine,
+)
 from .quarters import Quarter
 from .querysets import scope_for
 
@@ -134,6 +145,7 @@ def submit_return(*, plan, quarter, user, covering_note="", today=None):
             )
         ReturnLine.objects.bulk_create(lines)
         _event(ret, ReturnEventKind.SUBMITTED, user, covering_note)
+        notifications.return_event(ret, kind=NotificationKind.RETURN_SUBMITTED, actor=user)
     return ret
 
 
@@ -151,6 +163,19 @@ def _transition(ret, *, allowed_from, seen_version):
     ret.refresh_from_db()
 
 
+def attestation_line(ret, user, at):
+    """The sign-off's attestation: who (name as the account gives it), when, and what."""
+    name = user.get_full_name() or user.get_username()
+    return (
+        f"Signed off by {name} on {timezone.localtime(at):%d %B %Y at %H:%M}: the {ret.label} return "
+        f"of {ret.plan.borough} is the borough's account of its plan as at {ret_quarter_end(ret):%d %B %Y}."
+    )
+
+
+def ret_quarter_end(ret):
+    return Quarter(ret.fy_start_year, ret.quarter).end
+
+
 def sign_off_return(*, ret, user, seen_version):
     if not can_sign_off(user, ret.plan):
         _deny(user, f"only the borough commander of {ret.plan.borough} can sign off its return")
@@ -162,7 +187,8 @@ def sign_off_return(*, ret, user, seen_version):
         _transition(ret, allowed_from=[ReturnStatus.SUBMITTED], seen_version=seen_version)
         ret.status, ret.signed_off_by, ret.signed_off_at = ReturnStatus.SIGNED_OFF, user, timezone.now()
         ret.save(update_fields=["status", "signed_off_by", "signed_off_at"])
-        _event(ret, ReturnEventKind.SIGNED_OFF, user)
+        _event(ret, ReturnEventKind.SIGNED_OFF, user, attestation_line(ret, user, ret.signed_off_at))
+        notifications.return_event(ret, kind=NotificationKind.RETURN_SIGNED_OFF, actor=user)
     return ret
 
 
@@ -181,6 +207,7 @@ def send_back_return(*, ret, user, reason, seen_version):
         ret.status = ReturnStatus.SENT_BACK
         ret.save(update_fields=["status"])
         _event(ret, ReturnEventKind.SENT_BACK, user, reason)
+        notifications.return_event(ret, kind=NotificationKind.RETURN_SENT_BACK, actor=user)
     return ret
 
 
@@ -268,7 +295,8 @@ def _message(kind, borough, rows):
         age = f"{row.age_days} days since last review" if row.age_days is not None else "never reviewed"
         owners = ", ".join(o.label for o in row.owners) or "no owner"
         url = settings.SITE_URL.rstrip("/") + reverse("action-detail", args=[row.action.pk])
-        lines.append(f"- {row.action.text[:120]}\n  Owner: {owners}. {age}.\n  {url}")
+        text = row.action.text[:120] if settings.NOTIFICATION_EMAIL_PLAN_TEXT else f"Action {row.action.pk}"
+        lines.append(f"- {text}\n  Owner: {owners}. {age}.\n  {url}")
     intro = {
         "owner": f"These {borough} actions you own need a review:",
         "editor": f"These {borough} actions have not been reviewed within the plan's review interval:",
@@ -307,11 +335,11 @@ def send_reminders(*, now=None):
         batches += [(user, "editor", rows) for user in members[plan.borough_id][MembershipRole.EDITOR]]
         escalated = [r for r in rows if r.escalated]
         if escalated:
-            batches += [
-                (user, "escalation", escalated) for user in members[plan.borough_id][MembershipRole.LEAD]
-            ]
+            leads = notifications.escalation_recipients(members[plan.borough_id], escalated)
+            batches += [(user, "escalation", escalated) for user in leads]
         for user, kind, batch in batches:
-            if not user.email or _recently_sent(user, plan.borough_id, kind, since):
+            muted = kind != "escalation" and not notifications.wants(user, NotificationKind.REMINDER)
+            if muted or not user.email or _recently_sent(user, plan.borough_id, kind, since):
                 result.skipped += 1
                 continue
             subject, body = _message(kind, plan.borough, batch)
@@ -325,6 +353,7 @@ def send_reminders(*, now=None):
                     subject=subject,
                 )
                 send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+                notifications.reminder_recorded(user=user, kind=kind, borough=plan.borough, count=len(batch))
             result.sent += 1
             result.recipients.append((user.username, kind, len(batch)))
     return result

@@ -11,6 +11,7 @@ from .views import dashboards as dashboard_views
 from .views import exports as export_views
 from .views import force as force_views
 from .views import imports as import_views
+from .views import notifications as notification_views
 from .views import outcomes as outcome_views
 from .views import review as review_views
 
@@ -46,6 +47,10 @@ urlpatterns = [
     path("returns/<int:pk>/sign-off/", cycle_views.return_sign_off, name="return-sign-off"),
     path("returns/<int:pk>/send-back/", cycle_views.return_send_back, name="return-send-back"),
     # --- end reporting cycle ---
+    # --- the year: notifications, plan editing ---
+    path("notifications/", notification_views.notification_list, name="notifications"),
+    path("notifications/settings/", notification_views.notification_settings, name="notification-settings"),
+    # --- end the year ---
     # --- force plan ---
     path("force/", force_views.force_plan, name="force-plan"),
     path("actions/<int:pk>/force-links/", force_views.action_force_links, name="action-force-links"),

@@ -229,7 +229,7 @@ def api_row(name, args):
 ROWS = [
     # --- foundation ---
     # home redirects by role: to the oversight dashboard or the editor's borough dashboard
-    Row("home", GET={"anonymous": LOGIN, "no_role": 403, "*": 302}, POST={"anonymous": LOGIN, "*": 405}),
+    Row("home", GET={"anonymous": LOGIN, "no_role": 403, "*": 200}, POST={"anonymous": LOGIN, "*": 405}),
     Row("healthz", GET={"*": 200}, POST={"*": 405}),
     Row(
         "login",

@@ -1,5 +1,6 @@
 from .cycle import QuarterlyReturn, ReminderLog, ReturnEvent, ReturnLine
 from .geography import BCU, Borough, Membership
+from .notifications import Notification, NotificationKind, NotificationSetting
 from .outcomes import MeasureReading, Target
 from .plan import Action, Milestone, Objective, Owner, Pillar, Plan, Theme
 from .status import Challenge, ChallengeReply, StatusUpdate
@@ -12,6 +13,9 @@ __all__ = [
     "ChallengeReply",
     "MeasureReading",
     "Membership",
+    "Notification",
+    "NotificationKind",
+    "NotificationSetting",
     "Milestone",
     "Objective",
     "Owner",

@@ -16,6 +16,7 @@ from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from .. import notifications
 from ..choices import ChallengeStatus, Role
 from ..forms.challenges import ChallengeForm, CloseForm, ReplyForm
 from ..models import Borough, Challenge, Plan
@@ -65,6 +66,7 @@ def challenge_create(request, slug):
     form = ChallengeForm(request.POST or None, plan=plan, initial=initial)
     if request.method == "POST" and form.is_valid():
         challenge = form.save(user=request.user)
+        notifications.challenge_raised(challenge, actor=request.user)
         messages.success(
             request, f"Challenge raised with {borough}. Its editors will see it on their dashboard."
         )
@@ -139,7 +141,9 @@ def challenge_reply(request, pk):
         form.is_valid()
         form.add_error(None, "This challenge is closed: nothing was added.")
     elif form.is_valid():
-        form.save(challenge=challenge, user=request.user, borough_side=borough_side(request.user, challenge))
+        side = borough_side(request.user, challenge)
+        form.save(challenge=challenge, user=request.user, borough_side=side)
+        notifications.challenge_replied(challenge, actor=request.user, borough_side=side)
         messages.success(request, "Your reply was added to the thread.")
         return redirect("challenge-detail", pk=challenge.pk)
     return render(
@@ -168,5 +172,6 @@ def challenge_close(request, pk):
             status=400,
         )
     form.save(challenge=challenge, user=request.user)
+    notifications.challenge_closed(challenge, actor=request.user)
     messages.success(request, "The challenge is closed.")
     return redirect("challenge-detail", pk=challenge.pk)
