@@ -11,6 +11,7 @@ from .views import dashboards as dashboard_views
 from .views import exports as export_views
 from .views import force as force_views
 from .views import imports as import_views
+from .views import my_owners as my_owner_views
 from .views import notifications as notification_views
 from .views import outcomes as outcome_views
 from .views import review as review_views
@@ -50,6 +51,7 @@ urlpatterns = [
     # --- the year: notifications, plan editing ---
     path("notifications/", notification_views.notification_list, name="notifications"),
     path("notifications/settings/", notification_views.notification_settings, name="notification-settings"),
+    path("accounts/owners/", my_owner_views.my_owners, name="my-owners"),
     # --- end the year ---
     # --- force plan ---
     path("force/", force_views.force_plan, name="force-plan"),

@@ -3,10 +3,17 @@ own; a user without a role is refused)."""
 
 from tests.access_rows.base import LOGIN, Row
 
+MEMBERS = ("southwark_editor", "southwark_commander", "lambeth_editor")
 OWN = {"anonymous": LOGIN, "no_role": 403, "*": 200}
 OWN_POST = {"anonymous": LOGIN, "no_role": 403, "*": 302}
 
 ROWS = [
     Row("notifications", GET=OWN, POST=OWN_POST),
     Row("notification-settings", GET=OWN, POST=OWN_POST),
+    # Borough members link themselves to their borough's owners; an empty POST unlinks them all.
+    Row(
+        "my-owners",
+        GET={"anonymous": LOGIN, **dict.fromkeys(MEMBERS, 200), "*": 403},
+        POST={"anonymous": LOGIN, **dict.fromkeys(MEMBERS, 302), "*": 403},
+    ),
 ]
