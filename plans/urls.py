@@ -14,6 +14,7 @@ from .views import imports as import_views
 from .views import my_owners as my_owner_views
 from .views import notifications as notification_views
 from .views import outcomes as outcome_views
+from .views import plan_editing as plan_editing_views
 from .views import review as review_views
 
 urlpatterns = [
@@ -52,6 +53,7 @@ urlpatterns = [
     path("notifications/", notification_views.notification_list, name="notifications"),
     path("notifications/settings/", notification_views.notification_settings, name="notification-settings"),
     path("accounts/owners/", my_owner_views.my_owners, name="my-owners"),
+    path("boroughs/<slug:slug>/actions/new/", plan_editing_views.action_new, name="action-new"),
     # --- end the year ---
     # --- force plan ---
     path("force/", force_views.force_plan, name="force-plan"),

@@ -16,4 +16,26 @@ ROWS = [
         GET={"anonymous": LOGIN, **dict.fromkeys(MEMBERS, 200), "*": 403},
         POST={"anonymous": LOGIN, **dict.fromkeys(MEMBERS, 302), "*": 403},
     ),
+    # Southwark's members and the administrator add actions to Southwark's plan; an empty POST
+    # shows the form again with its errors.
+    Row(
+        "action-new",
+        args=lambda w: ["southwark"],
+        GET={
+            "anonymous": LOGIN,
+            "southwark_editor": 200,
+            "southwark_commander": 200,
+            "administrator": 200,
+            "no_role": 404,
+            "*": 403,
+        },
+        POST={
+            "anonymous": LOGIN,
+            "southwark_editor": 400,
+            "southwark_commander": 400,
+            "administrator": 400,
+            "no_role": 404,
+            "*": 403,
+        },
+    ),
 ]
