@@ -1,6 +1,7 @@
-"""The borough's year on the demo data, in the browser: oversight challenges, the editor reviews,
-answers from "Waiting for me" and submits the quarter, the commander signs it off from "Waiting
-for me", oversight sees it; every step's notifications are captured (locmem mail backend)."""
+"""The borough's year on the demo data, in the browser: oversight challenges; the editor adds an
+action, reviews, answers from "Waiting for me" and submits the quarter; the commander signs it
+off from "Waiting for me"; oversight sees it. Every step's notifications are captured (locmem
+mail backend)."""
 
 import pytest
 from django.core import mail
@@ -78,7 +79,7 @@ def test_the_year_on_the_demo_data(demo_page, login, artifacts):
     page.goto("/notifications/")
     assert page.get_by_text(f"Southwark: the {quarter.label} return was signed off").is_visible()
     ret = QuarterlyReturn.objects.get(plan__borough__slug="southwark")
-    assert ret.status == ReturnStatus.SIGNED_OFF and ret.lines.count() == 61
+    assert ret.status == ReturnStatus.SIGNED_OFF and ret.lines.count() == 61  # the new action came after Q2
     sent = {(m.to[0], m.subject) for m in mail.outbox}
     assert (
         "southwark.editor@example.org",
