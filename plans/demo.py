@@ -3,6 +3,7 @@ small synthetic plan for Lambeth so that scoping can be seen. Never run by produ
 """
 
 import csv
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -25,6 +26,17 @@ FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 SOUTHWARK_SEED = FIXTURES / "seeds" / "southwark-trust-and-confidence-plan.txt"
 SOUTHWARK_DRIVERS = FIXTURES / "southwark-action-drivers.csv"
 SEED_COMMENT = "As published in the Southwark Trust and Confidence Plan."
+# The plan carries no date. It says the Met "launched a 'New Met For London'", published in July
+# 2023 (London Assembly, 5 September 2023): 1 August 2023 is the first day surely after that, so
+# the published ratings are recorded as at then (fixtures/DATA-SOURCES.md gives the reasoning).
+SOUTHWARK_PLAN_DATE = dt.date(2023, 8, 1)
+
+
+def southwark_plan_moment():
+    """The moment the published Southwark ratings are recorded at: 09:00 London time on
+    SOUTHWARK_PLAN_DATE (an aware datetime)."""
+    return timezone.make_aware(dt.datetime.combine(SOUTHWARK_PLAN_DATE, dt.time(9, 0)))
+
 
 # username -> (group, borough slug, membership roles, is_staff, is_superuser)
 DEMO_USERS = {
@@ -74,7 +86,10 @@ def driver_mapping(path=SOUTHWARK_DRIVERS):
 
 @transaction.atomic
 def load_southwark(*, seed_path=SOUTHWARK_SEED, mapping_path=SOUTHWARK_DRIVERS, at=None):
-    """Load the Southwark plan once; a second call changes nothing. Returns the Plan."""
+    """Load the Southwark plan once; a second call changes nothing. Returns the Plan.
+
+    Every action's first status is the published RAG, recorded ``at`` (default: the plan's
+    date, ``southwark_plan_moment()``), never the moment the loader runs."""
     borough = Borough.objects.get(slug="southwark")
     plan, created = Plan.objects.get_or_create(
         borough=borough,
@@ -106,7 +121,7 @@ def load_southwark(*, seed_path=SOUTHWARK_SEED, mapping_path=SOUTHWARK_DRIVERS, 
                 "team": parsed.team,
             },
         )
-    at = at or timezone.now()
+    at = at or southwark_plan_moment()
     objectives = {}
     for item in seed:
         okey = (item.pillar, item.objective_number)
@@ -155,3 +170,17 @@ def ensure_demo_users(password=None):
             for member_role in memberships:
                 Membership.objects.get_or_create(user=user, borough=borough, role=member_role)
     return list(DEMO_USERS)
+
+
+LAMBETH_MONTHS = 12
+LAMBETH_ACTIONS = 12
+
+
+def load_lambeth():
+    """Lambeth's small synthetic plan (labelled as such in its title and source) with a year of
+    monthly reviews ending now, so its trend, quarters and returns have something to show.
+    Idempotent: returns None when Lambeth already has a plan, else (actions, updates) made."""
+    from .synthetic import make_borough_plan
+
+    borough = Borough.objects.get(slug="lambeth")
+    return make_borough_plan(borough, months=LAMBETH_MONTHS, actions=LAMBETH_ACTIONS, seed=2026)

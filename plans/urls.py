@@ -10,7 +10,10 @@ from .views import dashboards as dashboard_views
 from .views import exports as export_views
 from .views import force as force_views
 from .views import imports as import_views
+from .views import my_owners as my_owner_views
+from .views import notifications as notification_views
 from .views import outcomes as outcome_views
+from .views import plan_editing as plan_editing_views
 from .views import public as public_views
 from .views import publishing as publishing_views
 from .views import returns as return_views
@@ -55,6 +58,12 @@ urlpatterns = [
     path("returns/<int:pk>/sign-off/", return_views.return_sign_off, name="return-sign-off"),
     path("returns/<int:pk>/send-back/", return_views.return_send_back, name="return-send-back"),
     # --- end reporting cycle ---
+    # --- the year: notifications, plan editing ---
+    path("notifications/", notification_views.notification_list, name="notifications"),
+    path("notifications/settings/", notification_views.notification_settings, name="notification-settings"),
+    path("accounts/owners/", my_owner_views.my_owners, name="my-owners"),
+    path("boroughs/<slug:slug>/actions/new/", plan_editing_views.action_new, name="action-new"),
+    # --- end the year ---
     # --- force plan ---
     path("force/", force_views.force_plan, name="force-plan"),
     path("actions/<int:pk>/force-links/", force_views.action_force_links, name="action-force-links"),

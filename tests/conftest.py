@@ -8,7 +8,8 @@ import os
 
 import pytest
 from django.conf import settings
-from django.test import Client
+from django.test import Client, override_settings
+from django.utils import timezone
 
 ROLE_USERS = {
     "southwark_editor": "southwark.editor",
@@ -36,20 +37,21 @@ def pytest_configure(config):
 
 def ensure_world():
     """Load the world if it is missing (first use, or after a transactional test's flush)."""
-    from plans.models import Borough, Plan
+    from plans.models import Plan
 
     if Plan.objects.filter(slug="southwark-trust-and-confidence-plan").exists():
         return
     from django.core.management import call_command
 
-    from plans.demo import ensure_demo_users, load_southwark
+    from plans.demo import ensure_demo_users, load_lambeth, load_southwark
     from plans.force import load_force_plan
-    from plans.synthetic import make_borough_plan
 
     call_command("load_reference", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
-    load_southwark()
+    # Southwark as reviewed today, so that tests of freshness start from a fresh plan; load_demo
+    # records the ratings at the plan's date (demo_world below loads the world exactly so).
+    load_southwark(at=timezone.now())
     load_force_plan()
-    make_borough_plan(Borough.objects.get(slug="lambeth"), months=6, actions=12, seed=2026)
+    load_lambeth()
     ensure_demo_users(TEST_PASSWORD)
     ensure_no_role_user()
 
@@ -81,6 +83,22 @@ def world(db):
 @pytest.fixture
 def transactional_world(transactional_db):
     ensure_world()
+
+
+@pytest.fixture
+def demo_world(transactional_db):
+    """The world exactly as ``load_demo`` makes it (Southwark rated at the plan's date, Lambeth
+    with a year of synthetic history), in a flushed database."""
+    from django.core.management import call_command
+
+    call_command("flush", interactive=False, verbosity=0)
+    call_command("load_reference", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
+    with override_settings(DEBUG=True):
+        call_command("load_demo", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
+    from plans.demo import ensure_demo_users
+
+    ensure_demo_users(TEST_PASSWORD)
+    ensure_no_role_user()
 
 
 def _user(username):

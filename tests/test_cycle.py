@@ -165,6 +165,9 @@ def test_pages_walk_a_quarter(client_as, lambeth_plan, lambeth_commander, quarte
     commander.force_login(lambeth_commander)
     commander.post(reverse("return-sign-off", args=[ret.pk]), {"version": ret.version})
     ret.refresh_from_db()
+    assert ret.status == ReturnStatus.SUBMITTED  # not without the confirmation
+    commander.post(reverse("return-sign-off", args=[ret.pk]), {"version": ret.version, "confirm": "on"})
+    ret.refresh_from_db()
     assert ret.status == ReturnStatus.SIGNED_OFF
     page = client_as("oversight").get(reverse("return-detail", args=[ret.pk]))
     assert f"As signed off for {quarter.label}".encode() in page.content
@@ -205,7 +208,7 @@ def test_reminders_go_to_the_right_people_once_per_interval(settings, southwark_
     assert len(mail.outbox) > sent
 
 
-def test_escalation_after_two_intervals_goes_to_the_lead(settings, southwark_plan, southwark_editor):
+def test_escalation_after_two_intervals_goes_to_the_commander(settings, southwark_plan, southwark_editor):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     _age(southwark_plan, 40, southwark_editor)
     send_reminders()
@@ -214,7 +217,8 @@ def test_escalation_after_two_intervals_goes_to_the_lead(settings, southwark_pla
     mail.outbox.clear()
     send_reminders(now=timezone.now() + dt.timedelta(days=1))
     escalations = [m for m in mail.outbox if "escalation" in m.subject]
-    assert [m.to for m in escalations] == [["southwark.editor@example.org"]]  # the demo editor is also lead
+    # Never back to the editor who missed the update (the demo editor is also the lead): the commander.
+    assert [m.to for m in escalations] == [["southwark.commander@example.org"]]
     rows = not_updated(Action.objects.filter(objective__plan=southwark_plan))
     assert len(rows) == 61 and all(r.escalated for r in rows)
 

@@ -37,10 +37,10 @@ SEED_PILLARS = {"More Trust": 29, "Less Crime": 16, "Higher Standards": 16}
         ("lambeth_editor", "/boroughs/lambeth/"),
     ],
 )
-def test_home_lands_each_role_on_its_dashboard(client_as, role, target):
+def test_home_offers_each_role_its_dashboard_below_what_waits(client_as, role, target):
     response = client_as(role).get("/")
-    assert response.status_code == 302
-    assert response["Location"] == target
+    assert response.status_code == 200
+    assert f'href="{target}"' in response.text.split("Waiting for me</h1>", 1)[1]
 
 
 def test_home_offers_a_chooser_to_an_editor_of_several_boroughs(client_as, southwark_editor):

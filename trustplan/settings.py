@@ -122,6 +122,7 @@ TEMPLATES = [
                 "trustplan.context_processors.roles",
                 "trustplan.context_processors.links",
                 "trustplan.context_processors.marking",
+                "trustplan.context_processors.waiting",
             ],
         },
     },
@@ -303,6 +304,8 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "trustplan@localhost")
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# Notification and reminder e-mails carry a link, not plan text, unless this is on.
+NOTIFICATION_EMAIL_PLAN_TEXT = env_bool("NOTIFICATION_EMAIL_PLAN_TEXT", False)
 
 # --- REST framework -------------------------------------------------------------------------
 REST_FRAMEWORK = {

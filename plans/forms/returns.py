@@ -34,6 +34,11 @@ class SubmitReturnForm(forms.Form):
 
 class SignOffForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
+    confirm = forms.BooleanField(
+        label="I confirm that this return is the borough's account of its plan as at the quarter's "
+        "end, and I sign it off as borough commander.",
+        required=True,
+    )
 
 
 class SendBackForm(forms.Form):

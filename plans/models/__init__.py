@@ -1,4 +1,5 @@
 from .geography import BCU, Borough, Membership
+from .notifications import Notification, NotificationKind, NotificationSetting
 from .outcomes import MeasureReading, Target
 from .plan import Action, Milestone, Objective, Owner, Pillar, Plan, Theme
 from .publishing import Publication, PublicLine, PublicNote
@@ -15,6 +16,9 @@ __all__ = [
     "ChallengeReply",
     "MeasureReading",
     "Membership",
+    "Notification",
+    "NotificationKind",
+    "NotificationSetting",
     "Milestone",
     "Objective",
     "Owner",

@@ -11,8 +11,9 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from .. import notifications
 from ..choices import MembershipRole
-from ..models import Action, Membership, Plan, ReminderLog
+from ..models import Action, Membership, NotificationKind, Plan, ReminderLog
 from ..reporting import not_updated
 
 
@@ -35,7 +36,8 @@ def _message(kind, borough, rows):
         age = f"{row.age_days} days since last review" if row.age_days is not None else "never reviewed"
         owners = ", ".join(o.label for o in row.owners) or "no owner"
         url = settings.SITE_URL.rstrip("/") + reverse("action-detail", args=[row.action.pk])
-        lines.append(f"- {row.action.text[:120]}\n  Owner: {owners}. {age}.\n  {url}")
+        text = row.action.text[:120] if settings.NOTIFICATION_EMAIL_PLAN_TEXT else f"Action {row.action.pk}"
+        lines.append(f"- {text}\n  Owner: {owners}. {age}.\n  {url}")
     intro = {
         "owner": f"These {borough} actions you own need a review:",
         "editor": f"These {borough} actions have not been reviewed within the plan's review interval:",
@@ -74,11 +76,11 @@ def send_reminders(*, now=None):
         batches += [(user, "editor", rows) for user in members[plan.borough_id][MembershipRole.EDITOR]]
         escalated = [r for r in rows if r.escalated]
         if escalated:
-            batches += [
-                (user, "escalation", escalated) for user in members[plan.borough_id][MembershipRole.LEAD]
-            ]
+            leads = notifications.escalation_recipients(members[plan.borough_id], escalated)
+            batches += [(user, "escalation", escalated) for user in leads]
         for user, kind, batch in batches:
-            if not user.email or _recently_sent(user, plan.borough_id, kind, since):
+            muted = kind != "escalation" and not notifications.wants(user, NotificationKind.REMINDER)
+            if muted or not user.email or _recently_sent(user, plan.borough_id, kind, since):
                 result.skipped += 1
                 continue
             subject, body = _message(kind, plan.borough, batch)
@@ -92,6 +94,7 @@ def send_reminders(*, now=None):
                     subject=subject,
                 )
                 send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+                notifications.reminder_recorded(user=user, kind=kind, borough=plan.borough, count=len(batch))
             result.sent += 1
             result.recipients.append((user.username, kind, len(batch)))
     return result

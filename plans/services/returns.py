@@ -9,8 +9,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from .. import notifications
 from ..choices import ReturnEventKind, ReturnStatus
-from ..models import Action, QuarterlyReturn, ReturnEvent, ReturnLine
+from ..models import Action, NotificationKind, QuarterlyReturn, ReturnEvent, ReturnLine
+from ..quarters import Quarter
 from ..scope import SEND_BACK_RETURN, SIGN_OFF_RETURN, SUBMIT_RETURN, require
 
 
@@ -95,6 +97,7 @@ def submit_return(*, plan, quarter, user, covering_note="", today=None):
             )
         ReturnLine.objects.bulk_create(lines)
         _event(ret, ReturnEventKind.SUBMITTED, user, covering_note)
+        notifications.return_event(ret, kind=NotificationKind.RETURN_SUBMITTED, actor=user)
     return ret
 
 
@@ -112,6 +115,16 @@ def _transition(ret, *, allowed_from, seen_version):
     ret.refresh_from_db()
 
 
+def attestation_line(ret, user, at):
+    """The sign-off's attestation: who (name as the account gives it), when (local time), and what."""
+    name = user.get_full_name() or user.get_username()
+    quarter_end = Quarter(ret.fy_start_year, ret.quarter).end
+    return (
+        f"Signed off by {name} on {timezone.localtime(at):%d %B %Y at %H:%M}: the {ret.label} return "
+        f"of {ret.plan.borough} is the borough's account of its plan as at {quarter_end:%d %B %Y}."
+    )
+
+
 def sign_off_return(*, ret, user, seen_version):
     require(
         user,
@@ -127,7 +140,8 @@ def sign_off_return(*, ret, user, seen_version):
         _transition(ret, allowed_from=[ReturnStatus.SUBMITTED], seen_version=seen_version)
         ret.status, ret.signed_off_by, ret.signed_off_at = ReturnStatus.SIGNED_OFF, user, timezone.now()
         ret.save(update_fields=["status", "signed_off_by", "signed_off_at"])
-        _event(ret, ReturnEventKind.SIGNED_OFF, user)
+        _event(ret, ReturnEventKind.SIGNED_OFF, user, attestation_line(ret, user, ret.signed_off_at))
+        notifications.return_event(ret, kind=NotificationKind.RETURN_SIGNED_OFF, actor=user)
     return ret
 
 
@@ -145,4 +159,5 @@ def send_back_return(*, ret, user, reason, seen_version):
         ret.status = ReturnStatus.SENT_BACK
         ret.save(update_fields=["status"])
         _event(ret, ReturnEventKind.SENT_BACK, user, reason)
+        notifications.return_event(ret, kind=NotificationKind.RETURN_SENT_BACK, actor=user)
     return ret

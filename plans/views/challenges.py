@@ -15,6 +15,7 @@ from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from .. import notifications
 from ..choices import ChallengeStatus
 from ..forms.challenges import ChallengeForm, CloseForm, ReplyForm
 from ..models import Borough, Challenge, Plan
@@ -58,6 +59,7 @@ def challenge_create(request, slug):
             due_date=data["due_date"],
             action=data["action"],
         )
+        notifications.challenge_raised(challenge, actor=request.user)
         messages.success(
             request, f"Challenge raised with {borough}. Its editors will see it on their dashboard."
         )
@@ -134,6 +136,9 @@ def challenge_reply(request, pk):
         form.add_error(None, "This challenge is closed: nothing was added.")
     elif form.is_valid():
         reply_to_challenge(challenge=challenge, user=request.user, text=form.cleaned_data["text"])
+        notifications.challenge_replied(
+            challenge, actor=request.user, borough_side=may(request.user, ANSWER_CHALLENGE, challenge)
+        )
         messages.success(request, "Your reply was added to the thread.")
         return redirect("challenge-detail", pk=challenge.pk)
     return render(
@@ -162,5 +167,6 @@ def challenge_close(request, pk):
             status=400,
         )
     close_challenge(challenge=challenge, user=request.user, note=form.cleaned_data["note"])
+    notifications.challenge_closed(challenge, actor=request.user)
     messages.success(request, "The challenge is closed.")
     return redirect("challenge-detail", pk=challenge.pk)

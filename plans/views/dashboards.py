@@ -18,6 +18,7 @@ from ..filtersets import EARLIEST_AS_AT, ActionFilterSet
 from ..force import borough_force_support
 from ..freshness import cached_page
 from ..models import Action, Borough, Owner, Plan
+from ..my_owners import mine_first
 from ..refs import objective_ref
 from ..scope import EDIT_BOROUGH, RAISE_CHALLENGE, may, role_required
 
@@ -234,7 +235,7 @@ def borough_dashboard(request, slug):
 def action_list(request):
     """The filtered list of actions behind every dashboard figure; the filters are in the URL."""
     filterset = ActionFilterSet(request.GET, user=request.user)
-    context = _base_context(request, filterset, None, FORM_FIELDS)
+    context = _base_context(request, filterset, None, (*FORM_FIELDS[:4], "owner", *FORM_FIELDS[4:]))
     if not filterset.is_valid():
         context["errors"] = _errors(filterset.form)
         return render(request, "plans/action_list.html", context, status=400)
@@ -243,6 +244,7 @@ def action_list(request):
         .prefetch_related(Prefetch("owners", queryset=Owner.objects.order_by("label")))
         .in_plan_order()
     )
+    qs = mine_first(qs, request.user, only_mine=request.GET.get("mine") == "1")
     paginator = Paginator(qs, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     query = dashboards.base_query(request.GET)
@@ -250,4 +252,5 @@ def action_list(request):
     for action in page.object_list:
         action.age_days = (now - action.eff_reviewed_at).days if action.eff_reviewed_at else None
     context.update({"page": page, "query": query.urlencode(), "reference_time": now})
+    context["mine_only"] = request.GET.get("mine") == "1"
     return render(request, "plans/action_list.html", context)

@@ -117,7 +117,7 @@ def return_sign_off(request, pk):
         message=f"Only the borough commander of {ret.plan.borough} can sign off its return.",
     )
     if not form.is_valid():
-        messages.error(request, "The form was incomplete: reload the page and try again.")
+        messages.error(request, "Tick the confirmation to sign off: nothing was signed off.")
         return redirect("return-detail", pk=ret.pk)
     try:
         sign_off_return(ret=ret, user=request.user, seen_version=form.cleaned_data["version"])

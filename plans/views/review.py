@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 from ..forms.status import StatusForm
 from ..freshness import cached_page
 from ..models import Action, Borough, Plan
+from ..my_owners import owner_filter_context, owner_rows
 from ..refs import action_ref
 from ..scope import EDIT_BOROUGH, NO_ROLE, READ, may
 from ..services import ReviewRefused, apply_review, check_review
@@ -159,6 +160,7 @@ def borough_review(request, slug):
     stale_count = sum(1 for row in rows if row.stale)
     # Rows the user submitted stay on the page, so nothing they typed is lost.
     shown = [row for row in rows if row.stale or row.form.submitted] if stale_only else rows
+    shown = owner_rows(shown, request)
     problems = [row for row in rows if row.has_problem]
     conflicts = [row for row in problems if row.conflict is not None]
     return render(
@@ -177,6 +179,7 @@ def borough_review(request, slug):
             "conflict_count": len(conflicts),
             "refused": refused,
             "review_url": reverse("borough-review", args=[borough.slug]),
+            **owner_filter_context(rows, request),
         },
         status=status,
     )

@@ -30,6 +30,7 @@ def test_editor_submits_commander_signs_off_oversight_sends_back(page, login, li
     login(page, "lambeth.commander")
     ret = QuarterlyReturn.objects.get()
     page.goto(f"{live_server.url}/returns/{ret.pk}/")
+    page.get_by_label("I confirm that this return").check()
     page.get_by_role("button", name=f"Sign off the {quarter.label} return").click()
     assert page.get_by_text(f"As signed off for {quarter.label}").is_visible()
     page.context.clear_cookies()

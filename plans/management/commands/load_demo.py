@@ -4,10 +4,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from plans.choices import MembershipRole
-from plans.demo import DEMO_USERS, demo_password, ensure_demo_users, load_southwark
+from plans.demo import DEMO_USERS, demo_password, ensure_demo_users, load_lambeth, load_southwark
 from plans.force import link_demo_contributions, load_force_plan
 from plans.models import Borough, Pillar
-from plans.synthetic import make_borough_plan
 
 
 class Command(BaseCommand):
@@ -28,7 +27,7 @@ class Command(BaseCommand):
         if not Pillar.objects.exists() or not Borough.objects.filter(slug="southwark").exists():
             raise CommandError("Reference data is missing: run `manage.py load_reference` first.")
         plan = load_southwark()
-        made = make_borough_plan(Borough.objects.get(slug="lambeth"), months=6, actions=12, seed=2026)
+        made = load_lambeth()
         users = ensure_demo_users()
         force_plan, force_links = load_force_plan(), link_demo_contributions()
         self.stdout.write(

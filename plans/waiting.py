@@ -1,0 +1,233 @@
+"""What waits on a user: the top of their home page and the count in the navigation.
+
+``waiting_for(user)`` returns the user's sections, each a short list (at most ``limit`` items)
+with the total behind it:
+
+- a borough editor or plan lead: open challenges to answer (soonest due first), the last
+  ended quarter's return still to submit and any return sent back, stale actions they own;
+- a borough commander: returns submitted by someone else and waiting for their sign-off;
+- oversight: borough answers to read (answered challenges) and answers overdue (open
+  challenges past their due date);
+- a force editor: activities of the force-wide plan not reviewed within the review interval.
+
+``waiting_total(user)`` gives the sum of the totals in one query (plus one for the plans'
+review intervals when the user has stale actions to count), for the navigation.
+Everything is scoped: an editor sees only their boroughs' work, a commander only their
+boroughs' returns.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.db.models import F, Func, OuterRef, Subquery
+from django.urls import reverse
+from django.utils import timezone
+
+from .choices import ChallengeStatus, MembershipRole, ReturnStatus, Role
+from .models import Action, Challenge, Membership, Plan, QuarterlyReturn
+from .quarters import Quarter
+from .querysets import scope_for
+
+EDITING_ROLES = (MembershipRole.EDITOR, MembershipRole.LEAD)
+
+
+@dataclass
+class Item:
+    """One thing to do: what, where (a link), and when it is due (None if no date)."""
+
+    title: str
+    url: str
+    due: dt.date | None = None
+    overdue: bool = False
+    detail: str = ""
+
+
+@dataclass
+class Section:
+    """A kind of work waiting: a heading, up to ``limit`` items, the total, a link to all."""
+
+    key: str
+    heading: str
+    items: list = field(default_factory=list)
+    total: int = 0
+    more_url: str = ""
+
+
+def _memberships(user):
+    """{membership role: [borough ids]} of the user, in one query."""
+    found = {}
+    for borough_id, role in Membership.objects.filter(user=user).values_list("borough_id", "role"):
+        found.setdefault(role, []).append(borough_id)
+    return found
+
+
+def _querysets(user, *, today, now):
+    """{section key: queryset} of the user's waiting work (unevaluated)."""
+    scope = scope_for(user)
+    sets = {}
+    member = _memberships(user) if scope.edit_borough_ids else {}
+    editing = sorted({b for role in EDITING_ROLES for b in member.get(role, [])})
+    if editing:
+        sets["challenges"] = Challenge.objects.filter(plan__borough__in=editing, status=ChallengeStatus.OPEN)
+        quarter = Quarter.last_ended(today)
+        ended = QuarterlyReturn.objects.filter(
+            plan=OuterRef("pk"), fy_start_year=quarter.fy_start_year, quarter=quarter.quarter
+        )
+        sets["to_submit"] = Plan.objects.filter(borough__in=editing).exclude(
+            pk__in=Subquery(ended.values("plan_id"))
+        )
+        sets["sent_back"] = QuarterlyReturn.objects.filter(
+            plan__borough__in=editing, status=ReturnStatus.SENT_BACK
+        )
+    if editing or Role.FORCE_EDITOR in scope.roles:
+        mine = Action.objects.filter(
+            pk__in=Subquery(Action.owners.through.objects.filter(owner__user=user).values("action_id"))
+        )
+        sets["my_stale"] = mine.with_status().stale(now)
+    commanding = member.get(MembershipRole.COMMANDER)
+    if commanding:
+        sets["to_sign_off"] = QuarterlyReturn.objects.filter(
+            plan__borough__in=commanding, status=ReturnStatus.SUBMITTED
+        ).exclude(submitted_by=user)
+    if Role.OVERSIGHT in scope.roles:
+        sets["answers"] = Challenge.objects.filter(status=ChallengeStatus.ANSWERED)
+        sets["overdue_answers"] = Challenge.objects.filter(status=ChallengeStatus.OPEN, due_date__lt=today)
+    if Role.FORCE_EDITOR in scope.roles:
+        sets["force_stale"] = (
+            Action.objects.filter(objective__plan__borough__isnull=True).with_status().stale(now)
+        )
+    return sets
+
+
+def _count(queryset):
+    """A scalar subquery counting the rows of ``queryset``."""
+    return Subquery(queryset.order_by().values(n=Func("pk", function="COUNT")))
+
+
+def _totals(user, sets):
+    """{section key: row count} for every queryset of ``sets``, in one query."""
+    if not sets:
+        return {}
+    row = (
+        get_user_model()
+        .objects.filter(pk=user.pk)
+        .annotate(**{f"n_{key}": _count(qs) for key, qs in sets.items()})
+        .values(*(f"n_{key}" for key in sets))
+        .first()
+    )
+    return {key: row[f"n_{key}"] or 0 for key in sets} if row else {}
+
+
+def waiting_total(user, *, today=None, now=None):
+    """The number of things waiting on the user (the sum of ``waiting_for``'s totals): one
+    query, plus one for the plans' review intervals when stale actions are counted."""
+    if not user.is_authenticated:
+        return 0
+    sets = _querysets(user, today=today or timezone.localdate(), now=now or timezone.now())
+    return sum(_totals(user, sets).values())
+
+
+def _challenge_item(challenge, today):
+    where = f"{challenge.plan.borough}" + (f", action: {challenge.action}" if challenge.action_id else "")
+    return Item(
+        title=str(challenge),
+        url=reverse("challenge-detail", args=[challenge.pk]),
+        due=challenge.due_date,
+        overdue=bool(challenge.due_date and challenge.due_date < today),
+        detail=where,
+    )
+
+
+def _return_item(ret, verb):
+    return Item(
+        title=f"{ret.plan.borough}: the {ret.label} return {verb}",
+        url=reverse("return-detail", args=[ret.pk]),
+        detail=f"submitted by {ret.submitted_by}" if ret.submitted_by_id else "",
+    )
+
+
+def _action_item(action):
+    reviewed = (
+        f"last reviewed {action.eff_reviewed_at:%d %b %Y}" if action.eff_reviewed_at else "never reviewed"
+    )
+    return Item(
+        title=str(action),
+        url=reverse("action-detail", args=[action.pk]),
+        due=action.due_date,
+        detail=f"{action.objective.plan.borough or 'Force-wide plan'}; {reviewed}",
+    )
+
+
+def _items(key, qs, *, today, limit):
+    """The first ``limit`` items of a section, soonest due or oldest first."""
+    if key in ("challenges", "answers", "overdue_answers"):
+        rows = qs.select_related("plan__borough", "action").order_by(
+            F("due_date").asc(nulls_last=True), "raised_at"
+        )
+        return [_challenge_item(c, today) for c in rows[:limit]]
+    if key == "to_submit":
+        quarter = Quarter.last_ended(today)
+        return [
+            Item(
+                title=f"{plan.borough}: submit the {quarter.label} return",
+                url=reverse("borough-returns", args=[plan.borough.slug]),
+                due=None,
+                detail=f"the quarter ended on {quarter.end:%d %B %Y}",
+            )
+            for plan in qs.select_related("borough")[:limit]
+        ]
+    if key in ("sent_back", "to_sign_off"):
+        verb = "was sent back: correct and resubmit it" if key == "sent_back" else "waits for your sign-off"
+        rows = qs.select_related("plan__borough", "submitted_by").order_by("fy_start_year", "quarter")
+        return [_return_item(r, verb) for r in rows[:limit]]
+    rows = qs.select_related("objective__plan__borough").order_by(
+        F("eff_reviewed_at").asc(nulls_first=True), "pk"
+    )
+    return [_action_item(a) for a in rows[:limit]]
+
+
+HEADINGS = {
+    "challenges": "Challenges to answer",
+    "to_submit": "Quarterly returns to submit",
+    "sent_back": "Returns sent back to you",
+    "my_stale": "Actions you own that need a review",
+    "to_sign_off": "Returns to sign off",
+    "answers": "Borough answers to read",
+    "overdue_answers": "Answers overdue",
+    "force_stale": "Force-wide activities not reviewed",
+}
+
+
+def _more_url(key):
+    challenges = reverse("challenge-list")
+    return {
+        "challenges": challenges + "?status=open&mine=1",
+        "answers": challenges + "?status=answered",
+        "overdue_answers": challenges + "?status=open",
+        "my_stale": reverse("action-list") + "?stale=true",
+        "force_stale": reverse("force-plan"),
+    }.get(key, "")
+
+
+def waiting_for(user, *, today=None, now=None, limit=10):
+    """The user's waiting work as a list of Sections (only those with something in them), in
+    the order of HEADINGS. A fixed number of queries whatever the data: one for the totals,
+    one per non-empty section, and the plans' review intervals once per stale count."""
+    today = today or timezone.localdate()
+    sets = _querysets(user, today=today, now=now or timezone.now())
+    totals = _totals(user, sets)
+    sections = []
+    for key in HEADINGS:
+        if not totals.get(key):
+            continue
+        sections.append(
+            Section(
+                key=key,
+                heading=HEADINGS[key],
+                items=_items(key, sets[key], today=today, limit=limit),
+                total=totals[key],
+                more_url=_more_url(key),
+            )
+        )
+    return sections

@@ -1,0 +1,131 @@
+""" "Waiting for me": the top of each user's home page and the count in the navigation."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from plans.choices import ChallengeStatus, MembershipRole, ReturnStatus
+from plans.models import Action, Challenge, Membership, Owner, Plan, QuarterlyReturn
+from plans.quarters import Quarter
+from plans.services.returns import submit_return
+from plans.waiting import waiting_for, waiting_total
+
+pytestmark = pytest.mark.django_db
+
+
+def keys(user):
+    return {s.key: s.total for s in waiting_for(user)}
+
+
+def raise_challenge(plan, user, *, due, status=ChallengeStatus.OPEN):
+    return Challenge.objects.create(
+        plan=plan,
+        raised_by=user,
+        question="Why is the ward engagement action Red?",
+        due_date=due,
+        status=status,
+    )
+
+
+def test_an_editor_sees_challenges_with_due_dates_and_the_return_to_submit(
+    client_as, southwark_plan, lambeth_plan, oversight_user
+):
+    today = timezone.localdate()
+    raise_challenge(southwark_plan, oversight_user, due=today - dt.timedelta(days=2))
+    raise_challenge(lambeth_plan, oversight_user, due=today)  # another borough's: not shown
+    response = client_as("southwark_editor").get("/")
+    assert response.status_code == 200
+    html = response.text
+    assert html.index("Waiting for me") < html.index("Challenges to answer") < html.index("Your dashboards")
+    assert "overdue: due" in html
+    quarter = Quarter.last_ended(today)
+    assert f"Southwark: submit the {quarter.label} return" in html
+    sections = {s.key: s for s in response.context["sections"]}
+    assert sections["challenges"].total == 1
+    assert sections["to_submit"].total == 1
+
+
+def test_the_navigation_counts_what_waits(client_as, southwark_plan, oversight_user, southwark_editor):
+    raise_challenge(southwark_plan, oversight_user, due=timezone.localdate())
+    expected = waiting_total(southwark_editor)
+    assert expected == sum(keys(southwark_editor).values()) == 2
+    response = client_as("southwark_editor").get("/challenges/")
+    assert f'Waiting for me <span class="nav-count">{expected}</span>' in response.text
+
+
+def test_stale_actions_the_editor_owns_are_listed(southwark_editor, southwark_plan):
+    owner = Owner.objects.filter(borough=southwark_plan.borough).first()
+    owner.user = southwark_editor
+    owner.save()
+    owned = Action.objects.filter(owners=owner).count()
+    later = timezone.now() + dt.timedelta(days=400)
+    assert keys(southwark_editor) == {"to_submit": 1}  # the test world's Southwark is fresh
+    assert waiting_for(southwark_editor, now=later)[-1].total == owned
+
+
+def test_a_commander_sees_the_return_to_sign_off_and_the_editor_no_longer_sees_it_to_submit(
+    lambeth_plan, lambeth_editor
+):
+    from django.contrib.auth import get_user_model
+
+    commander = get_user_model().objects.create_user("lambeth.commander")
+    Membership.objects.create(user=commander, borough=lambeth_plan.borough, role=MembershipRole.COMMANDER)
+    assert "to_sign_off" not in keys(commander)
+    quarter = Quarter.last_ended(timezone.localdate())
+    submit_return(plan=lambeth_plan, quarter=quarter, user=lambeth_editor)
+    assert keys(commander) == {"to_sign_off": 1}
+    assert "to_submit" not in keys(lambeth_editor)
+    assert "to_sign_off" not in keys(lambeth_editor)  # nobody signs off their own return
+
+
+def test_oversight_sees_answers_to_read_and_answers_overdue(oversight_user, southwark_plan, lambeth_plan):
+    today = timezone.localdate()
+    raise_challenge(southwark_plan, oversight_user, due=today, status=ChallengeStatus.ANSWERED)
+    raise_challenge(lambeth_plan, oversight_user, due=today - dt.timedelta(days=1))
+    raise_challenge(lambeth_plan, oversight_user, due=today + dt.timedelta(days=1))
+    assert keys(oversight_user) == {"answers": 1, "overdue_answers": 1}
+
+
+def test_a_force_editor_sees_force_activities_not_reviewed(client_as, world):
+    from django.contrib.auth import get_user_model
+
+    force_editor = get_user_model().objects.get(username="force.editor")
+    later = timezone.now() + dt.timedelta(days=400)
+    force_actions = Action.objects.filter(objective__plan__borough__isnull=True).exclude(completed=True)
+    sections = {s.key: s for s in waiting_for(force_editor, now=later)}
+    assert sections["force_stale"].total == force_actions.count() > 0
+
+
+def test_a_sent_back_return_waits_on_the_editors(southwark_plan, southwark_editor, oversight_user):
+    QuarterlyReturn.objects.create(
+        plan=southwark_plan,
+        fy_start_year=2023,
+        quarter=2,
+        status=ReturnStatus.SENT_BACK,
+        submitted_by=southwark_editor,
+    )
+    assert keys(southwark_editor)["sent_back"] == 1
+
+
+def test_the_home_page_runs_a_fixed_number_of_queries(
+    client_as, southwark_plan, oversight_user, django_assert_max_num_queries
+):
+    for _ in range(3):
+        raise_challenge(southwark_plan, oversight_user, due=timezone.localdate())
+    client = client_as("southwark_editor")
+    with django_assert_max_num_queries(16) as few:
+        client.get("/")
+    for _ in range(30):
+        raise_challenge(southwark_plan, oversight_user, due=timezone.localdate())
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get("/")
+
+
+def test_a_member_without_editing_role_is_not_asked_to_submit(world, lambeth_plan):
+    from django.contrib.auth import get_user_model
+
+    viewer = get_user_model().objects.create_user("lambeth.viewer")
+    Membership.objects.create(user=viewer, borough=lambeth_plan.borough, role=MembershipRole.COMMANDER)
+    assert "to_submit" not in keys(viewer)
+    assert Plan.objects.filter(borough=lambeth_plan.borough).exists()
