@@ -94,9 +94,17 @@ def is_watched_write(sql):
 
 
 def _watch(execute, sql, params, many, context):
+    connection = context["connection"]
+    if not is_watched_write(sql):
+        return execute(sql, params, many, context)
+    if not connection.in_atomic_block:
+        # Autocommit: the statement commits by itself. Start the generation before it, never
+        # between it and the fetch of its RETURNING row: the cache's own statements there would
+        # end the unfinished INSERT on SQLite and lose the row.
+        _new_generation()
+        return execute(sql, params, many, context)
     result = execute(sql, params, many, context)
-    if is_watched_write(sql):
-        _announce(context["connection"])
+    _announce(connection)
     return result
 
 

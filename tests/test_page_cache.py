@@ -196,3 +196,20 @@ def test_a_page_with_a_message_to_show_is_built_afresh(rf, oversight_user, setti
     shown = view(request(with_message=True))
     assert "Saved." in shown.content.decode() and "X-Page-Cache" not in shown
     assert len(calls) == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_write_outside_a_transaction_is_kept_and_starts_a_new_generation():
+    """Autocommit (a command, a view without a transaction): the row is written, and the pages
+    cached before it are not served after it. SQLite once lost such an INSERT … RETURNING when
+    the generation was started between the statement and the fetch of its new id."""
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+
+    from plans.freshness import generation
+
+    assert connection.get_autocommit() and not connection.in_atomic_block
+    before = generation()
+    user = get_user_model().objects.create_user("autocommit.user")
+    assert get_user_model().objects.filter(pk=user.pk).exists()
+    assert generation() != before
