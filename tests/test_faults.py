@@ -10,9 +10,9 @@ import hashlib
 import pytest
 from django.apps import apps
 
-from plans import imports
 from plans.choices import RAG
 from plans.imports import import_plan
+from plans.imports import write as import_writer
 from plans.models import Action, Borough, StatusUpdate
 from plans.services import ReviewRow, apply_review, apply_status_update
 from plans.services import status as services
@@ -159,8 +159,8 @@ def test_a_crash_in_the_middle_of_a_plan_import_writes_nothing(monkeypatch, worl
     preview = import_plan(borough=borough, workbook_file=data, user=administrator, dry_run=True)
     assert preview.ok, preview.problems
     before = database_state()
-    failing = fail_on_call(3, imports.initial_status_row)  # after the actions' bulk insert
-    monkeypatch.setattr(imports, "initial_status_row", failing)
+    failing = fail_on_call(3, import_writer.initial_status_row)  # after the actions' bulk insert
+    monkeypatch.setattr(import_writer, "initial_status_row", failing)
     with pytest.raises(Crash):
         import_plan(borough=borough, workbook_file=data, user=administrator, dry_run=False)
     assert failing.calls["count"] == 3

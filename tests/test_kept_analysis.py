@@ -15,7 +15,7 @@ from drivers.respondents import make_respondents
 pytestmark = pytest.mark.django_db
 
 FILES = "/drivers/key-drivers/files/"
-QUERY_LIMIT = 10  # session, user, permissions, the page's chrome, and one query for the files
+QUERY_LIMIT = 12  # the page, the session and user, the navigation's waiting count and second-factor device
 
 
 def respondent_csv(*, n=800, seed=3, synthetic=False, incomplete=0):
