@@ -24,7 +24,7 @@ run: setup
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 test: $(STAMP)
-	$(PY) -m pytest -n auto
+	$(PY) -m pytest -n auto $(TEST_ARGS)
 
 bench: $(STAMP)
 	$(PY) -m bench
