@@ -108,12 +108,6 @@ def _watch(execute, sql, params, many, context):
     return result
 
 
-def data_changed():
-    """Start a new generation when the transaction commits. Not needed by any write any more
-    (``_watch`` sees every write); kept for callers on other branches until they drop it."""
-    _announce(transaction.get_connection())
-
-
 def _install(connection, **kwargs):
     if _watch not in connection.execute_wrappers:
         connection.execute_wrappers.insert(0, _watch)  # first: a scoped execute_wrapper pops the last

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 
 from .models import Action, Owner
-from .querysets import scope_for
+from .scope import scope_for
 
 
 def claimable_owners(user):

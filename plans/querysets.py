@@ -3,23 +3,21 @@
 Every view, API viewset, export, dashboard count, filter choice and admin queryset starts from
 ``Model.objects.visible_to(user)`` or ``Model.objects.editable_by(user)``. Each scoped model
 names the path from itself to its borough in ``SCOPE_PATH`` ("" for Borough itself); rows of the
-force-wide plan have no borough. The rule of roles, and ``may`` for every other step a user
-takes, is in plans.scope; ``scope_for`` is re-exported here for the many callers that read it.
+force-wide plan have no borough. The rule of roles (``scope_for``), and ``may`` for every other step a user
+takes, is in plans.scope.
 """
 
 from django.db import models
 
-from .scope import Scope, scope_for
+from .scope import scope_for
 
 __all__ = [
     "ActionQuerySet",
-    "Scope",
     "ScopedQuerySet",
     "end_of_day",
     "is_overdue",
     "is_stale",
     "overdue_condition",
-    "scope_for",
     "stale_condition",
 ]
 

@@ -10,7 +10,7 @@ reminders, so borough and force editors choose between ``EDITOR_MIN_DAYS`` and
 from django.core.exceptions import ValidationError
 
 from .choices import Role
-from .querysets import scope_for
+from .scope import scope_for
 
 EDITOR_MIN_DAYS = 7
 EDITOR_MAX_DAYS = 92

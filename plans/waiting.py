@@ -27,7 +27,7 @@ from django.utils import timezone
 from .choices import ChallengeStatus, MembershipRole, ReturnStatus, Role
 from .models import Action, Challenge, Membership, Plan, QuarterlyReturn
 from .quarters import Quarter
-from .querysets import scope_for
+from .scope import scope_for
 
 EDITING_ROLES = (MembershipRole.EDITOR, MembershipRole.LEAD)
 

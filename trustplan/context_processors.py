@@ -1,7 +1,7 @@
 from django.urls import reverse
 
 from plans.marking import marking_page_name, protective_marking
-from plans.querysets import scope_for
+from plans.scope import scope_for
 
 
 def roles(request):

@@ -14,7 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from plans.models import ApiToken, Borough, TokenScope
-from plans.querysets import scope_for
+from plans.scope import scope_for
 from plans.tokens import EXPIRY_DAYS, issue_token, revoke_token
 
 

@@ -1,5 +1,5 @@
 """Admin of actions: status changes go through ``apply_status_update``; links to force
-activities through ``plans.force.set_force_links``."""
+activities through ``plans.services.force_links.set_force_links``."""
 
 from django import forms
 from django.contrib import admin, messages
@@ -8,10 +8,11 @@ from django.utils.text import get_text_list
 
 from ..badges import status_badge
 from ..choices import RAG, UpdateSource
-from ..force import can_link, force_activities, set_force_links
+from ..force import force_activities
 from ..models import Action
-from ..querysets import scope_for
+from ..scope import LINK_FORCE, may, scope_for
 from ..services import StaleVersion, apply_status_update, validate_change
+from ..services.force_links import set_force_links
 from .scoped import NOT_A_FORCE_ACTIVITY, ScopedHistoryAdmin, security_log
 
 
@@ -81,8 +82,9 @@ class ActionAdminForm(forms.ModelForm):
         return data
 
     def _clean_delivers(self, data, objective):
-        """The checks of plans.force.set_force_links, made before anything is saved: only the
-        editors of a borough action link it, and only to activities of the force-wide plan."""
+        """The checks of ``set_force_links`` (plans.services.force_links), made before anything is
+        saved: only the editors of a borough action link it, and only to activities of the force-wide
+        plan."""
         delivers = data.get("delivers")
         if delivers is None or objective is None:
             return  # not in the form, or the field or the objective already has its error
@@ -139,8 +141,8 @@ class ActionAdmin(ScopedHistoryAdmin):
         return status_badge(obj.status)
 
     def save_related(self, request, form, formsets, change):
-        """Links to force activities are written by plans.force.set_force_links (its checks and
-        log), never by the form's plain many-to-many save."""
+        """Links to force activities are written by ``set_force_links`` (plans.services.force_links:
+        its checks and log), never by the form's plain many-to-many save."""
         data = form.cleaned_data
         wanted = data.pop("delivers", None)
         try:
@@ -154,7 +156,7 @@ class ActionAdmin(ScopedHistoryAdmin):
         wanted_ids = sorted(a.pk for a in wanted)
         if wanted_ids == sorted(action.delivers.values_list("pk", flat=True)):
             return
-        if not wanted_ids and not can_link(request.user, action):
+        if not wanted_ids and not may(request.user, LINK_FORCE, action):
             action.delivers.clear()  # a force activity linked by mistake: unlinking is always safe
             return
         set_force_links(action=action, user=request.user, activity_ids=wanted_ids)

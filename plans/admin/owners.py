@@ -14,7 +14,7 @@ from django.db.models import Q
 
 from ..choices import Role
 from ..models import Borough, Membership, Owner
-from ..querysets import scope_for
+from ..scope import scope_for
 from .scoped import ScopedAdmin
 
 

@@ -7,8 +7,8 @@ from django.utils import timezone
 from ..badges import status_badge
 from ..choices import RAG, UpdateSource
 from ..models import Action, Objective, Plan
-from ..querysets import scope_for
 from ..review_interval import check_review_interval
+from ..scope import scope_for
 from ..services import record_initial_status
 from .scoped import ScopedHistoryAdmin, ScopedInlineMixin
 

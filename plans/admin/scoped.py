@@ -17,7 +17,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from ..force import force_activities
 from ..models import Action, Borough, Objective, Owner, Plan
-from ..querysets import scope_for
+from ..scope import scope_for
 from .labels import LabelledInlineFormSet
 
 SCOPED_FK = {"borough": Borough, "plan": Plan, "objective": Objective, "action": Action}

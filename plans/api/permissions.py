@@ -3,7 +3,7 @@
 
 from rest_framework.permissions import BasePermission
 
-from ..querysets import scope_for
+from ..scope import scope_for
 
 
 class ReadsPlans(BasePermission):

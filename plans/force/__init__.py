@@ -10,7 +10,6 @@ timeline's SVG geometry), ``rows`` (the workbook's force sheets, written by plan
 Linking a borough action to force activities is plans.services.force_links.
 """
 
-from ..scope import LINK_FORCE, may
 from .charts import timeline_chart
 from .figures import (
     DIMENSIONS,
@@ -42,7 +41,6 @@ __all__ = [
     "ThemeRow",
     "TimelineEntry",
     "borough_force_support",
-    "can_link",
     "contributions_by_borough",
     "force_activities",
     "force_matrix",
@@ -56,19 +54,6 @@ __all__ = [
     "milestone_state",
     "milestone_timeline",
     "read_fixture",
-    "set_force_links",
     "status_totals",
     "timeline_chart",
 ]
-
-
-def set_force_links(**kwargs):
-    """Kept for plans/admin.py while it is split: the write is plans.services.force_links."""
-    from ..services.force_links import set_force_links as write
-
-    return write(**kwargs)
-
-
-def can_link(user, action):
-    """Kept for plans/admin.py while it is split: the rule is ``scope.may(user, LINK_FORCE, action)``."""
-    return may(user, LINK_FORCE, action)

@@ -4,7 +4,7 @@ from django.utils import timezone
 
 from ..choices import Status
 from ..models import Action
-from ..querysets import scope_for
+from ..scope import scope_for
 from .figures import force_matrix, get_force_plan, milestone_timeline
 
 

@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 
 from ..models import Pillar, Plan
-from ..querysets import scope_for
+from ..scope import scope_for
 from ..upload_safety import CSV, DOCX, MAX_UPLOAD_BYTES, XLSX, UploadRejected, check_upload
 from .csvfile import read_csv
 from .docx import read_docx

@@ -12,7 +12,6 @@ from django.utils.text import slugify
 
 from ..bulk import history_rows, insert_rows
 from ..choices import UpdateSource
-from ..freshness import data_changed
 from ..models import Action, Objective, Owner, Pillar, Plan, StatusUpdate
 from ..owners import ParsedOwner, merge
 from ..services import apply_status_update, initial_status_fields, initial_status_row
@@ -51,7 +50,6 @@ def write(planned, plan, borough, report, user):
     _create_objectives(objectives.new, history)
     author = user.get_full_name() or user.get_username()
     _create_actions(created, owners, author=author, history=history)
-    data_changed()  # bulk writes send no model signal
     return plan
 
 

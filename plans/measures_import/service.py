@@ -5,7 +5,6 @@ import logging
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from ..freshness import data_changed
 from ..models import MeasureReading
 from ..scope import IMPORT_MEASURES, may
 from ..upload_safety import CSV, UploadRejected, open_workbook, read_upload, sheet_rows
@@ -137,4 +136,3 @@ def _write(changes, *, user, source):
             MeasureReading.objects.filter(
                 measure=c.measure, borough=c.borough, period_end=c.period_end
             ).update(value=c.value, source=source, imported_by=user)
-        data_changed()  # bulk writes send no model signal

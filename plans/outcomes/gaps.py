@@ -10,7 +10,7 @@ from drivers.models import Driver, Measure
 
 from ..choices import STATUS_ORDER, Status
 from ..models import Action, Borough
-from ..querysets import scope_for
+from ..scope import scope_for
 from .headline import VsLondon
 from .readings import MPS_FRAMEWORK, _current_targets, _recent_readings, _value_at, applicable_target
 from .targets import TargetGap, target_gap

@@ -7,7 +7,7 @@ from decimal import Decimal
 from drivers.models import Measure
 
 from ..models import Borough
-from ..querysets import scope_for
+from ..scope import scope_for
 from .readings import HEADLINE_MEASURES, _current_targets, _recent_readings, _value_at, applicable_target
 from .targets import TargetGap, Trend, target_gap, trend
 

@@ -9,8 +9,7 @@ from django.db.models import Q
 from drivers.models import Measure
 
 from ..models import MeasureReading
-from ..querysets import scope_for
-from ..scope import SET_TARGETS, may
+from ..scope import SET_TARGETS, may, scope_for
 from .charts import trend_chart
 from .gaps import borough_driver_gaps, london_driver_gaps
 from .headline import oversight_measures

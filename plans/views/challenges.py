@@ -19,8 +19,7 @@ from .. import notifications
 from ..choices import ChallengeStatus
 from ..forms.challenges import ChallengeForm, CloseForm, ReplyForm
 from ..models import Borough, Challenge, Plan
-from ..querysets import scope_for
-from ..scope import ANSWER_CHALLENGE, RAISE_CHALLENGE, REPLY_CHALLENGE, may, refuse, role_required
+from ..scope import ANSWER_CHALLENGE, RAISE_CHALLENGE, REPLY_CHALLENGE, may, refuse, role_required, scope_for
 from ..services.challenges import close_challenge, raise_challenge, reply_to_challenge
 
 security_log = logging.getLogger("trustplan.security")

@@ -21,7 +21,7 @@ from ..exports import XLSX_CONTENT_TYPE
 from ..forms.imports import ConfirmImportForm, PlanUploadForm
 from ..imports import MAX_BYTES, build_template, import_plan
 from ..models import Borough, Plan
-from ..querysets import scope_for
+from ..scope import scope_for
 from ..services import StaleVersion
 
 security_log = logging.getLogger("trustplan.security")

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from ..my_owners import claimable_owners, link_owners
-from ..querysets import scope_for
+from ..scope import scope_for
 
 
 class MyOwnersForm(forms.Form):

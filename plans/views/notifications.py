@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods
 from ..models import Notification, NotificationKind
 from ..models.notifications import ESSENTIAL_KINDS
 from ..notifications import muted_kinds, set_muted_kinds
-from ..querysets import scope_for
+from ..scope import scope_for
 
 OPTIONAL_KINDS = [(k.value, k.label) for k in NotificationKind if k not in ESSENTIAL_KINDS]
 

@@ -11,7 +11,7 @@ from drivers.models import Driver
 from ..models import Borough, Objective, Owner, Plan
 from ..models.plan import TEXT_LIMIT
 from ..plan_editing import action_create
-from ..querysets import scope_for
+from ..scope import scope_for
 
 
 class ActionCreateForm(forms.Form):

@@ -4,7 +4,7 @@ from django.http import QueryDict
 
 from plans.exports import ExportContext, log_export, user_label, write_workbook
 from plans.filtersets import ActionFilterSet
-from plans.querysets import Scope, scope_for
+from plans.scope import Scope, scope_for
 
 MULTI = ("borough", "bcu", "pillar", "objective", "driver", "owner", "rag")
 SINGLE = ("stale", "overdue", "as_at")
