@@ -152,6 +152,52 @@ TREND_COLUMN = 40
 TREND_GAP = 14
 
 
+def _trend_column(day, counts, *, x, bottom, largest):
+    """One month's column of ``trend_columns``: its segments, bottom up, and its month label."""
+    parts = []
+    y = bottom
+    for status in STATUS_ORDER:
+        n = counts.get(status.value, 0)
+        if not n:
+            continue
+        h = TREND_HEIGHT * n / largest
+        y -= h
+        parts.append(
+            format_html(
+                '<rect class="seg seg-{s}" x="{x}" y="{y}" width="{w}" height="{h}">'
+                "<title>{day}: {label} {n}</title></rect>",
+                s=status.value,
+                x=_n(x),
+                y=_n(y),
+                w=_n(TREND_COLUMN),
+                h=_n(h),
+                day=f"{day.day} {day:%b %Y}",
+                label=status.label,
+                n=n,
+            )
+        )
+        if h >= 14:
+            parts.append(
+                format_html(
+                    '<text class="seg-text seg-text-{s}" x="{tx}" y="{ty}" text-anchor="middle" '
+                    'aria-hidden="true">{n}</text>',
+                    s=status.value,
+                    tx=_n(x + TREND_COLUMN / 2),
+                    ty=_n(y + h / 2 + 4),
+                    n=n,
+                )
+            )
+    parts.append(
+        format_html(
+            '<text class="axis-text" x="{tx}" y="{ty}" text-anchor="middle">{label}</text>',
+            tx=_n(x + TREND_COLUMN / 2),
+            ty=_n(bottom + 14),
+            label=day.strftime("%b %y"),
+        )
+    )
+    return parts
+
+
 def trend_columns(points, *, title):
     """Stacked columns of RAG counts per month: ``points`` is [(date, {status: n})]."""
     left, top = 36, 10
@@ -176,46 +222,7 @@ def trend_columns(points, *, title):
     ]
     for i, (day, counts) in enumerate(points):
         x = left + i * (TREND_COLUMN + TREND_GAP)
-        y = top + TREND_HEIGHT
-        for status in STATUS_ORDER:
-            n = counts.get(status.value, 0)
-            if not n:
-                continue
-            h = TREND_HEIGHT * n / largest
-            y -= h
-            body.append(
-                format_html(
-                    '<rect class="seg seg-{s}" x="{x}" y="{y}" width="{w}" height="{h}">'
-                    "<title>{day}: {label} {n}</title></rect>",
-                    s=status.value,
-                    x=_n(x),
-                    y=_n(y),
-                    w=_n(TREND_COLUMN),
-                    h=_n(h),
-                    day=f"{day.day} {day:%b %Y}",
-                    label=status.label,
-                    n=n,
-                )
-            )
-            if h >= 14:
-                body.append(
-                    format_html(
-                        '<text class="seg-text seg-text-{s}" x="{tx}" y="{ty}" text-anchor="middle" '
-                        'aria-hidden="true">{n}</text>',
-                        s=status.value,
-                        tx=_n(x + TREND_COLUMN / 2),
-                        ty=_n(y + h / 2 + 4),
-                        n=n,
-                    )
-                )
-        body.append(
-            format_html(
-                '<text class="axis-text" x="{tx}" y="{ty}" text-anchor="middle">{label}</text>',
-                tx=_n(x + TREND_COLUMN / 2),
-                ty=_n(top + TREND_HEIGHT + 14),
-                label=day.strftime("%b %y"),
-            )
-        )
+        body.extend(_trend_column(day, counts, x=x, bottom=top + TREND_HEIGHT, largest=largest))
     body.append(legend(height - 22, x0=left))
     desc = "; ".join(
         f"{day:%d %b %Y}: " + ", ".join(f"{s.label} {counts.get(s.value, 0)}" for s in STATUS_ORDER)

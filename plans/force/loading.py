@@ -85,23 +85,17 @@ def _lead_owner(lead):
     return owner
 
 
-@transaction.atomic
-def load_force_plan(path=FORCE_PLAN_FIXTURE, *, at=None):
-    """Load the force-wide plan from its fixture; a second run changes nothing.
-
-    Themes, measures of success, one objective per theme, every activity (with its Trust Test
-    dimensions as drivers, its source plan, strand and lead) and every milestone. Rows already
-    present are left as they are, so edits made by force editors are never overwritten.
-    Returns the Plan.
-    """
-    data = read_fixture(path)
-    spec = data["plan"]
+def _plan(spec):
     plan, _ = Plan.objects.get_or_create(
         slug=spec.get("slug", FORCE_PLAN_SLUG),
         defaults={"borough": None, "title": spec["title"], "source": spec.get("source", "")},
     )
     if plan.borough_id is not None:
         raise ImproperlyConfigured(f"Plan {plan.slug} belongs to a borough: it cannot be the force plan.")
+    return plan
+
+
+def _trust_test_drivers():
     drivers = {d.slug: d for d in Driver.objects.filter(slug__in=DIMENSIONS)}
     missing = set(DIMENSIONS) - set(drivers)
     if missing:
@@ -109,33 +103,46 @@ def load_force_plan(path=FORCE_PLAN_FIXTURE, *, at=None):
             f"Trust Test drivers missing ({', '.join(sorted(missing))}): "
             "run `manage.py load_reference` first."
         )
+    return drivers
+
+
+def _theme_measures(theme, texts):
+    measures = []
+    for number, text in enumerate(texts, start=1):
+        measure, _ = Measure.objects.get_or_create(
+            slug=measure_slug(theme.slug, number),
+            defaults={
+                "name": text[:300],
+                "wording": text,
+                "unit": MeasureUnit.QUALITATIVE,
+                "source": MEASURE_SOURCE,
+                "order": 100 + theme.order * 10 + number,
+            },
+        )
+        measures.append(measure)
+    theme.measures.add(*measures)
+
+
+def _themes(plan, items):
+    """Themes, their measures of success and one objective each: ({slug: Theme}, {slug: Objective})."""
     themes, objectives = {}, {}
-    for item in data["themes"]:
+    for item in items:
         theme, _ = Theme.objects.get_or_create(
             slug=item["slug"], defaults={"name": item["name"], "order": item["order"]}
         )
         themes[theme.slug] = theme
-        measures = []
-        for number, text in enumerate(item.get("measures_of_success", []), start=1):
-            measure, _ = Measure.objects.get_or_create(
-                slug=measure_slug(theme.slug, number),
-                defaults={
-                    "name": text[:300],
-                    "wording": text,
-                    "unit": MeasureUnit.QUALITATIVE,
-                    "source": MEASURE_SOURCE,
-                    "order": 100 + theme.order * 10 + number,
-                },
-            )
-            measures.append(measure)
-        theme.measures.add(*measures)
+        _theme_measures(theme, item.get("measures_of_success", []))
         objectives[theme.slug], _ = Objective.objects.get_or_create(
             plan=plan, theme=theme, pillar=None, defaults={"number": theme.order, "title": theme.name}
         )
-    at = at or timezone.now()
+    return themes, objectives
+
+
+def _activities(plan, items, *, objectives, drivers, at):
+    """Every activity not already present (by objective and position), with its first status."""
     existing = set(Action.objects.filter(objective__plan=plan).values_list("objective_id", "position"))
     positions = Counter()
-    for item in data["activities"]:
+    for item in items:
         objective = objectives[item["theme"]]
         positions[objective.pk] += 1
         position = positions[objective.pk]
@@ -160,6 +167,10 @@ def load_force_plan(path=FORCE_PLAN_FIXTURE, *, at=None):
             at=at,
             source=UpdateSource.SEED,
         )
+
+
+def _milestones(plan, items, themes):
+    """Every milestone not already present (by position)."""
     have = set(Milestone.objects.filter(plan=plan).values_list("position", flat=True))
     Milestone.objects.bulk_create(
         [
@@ -175,10 +186,28 @@ def load_force_plan(path=FORCE_PLAN_FIXTURE, *, at=None):
                 theme=themes.get(item.get("theme")) if item.get("theme") else None,
                 completed_on=item.get("completed"),
             )
-            for position, item in enumerate(data["milestones"], start=1)
+            for position, item in enumerate(items, start=1)
             if position not in have
         ]
     )
+
+
+@transaction.atomic
+def load_force_plan(path=FORCE_PLAN_FIXTURE, *, at=None):
+    """Load the force-wide plan from its fixture; a second run changes nothing.
+
+    Themes, measures of success, one objective per theme, every activity (with its Trust Test
+    dimensions as drivers, its source plan, strand and lead) and every milestone. Rows already
+    present are left as they are, so edits made by force editors are never overwritten.
+    Returns the Plan.
+    """
+    data = read_fixture(path)
+    plan = _plan(data["plan"])
+    drivers = _trust_test_drivers()
+    themes, objectives = _themes(plan, data["themes"])
+    at = at or timezone.now()
+    _activities(plan, data["activities"], objectives=objectives, drivers=drivers, at=at)
+    _milestones(plan, data["milestones"], themes)
     return plan
 
 

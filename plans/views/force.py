@@ -89,6 +89,29 @@ def _grouped(activities, selected):
     return groups
 
 
+def _save_links(request, action, activities):
+    """The POST of ``action_force_links``: (form, True) once the links are saved, else the form
+    with its errors and False."""
+    form = ForceLinksForm(request.POST, activities=activities)
+    if not form.is_valid():
+        return form, False
+    try:
+        linked = set_force_links(
+            action=action,
+            user=request.user,
+            activity_ids=[a.pk for a in form.cleaned_data["activities"]],
+        )
+    except ValidationError as exc:
+        form.add_error("activities", exc.message_dict.get("activities", exc.messages))
+        return form, False
+    messages.success(
+        request,
+        f"Saved: this action delivers {len(linked)} force "
+        f"{'activity' if len(linked) == 1 else 'activities'}.",
+    )
+    return form, True
+
+
 @require_http_methods(["GET", "POST"])
 @role_required
 def action_force_links(request, pk):
@@ -115,28 +138,11 @@ def action_force_links(request, pk):
                 f"tried to link action={action.pk} to force activities",
                 "Only editors of this action's borough can change its links.",
             )
-        form = ForceLinksForm(request.POST, activities=activities)
-        if form.is_valid():
-            try:
-                linked = set_force_links(
-                    action=action,
-                    user=request.user,
-                    activity_ids=[a.pk for a in form.cleaned_data["activities"]],
-                )
-            except ValidationError as exc:
-                form.add_error("activities", exc.message_dict.get("activities", exc.messages))
-            else:
-                messages.success(
-                    request,
-                    f"Saved: this action delivers {len(linked)} force "
-                    f"{'activity' if len(linked) == 1 else 'activities'}.",
-                )
-                return redirect("action-force-links", pk=action.pk)
+        form, done = _save_links(request, action, activities)
+        if done:
+            return redirect("action-force-links", pk=action.pk)
         status = 400
-        selected = set()
-        for raw in request.POST.getlist("activities"):
-            if str(raw).isdigit():
-                selected.add(int(raw))
+        selected = {int(raw) for raw in request.POST.getlist("activities") if str(raw).isdigit()}
     else:
         form = ForceLinksForm(activities=activities)
         selected = current
