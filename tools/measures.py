@@ -23,7 +23,6 @@ PENDING = {
     "plans/imports/layout.py": "Layout.take into one step per column kind",
     "plans/imports/preview.py": "status_fields and action_changes into one step per field",
     "plans/imports/validate.py": "rag into the word, shading and completion checks",
-    "plans/services/reminders.py": "send_reminders: batches and sending apart",
     # issue 21 step 4, not done yet: split by layer (loading, figures, charts) and by step
     "plans/dashboards.py": "borough_dashboard into named steps; split the module",
     "plans/outcomes/gaps.py": "driver_gaps into named steps",

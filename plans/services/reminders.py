@@ -52,6 +52,45 @@ def _message(kind, borough, rows):
     return subject, intro + "\n\n" + "\n".join(lines) + "\n\nTrustPlan"
 
 
+def _batches(rows, members):
+    """[(user, kind, rows)] of one plan's stale ``rows`` (``members``: {role: [users]} of its
+    borough): each linked owner (active, with an address) their own, every editor of the borough
+    all of them, its leads the escalations."""
+    by_owner_user = defaultdict(list)
+    for row in rows:
+        for owner in row.owners:
+            if owner.user_id and owner.user.is_active and owner.user.email:
+                by_owner_user[owner.user].append(row)
+    batches = [(user, "owner", own) for user, own in by_owner_user.items()]
+    batches += [(user, "editor", rows) for user in members[MembershipRole.EDITOR]]
+    escalated = [r for r in rows if r.escalated]
+    if escalated:
+        leads = notifications.escalation_recipients(members, escalated)
+        batches += [(user, "escalation", escalated) for user in leads]
+    return batches
+
+
+def _should_send(user, kind, borough_id, since):
+    muted = kind != "escalation" and not notifications.wants(user, NotificationKind.REMINDER)
+    return not (muted or not user.email or _recently_sent(user, borough_id, kind, since))
+
+
+def _send(user, kind, batch, *, borough, now):
+    """Record the reminder and send it, in one transaction."""
+    subject, body = _message(kind, borough, batch)
+    with transaction.atomic():
+        ReminderLog.objects.create(
+            recipient=user,
+            borough=borough,
+            kind=kind,
+            sent_at=now,
+            action_ids=[r.action.pk for r in batch],
+            subject=subject,
+        )
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+        notifications.reminder_recorded(user=user, kind=kind, borough=borough, count=len(batch))
+
+
 def send_reminders(*, now=None):
     """E-mail stale-action reminders: owners (linked users) their own, borough editors the whole
     list, borough leads the escalations. Not the same reminder twice within the interval."""
@@ -66,35 +105,11 @@ def send_reminders(*, now=None):
         if not rows:
             continue
         since = now - dt.timedelta(days=plan.review_interval_days)
-        batches = []
-        by_owner_user = defaultdict(list)
-        for row in rows:
-            for owner in row.owners:
-                if owner.user_id and owner.user.is_active and owner.user.email:
-                    by_owner_user[owner.user].append(row)
-        batches += [(user, "owner", own) for user, own in by_owner_user.items()]
-        batches += [(user, "editor", rows) for user in members[plan.borough_id][MembershipRole.EDITOR]]
-        escalated = [r for r in rows if r.escalated]
-        if escalated:
-            leads = notifications.escalation_recipients(members[plan.borough_id], escalated)
-            batches += [(user, "escalation", escalated) for user in leads]
-        for user, kind, batch in batches:
-            muted = kind != "escalation" and not notifications.wants(user, NotificationKind.REMINDER)
-            if muted or not user.email or _recently_sent(user, plan.borough_id, kind, since):
+        for user, kind, batch in _batches(rows, members[plan.borough_id]):
+            if not _should_send(user, kind, plan.borough_id, since):
                 result.skipped += 1
                 continue
-            subject, body = _message(kind, plan.borough, batch)
-            with transaction.atomic():
-                ReminderLog.objects.create(
-                    recipient=user,
-                    borough=plan.borough,
-                    kind=kind,
-                    sent_at=now,
-                    action_ids=[r.action.pk for r in batch],
-                    subject=subject,
-                )
-                send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
-                notifications.reminder_recorded(user=user, kind=kind, borough=plan.borough, count=len(batch))
+            _send(user, kind, batch, borough=plan.borough, now=now)
             result.sent += 1
             result.recipients.append((user.username, kind, len(batch)))
     return result
