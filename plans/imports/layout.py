@@ -182,12 +182,29 @@ class SheetParser:
         return self.rows
 
     def take(self, stream_row):
+        """One row of the stream: a heading, a repeated header, a row with no action text, the
+        rest of the previous action's text, or an action row."""
         cells = stream_row.cells
         joined = " ".join(c.text for c in cells if c.text)
         if stream_row.seq < self.layout.header_seq or stream_row.paragraph:
             self.heading(joined, listed=True)
             return
-        for index, raw in enumerate(cells):
+        self.formulas(stream_row)
+        if _is_header_repeat(cells, self.layout):
+            self.header_repeat(cells)
+            return
+        action_text = self.text(cells, "action")
+        if not action_text:
+            self.textless(stream_row, joined)
+            return
+        if self.continues(stream_row, action_text):
+            return
+        self.row_columns(stream_row)
+        self.rows.append(self.make_row(stream_row, action_text))
+
+    def formulas(self, stream_row):
+        """Report every formula of the row: formulas are not evaluated."""
+        for index, raw in enumerate(stream_row.cells):
             if raw.formula:
                 self.report.add(
                     stream_row.sheet,
@@ -196,31 +213,30 @@ class SheetParser:
                     f"A formula ({shown(raw.value, 40)}): formulas are not evaluated",
                     "the value itself, typed in (paste as values)",
                 )
-        if _is_header_repeat(cells, self.layout):
-            first = cells[0].text if cells else ""
-            title = strip_decoration(self.text(cells, "action"))
-            if self.layout.heading_titles and first.isdigit() and title:
-                number = int(first)
-                self.objective = (number, self.titles.get((self.pillar, number)) or title)
+
+    def header_repeat(self, cells):
+        """A header repeated on a new page; where headings carry titles, it names the objective."""
+        first = cells[0].text if cells else ""
+        title = strip_decoration(self.text(cells, "action"))
+        if self.layout.heading_titles and first.isdigit() and title:
+            number = int(first)
+            self.objective = (number, self.titles.get((self.pillar, number)) or title)
+
+    def textless(self, stream_row, joined):
+        """A row with no action text: a heading, or a row that misses its action (reported)."""
+        if not joined or self.heading(joined, listed=False):
             return
-        action_text = self.text(cells, "action")
-        if not action_text:
-            if joined and not self.heading(joined, listed=False):
-                other = [k for k in ("owners", "rag", "drivers", "due") if self.text(cells, k)]
-                rag = self.cell(cells, "rag")
-                if other or (rag is not None and rag.colour):
-                    self.report.add(
-                        stream_row.sheet,
-                        stream_row.number,
-                        "Action",
-                        "The action text is missing",
-                        "the action's text",
-                    )
-            return
-        if self.continues(stream_row, action_text):
-            return
-        self.row_columns(stream_row)
-        self.rows.append(self.make_row(stream_row, action_text))
+        cells = stream_row.cells
+        other = [k for k in ("owners", "rag", "drivers", "due") if self.text(cells, k)]
+        rag = self.cell(cells, "rag")
+        if other or (rag is not None and rag.colour):
+            self.report.add(
+                stream_row.sheet,
+                stream_row.number,
+                "Action",
+                "The action text is missing",
+                "the action's text",
+            )
 
     def heading(self, joined, *, listed):
         """Follow a pillar or objective heading; True if ``joined`` was one."""

@@ -137,6 +137,12 @@ class Differ:
 
     def status_fields(self, item, existing, seen_comments):
         """The apply_status_update keyword arguments for an existing action (empty if none)."""
+        fields = self.status_change(item, existing, seen_comments)
+        fields.update(self.due_and_next_steps(item, existing))
+        return fields
+
+    def status_change(self, item, existing, seen_comments):
+        """RAG, completion and commentary: a change of status always carries a comment."""
         row, fields = item.row, {}
         rag = item.rag or existing.rag
         if item.rag is None and item.rag_blank and self.report.clear_blanks and not item.completed:
@@ -152,6 +158,11 @@ class Differ:
                 )
         if comment:
             fields["commentary"] = comment
+        return fields
+
+    def due_and_next_steps(self, item, existing):
+        """The due date (cleared by a blank cell only when blanks clear) and the next steps."""
+        row, fields = item.row, {}
         if item.due is not None and item.due != existing.due_date:
             fields["due_date"] = item.due
         elif item.due is None and existing.due_date and self.report.clear_blanks and "due" in row.cells:
@@ -161,44 +172,42 @@ class Differ:
         return fields
 
     def action_changes(self, item, existing, seen_comments):
+        """What the import changes of an existing action, as words for the preview; the changes
+        that lose something go to ``report.losses`` and invalid values to the report's problems."""
         row = item.row
         fields = item.status_fields = self.status_fields(item, existing, seen_comments)
         details, losses = [], []
         if fields:
-            try:
-                validate_change(action=existing, **fields)
-            except ValidationError as exc:
-                for name, messages in exc.message_dict.items():
-                    self.report.add(
-                        row.sheet, row.row, COLUMN_LABELS.get(name, name), " ".join(messages), "a valid value"
-                    )
-        if "rag" in fields:
-            before, after = (
-                status_word(existing.rag, existing.completed),
-                status_word(fields["rag"], fields["completed"]),
-            )
-            details.append(f"status {before} → {after}")
-            if (
-                existing.completed
-                and not fields["completed"]
-                or fields["rag"] == RAG.NOT_RATED != existing.rag
-            ):
-                losses.append(f"status {before} → {after}")
-        if "commentary" in fields and "rag" not in fields:
-            details.append("new commentary")
-        if "due_date" in fields:
-            details.append(f"due {existing.due_date or '—'} → {fields['due_date'] or '—'}")
-            if fields["due_date"] is None:
-                losses.append(f"due date {existing.due_date} cleared")
-        if "next_steps" in fields:
-            details.append("next steps")
+            self.validate_fields(row, existing, fields)
+        _field_changes(existing, fields, details, losses)
+        self.owner_changes(item, existing, details, losses)
+        self.driver_changes(item, existing, details, losses)
+        if losses:
+            self.report.losses.append(Change("action", _label(row.text), losses, row.sheet, row.row))
+        return details
+
+    def validate_fields(self, row, existing, fields):
+        try:
+            validate_change(action=existing, **fields)
+        except ValidationError as exc:
+            for name, messages in exc.message_dict.items():
+                self.report.add(
+                    row.sheet, row.row, COLUMN_LABELS.get(name, name), " ".join(messages), "a valid value"
+                )
+
+    def owner_changes(self, item, existing, details, losses):
+        row = item.row
         item.replace_owners = item.owners_given or (self.report.clear_blanks and row.has_owners_col)
         before = {o.key: o.label for o in existing.owners.all()}
-        if item.replace_owners and set(before) != {p.key for p in item.owner_keys}:
+        wanted = {p.key for p in item.owner_keys}
+        if item.replace_owners and set(before) != wanted:
             details.append("owners → " + ("; ".join(p.label for p in item.owner_keys) or "none"))
-            removed = [label for key, label in before.items() if key not in {p.key for p in item.owner_keys}]
+            removed = [label for key, label in before.items() if key not in wanted]
             if removed:
                 losses.append("owners removed: " + "; ".join(removed))
+
+    def driver_changes(self, item, existing, details, losses):
+        row = item.row
         item.replace_drivers = item.drivers_given or (self.report.clear_blanks and row.has_drivers_col)
         drivers = {d.pk: d.name for d in existing.drivers.all()}
         if item.replace_drivers and set(drivers) != set(item.driver_ids):
@@ -206,6 +215,23 @@ class Differ:
             removed = [name for pk, name in drivers.items() if pk not in item.driver_ids]
             if removed:
                 losses.append("drivers removed: " + "; ".join(removed))
-        if losses:
-            self.report.losses.append(Change("action", _label(row.text), losses, row.sheet, row.row))
-        return details
+
+
+def _field_changes(existing, fields, details, losses):
+    """Words for the status, commentary, due date and next steps the import changes."""
+    if "rag" in fields:
+        before, after = (
+            status_word(existing.rag, existing.completed),
+            status_word(fields["rag"], fields["completed"]),
+        )
+        details.append(f"status {before} → {after}")
+        if existing.completed and not fields["completed"] or fields["rag"] == RAG.NOT_RATED != existing.rag:
+            losses.append(f"status {before} → {after}")
+    if "commentary" in fields and "rag" not in fields:
+        details.append("new commentary")
+    if "due_date" in fields:
+        details.append(f"due {existing.due_date or '—'} → {fields['due_date'] or '—'}")
+        if fields["due_date"] is None:
+            losses.append(f"due date {existing.due_date} cleared")
+    if "next_steps" in fields:
+        details.append("next steps")

@@ -214,24 +214,9 @@ class Validator:
 
     def rag(self, row):
         """(rag or None, completed or None) from the RAG word and/or fill; disagreements are errors."""
-        completed = row.completed
-        shade = colour_to_rag(row.rag_colour) if row.rag_colour else None
-        if row.rag_colour and not row.rag and shade is None:
-            self.add(
-                row,
-                "RAG",
-                f"The cell colour (#{row.rag_colour}) is not a RAG colour",
-                "a red, amber or green fill, or the word Red, Amber or Green",
-            )
+        shade = self.shade(row)
         if row.rag and match_key(row.rag) in COMPLETE_WORDS or not row.rag and shade == "complete":
-            if completed is False:
-                self.add(
-                    row,
-                    "RAG",
-                    f"RAG {row.cells.get('rag', '')} says '{row.rag or 'blue fill'}' but "
-                    f"{row.cells.get('complete') or row.cells.get('progress')} says it is not complete",
-                    "the same answer in both cells: Complete with Yes, or a RAG rating with No",
-                )
+            self.completion_agrees(row)
             return None, True
         word = None
         if row.rag:
@@ -244,20 +229,50 @@ class Validator:
                     f"'{shown(row.rag)}' is not a RAG rating",
                     "Red, Amber, Green, Complete or blank (Not rated), in any case",
                 )
-                return None, completed
-        if word and shade in (RAG.RED, RAG.AMBER, RAG.GREEN) and shade != word and self.report.kind == "xlsx":
+                return None, row.completed
+        if word and shade in (RAG.RED, RAG.AMBER, RAG.GREEN) and shade != word:
+            self.word_against_shading(row, shade)
+        return word or (shade if shade not in (None, "complete") else None), row.completed
+
+    def shade(self, row):
+        """The RAG of the cell's fill (a RAG value, "complete" or None); a fill that is no RAG
+        colour, with no word beside it, is an error."""
+        shade = colour_to_rag(row.rag_colour) if row.rag_colour else None
+        if row.rag_colour and not row.rag and shade is None:
+            self.add(
+                row,
+                "RAG",
+                f"The cell colour (#{row.rag_colour}) is not a RAG colour",
+                "a red, amber or green fill, or the word Red, Amber or Green",
+            )
+        return shade
+
+    def completion_agrees(self, row):
+        """A RAG of Complete (word or blue fill) against a Complete or Status cell saying no."""
+        if row.completed is False:
+            self.add(
+                row,
+                "RAG",
+                f"RAG {row.cells.get('rag', '')} says '{row.rag or 'blue fill'}' but "
+                f"{row.cells.get('complete') or row.cells.get('progress')} says it is not complete",
+                "the same answer in both cells: Complete with Yes, or a RAG rating with No",
+            )
+
+    def word_against_shading(self, row, shade):
+        """The word wins over a different fill in a workbook (a note: fills are left over from
+        before); elsewhere the two must agree."""
+        if self.report.kind == "xlsx":
             self.report.notes.append(
                 f"{row.sheet} row {row.row}: RAG '{row.rag}' read from the word; the cell's "
                 f"{RAG(shade).label.lower()} fill was left over from before."
             )
-        elif word and shade in (RAG.RED, RAG.AMBER, RAG.GREEN) and shade != word:
+        else:
             self.add(
                 row,
                 "RAG",
                 f"RAG {row.cells.get('rag', '')} says '{row.rag}' but is shaded {RAG(shade).label.lower()}",
                 "the word and the shading to agree (or only one of them)",
             )
-        return word or (shade if shade not in (None, "complete") else None), completed
 
     def due(self, row):
         try:
