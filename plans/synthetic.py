@@ -152,8 +152,8 @@ def _walk(rng, rag):
     return rag
 
 
-def build_plan(borough, *, rng, months, actions_per_plan, end, pillars, drivers):
-    """Create one synthetic plan with its history. Returns (actions, updates) counted."""
+def _plan_frame(borough, pillars):
+    """The plan, its owners (one per team of OWNER_LABELS) and its objectives (OBJECTIVES)."""
     plan = Plan.objects.create(
         slug=f"{borough.slug}-synthetic-plan",
         borough=borough,
@@ -174,49 +174,69 @@ def build_plan(borough, *, rng, months, actions_per_plan, end, pillars, drivers)
             for n, title in enumerate(titles, start=1)
         ]
     )
-    per_objective = max(1, actions_per_plan // len(objectives))
-    extra = actions_per_plan - per_objective * len(objectives)
+    return plan, owners, objectives
+
+
+def _history(rng, rag, *, start, end, months):
+    """A monthly walk of one action's status from ``rag``: [(when, from_rag, to_rag, from_completed,
+    to_completed)], some months skipped (more often the last: stale), ending once complete."""
+    history, completed = [], False
+    for month in range(months + 1):
+        when = start + dt.timedelta(days=30 * month + rng.randint(0, 4), hours=rng.randint(8, 17))
+        if when > end:
+            when = end - dt.timedelta(hours=rng.randint(1, 48))
+        last_month = month == months
+        if month and rng.random() < (0.2 if last_month else 0.08):
+            continue  # not reviewed this month: stale in the last month
+        new_rag = rag if month == 0 else _walk(rng, rag)
+        new_completed = completed or (new_rag == RAG.GREEN and month > 2 and rng.random() < 0.015)
+        history.append((when, rag if month else "", new_rag, completed, new_completed))
+        rag, completed = new_rag, new_completed
+        if completed:
+            break
+    return history
+
+
+def _action(rng, objective, position, *, start, end, months):
+    """One unsaved action with its history; its current state is the history's last step."""
+    text = f"{rng.choice(ACTION_PHRASES[objective.pillar.slug])} ({objective.title.lower()}, item {position})"
+    due = None
+    if rng.random() < 0.6:
+        due = end + dt.timedelta(days=rng.randint(-180, 365))
+    rag = rng.choices([w[0] for w in START_WEIGHTS], [w[1] for w in START_WEIGHTS])[0]
+    history = _history(rng, rag, start=start, end=end, months=months)
+    action = Action(objective=objective, position=position, text=text, due_date=due, created_at=history[0][0])
+    when, _, last_rag, _, last_completed = history[-1]
+    action.rag, action.completed = last_rag, last_completed
+    action.completed_on = when.date() if last_completed else None
+    action.last_commentary = COMMENTS[last_rag]
+    action.last_reviewed_at = when
+    action.version = len(history)
+    return action, history
+
+
+def _updates(action, history):
+    return [
+        StatusUpdate(
+            action_id=action.pk,
+            author=None,
+            author_name="Synthetic reviewer",
+            created_at=when,
+            from_rag=from_rag,
+            to_rag=to_rag,
+            from_completed=from_c,
+            to_completed=to_c,
+            commentary=COMMENTS[to_rag],
+            version=version,
+            source=UpdateSource.SYNTHETIC,
+        )
+        for version, (when, from_rag, to_rag, from_c, to_c) in enumerate(history, start=1)
+    ]
+
+
+def _links_and_updates(rng, actions, histories, *, owners, drivers):
+    """Each saved action's drivers (1 to 3, by DRIVER_WEIGHTS), owners (1 or 2) and status updates."""
     slugs, weights = zip(*[(d, w) for d, w in DRIVER_WEIGHTS.items() if d in drivers], strict=True)
-    start = end - dt.timedelta(days=30 * months)
-    actions, histories = [], []
-    for o_index, objective in enumerate(objectives):
-        phrases = ACTION_PHRASES[objective.pillar.slug]
-        for position in range(1, per_objective + (1 if o_index < extra else 0) + 1):
-            text = f"{rng.choice(phrases)} ({objective.title.lower()}, item {position})"
-            due = None
-            if rng.random() < 0.6:
-                due = end + dt.timedelta(days=rng.randint(-180, 365))
-            rag = rng.choices([w[0] for w in START_WEIGHTS], [w[1] for w in START_WEIGHTS])[0]
-            history, completed = [], False
-            for month in range(months + 1):
-                when = start + dt.timedelta(days=30 * month + rng.randint(0, 4), hours=rng.randint(8, 17))
-                if when > end:
-                    when = end - dt.timedelta(hours=rng.randint(1, 48))
-                last_month = month == months
-                if month and rng.random() < (0.2 if last_month else 0.08):
-                    continue  # not reviewed this month: stale in the last month
-                new_rag = rag if month == 0 else _walk(rng, rag)
-                new_completed = completed or (new_rag == RAG.GREEN and month > 2 and rng.random() < 0.015)
-                history.append((when, rag if month else "", new_rag, completed, new_completed))
-                rag, completed = new_rag, new_completed
-                if completed:
-                    break
-            action = Action(
-                objective=objective,
-                position=position,
-                text=text,
-                due_date=due,
-                created_at=history[0][0],
-            )
-            when, _, last_rag, _, last_completed = history[-1]
-            action.rag, action.completed = last_rag, last_completed
-            action.completed_on = when.date() if last_completed else None
-            action.last_commentary = COMMENTS[last_rag]
-            action.last_reviewed_at = when
-            action.version = len(history)
-            actions.append(action)
-            histories.append(history)
-    Action.objects.bulk_create(actions)
     Through = Action.drivers.through
     OwnerThrough = Action.owners.through
     links, owner_links, updates = [], [], []
@@ -225,26 +245,28 @@ def build_plan(borough, *, rng, months, actions_per_plan, end, pillars, drivers)
             links.append(Through(action_id=action.pk, driver_id=drivers[slug]))
         for owner in rng.sample(owners, rng.choice([1, 1, 1, 2])):
             owner_links.append(OwnerThrough(action_id=action.pk, owner_id=owner.pk))
-        for version, (when, from_rag, to_rag, from_c, to_c) in enumerate(history, start=1):
-            updates.append(
-                StatusUpdate(
-                    action_id=action.pk,
-                    author=None,
-                    author_name="Synthetic reviewer",
-                    created_at=when,
-                    from_rag=from_rag,
-                    to_rag=to_rag,
-                    from_completed=from_c,
-                    to_completed=to_c,
-                    commentary=COMMENTS[to_rag],
-                    version=version,
-                    source=UpdateSource.SYNTHETIC,
-                )
-            )
+        updates += _updates(action, history)
     Through.objects.bulk_create(links)
     OwnerThrough.objects.bulk_create(owner_links)
     StatusUpdate.objects.bulk_create(updates, batch_size=5000)
-    return len(actions), len(updates)
+    return len(updates)
+
+
+def build_plan(borough, *, rng, months, actions_per_plan, end, pillars, drivers):
+    """Create one synthetic plan with its history. Returns (actions, updates) counted."""
+    _, owners, objectives = _plan_frame(borough, pillars)
+    per_objective = max(1, actions_per_plan // len(objectives))
+    extra = actions_per_plan - per_objective * len(objectives)
+    start = end - dt.timedelta(days=30 * months)
+    actions, histories = [], []
+    for o_index, objective in enumerate(objectives):
+        for position in range(1, per_objective + (1 if o_index < extra else 0) + 1):
+            action, history = _action(rng, objective, position, start=start, end=end, months=months)
+            actions.append(action)
+            histories.append(history)
+    Action.objects.bulk_create(actions)
+    updates = _links_and_updates(rng, actions, histories, owners=owners, drivers=drivers)
+    return len(actions), updates
 
 
 def make_synthetic(*, boroughs, months, seed, actions_per_plan=60, end=None):
