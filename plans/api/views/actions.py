@@ -38,7 +38,7 @@ from ..serializers import (
     StatusUpdateSerializer,
     action_etag,
 )
-from .common import ERRORS, FORMAT_PARAMETER, CSVListMixin
+from .common import BAD_FILTER, ERRORS, FORMAT_PARAMETER, CSVListMixin
 from .history import STATUS_UPDATE_CSV, status_update_queryset
 
 security_log = logging.getLogger("trustplan.security")
@@ -100,7 +100,7 @@ ACTION_FILTERS = "borough, bcu, pillar, objective, driver, owner, rag, stale, ov
         parameters=[FORMAT_PARAMETER],
         responses={
             200: ActionSerializer,
-            400: OpenApiResponse(description="A filter value is not valid."),
+            400: BAD_FILTER,
             **ERRORS,
         },
         examples=[

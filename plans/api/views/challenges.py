@@ -1,9 +1,5 @@
 """Challenges (read-only in the API)."""
 
-from drf_spectacular.utils import (
-    extend_schema,
-    extend_schema_view,
-)
 from rest_framework import viewsets
 
 from ...models import Challenge
@@ -13,17 +9,12 @@ from ..filters import (
 from ..serializers import (
     ChallengeSerializer,
 )
-from .common import ERRORS
+from .common import read_only_schema
 
 
 # --- challenges, readings ---------------------------------------------------------------------
-@extend_schema_view(
-    list=extend_schema(
-        summary="Oversight challenges and their replies", responses={200: ChallengeSerializer, **ERRORS}
-    ),
-    retrieve=extend_schema(
-        summary="One challenge", responses={200: ChallengeSerializer, 404: None, **ERRORS}
-    ),
+@read_only_schema(
+    ChallengeSerializer, list_summary="Oversight challenges and their replies", one_summary="One challenge"
 )
 class ChallengeViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = "[0-9]{1,18}"

@@ -9,13 +9,16 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
 )
+from rest_framework import viewsets
 from rest_framework.exceptions import NotFound
-from rest_framework.renderers import JSONRenderer
+from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.views import APIView
 
 from ...choices import STATUS_ORDER
-from ..renderers import csv_lines
+from ..renderers import CSVRenderer, csv_lines
 
 CSV_CHUNK = 1000
 
@@ -32,6 +35,24 @@ ERRORS = {
     401: OpenApiResponse(description="Not logged in: send a token (Authorization: Token …) or a session."),
     403: OpenApiResponse(description="Your account has no role."),
 }
+BAD_FILTER = OpenApiResponse(description="A filter value is not valid.")
+
+
+def read_only_schema(serializer, *, list_summary, one_summary, csv=False):
+    """The OpenAPI description of a read-only viewset: its list and its retrieve (404 when not
+    visible). ``csv``: the list takes ``?format=csv`` and answers 400 to a bad filter value."""
+    if csv:
+        listing = extend_schema(
+            summary=list_summary,
+            parameters=[FORMAT_PARAMETER],
+            responses={200: serializer, 400: BAD_FILTER, **ERRORS},
+        )
+    else:
+        listing = extend_schema(summary=list_summary, responses={200: serializer, **ERRORS})
+    return extend_schema_view(
+        list=listing,
+        retrieve=extend_schema(summary=one_summary, responses={200: serializer, 404: None, **ERRORS}),
+    )
 
 
 class CSVListMixin:
@@ -72,6 +93,13 @@ class CSVListMixin:
             self.request.accepted_renderer = JSONRenderer()
             self.request.accepted_media_type = JSONRenderer.media_type
         return super().handle_exception(exc)
+
+
+class CSVReadOnlyViewSet(CSVListMixin, viewsets.ReadOnlyModelViewSet):
+    """A read-only viewset by id whose list is also a CSV file (``csv_columns``, ``csv_filename``)."""
+
+    lookup_value_regex = "[0-9]{1,18}"
+    renderer_classes = [JSONRenderer, BrowsableAPIRenderer, CSVRenderer]
 
 
 class NotFoundView(APIView):

@@ -1,25 +1,11 @@
 """Status updates (read-only; the history of every action)."""
 
-from drf_spectacular.utils import (
-    OpenApiResponse,
-    extend_schema,
-    extend_schema_view,
-)
-from rest_framework import viewsets
-from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
-
 from ...models import StatusUpdate
-from ..filters import (
-    StatusUpdateFilterSet,
-)
-from ..renderers import CSVRenderer
-from ..serializers import (
-    StatusUpdateSerializer,
-)
-from .common import ERRORS, FORMAT_PARAMETER, CSVListMixin
+from ..filters import StatusUpdateFilterSet
+from ..serializers import StatusUpdateSerializer
+from .common import CSVReadOnlyViewSet, read_only_schema
 
 
-# --- status updates ------------------------------------------------------------------------------
 def status_update_queryset(user):
     return StatusUpdate.objects.visible_to(user).select_related("author", "action__objective__plan__borough")
 
@@ -40,28 +26,18 @@ STATUS_UPDATE_CSV = [
 ]
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary="Status updates (the history of every action), by date range",
-        parameters=[FORMAT_PARAMETER],
-        responses={
-            200: StatusUpdateSerializer,
-            400: OpenApiResponse(description="A filter value is not valid."),
-            **ERRORS,
-        },
-    ),
-    retrieve=extend_schema(
-        summary="One status update", responses={200: StatusUpdateSerializer, 404: None, **ERRORS}
-    ),
+@read_only_schema(
+    StatusUpdateSerializer,
+    list_summary="Status updates (the history of every action), by date range",
+    one_summary="One status update",
+    csv=True,
 )
-class StatusUpdateViewSet(CSVListMixin, viewsets.ReadOnlyModelViewSet):
+class StatusUpdateViewSet(CSVReadOnlyViewSet):
     """The append-only history: read only (no PUT, PATCH, POST or DELETE)."""
 
-    lookup_value_regex = "[0-9]{1,18}"
     serializer_class = StatusUpdateSerializer
     filterset_class = StatusUpdateFilterSet
     ordering_fields = ["created_at", "version", "id"]
-    renderer_classes = [JSONRenderer, BrowsableAPIRenderer, CSVRenderer]
     csv_filename = "status-updates"
     csv_columns = STATUS_UPDATE_CSV
 

@@ -1,10 +1,6 @@
 """Boroughs, plans and objectives (read-only)."""
 
 from django.db.models import Count, Max
-from drf_spectacular.utils import (
-    extend_schema,
-    extend_schema_view,
-)
 from rest_framework import viewsets
 
 from ...models import Borough, Objective, Plan
@@ -18,15 +14,13 @@ from ..serializers import (
     ObjectiveSerializer,
     PlanSerializer,
 )
-from .common import ERRORS, status_counts
+from .common import read_only_schema, status_counts
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary="Boroughs with their BCU and current RAG summary",
-        responses={200: BoroughSerializer, **ERRORS},
-    ),
-    retrieve=extend_schema(summary="One borough", responses={200: BoroughSerializer, 404: None, **ERRORS}),
+@read_only_schema(
+    BoroughSerializer,
+    list_summary="Boroughs with their BCU and current RAG summary",
+    one_summary="One borough",
 )
 class BoroughViewSet(viewsets.ReadOnlyModelViewSet):
     """Boroughs, each with its BCU and the current status counts of its plan's actions
@@ -45,10 +39,7 @@ class BoroughViewSet(viewsets.ReadOnlyModelViewSet):
         )
 
 
-@extend_schema_view(
-    list=extend_schema(summary="Plans", responses={200: PlanSerializer, **ERRORS}),
-    retrieve=extend_schema(summary="One plan", responses={200: PlanSerializer, 404: None, **ERRORS}),
-)
+@read_only_schema(PlanSerializer, list_summary="Plans", one_summary="One plan")
 class PlanViewSet(viewsets.ReadOnlyModelViewSet):
     """Borough plans and the force-wide plan."""
 
@@ -65,12 +56,7 @@ class PlanViewSet(viewsets.ReadOnlyModelViewSet):
         )
 
 
-@extend_schema_view(
-    list=extend_schema(summary="Objectives", responses={200: ObjectiveSerializer, **ERRORS}),
-    retrieve=extend_schema(
-        summary="One objective", responses={200: ObjectiveSerializer, 404: None, **ERRORS}
-    ),
-)
+@read_only_schema(ObjectiveSerializer, list_summary="Objectives", one_summary="One objective")
 class ObjectiveViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = "[0-9]{1,18}"
     serializer_class = ObjectiveSerializer
