@@ -38,6 +38,32 @@ def _chart_id(title):
     return "chart-" + "".join(ch if ch.isalnum() else "-" for ch in title.lower())[:40]
 
 
+def _segment(status, *, x, y, w, h, title):
+    """One coloured segment of a bar or column, with its tooltip ``title``."""
+    return format_html(
+        '<rect class="seg seg-{s}" x="{x}" y="{y}" width="{w}" height="{h}"><title>{title}</title></rect>',
+        s=status.value,
+        x=_n(x),
+        y=_n(y),
+        w=_n(w),
+        h=_n(h),
+        title=title,
+    )
+
+
+def _segment_text(status, *, x, y, text):
+    """The number (and glyph) written on a segment, centred on ``x``; hidden from screen readers
+    (the segment's title and the table say it)."""
+    return format_html(
+        '<text class="seg-text seg-text-{s}" x="{x}" y="{y}" text-anchor="middle" '
+        'aria-hidden="true">{text}</text>',
+        s=status.value,
+        x=_n(x),
+        y=_n(y),
+        text=text,
+    )
+
+
 def _segments(counts, x0, y, width, height):
     """Stacked segments of one bar, in dashboard order, with glyph and number where they fit."""
     parts = []
@@ -48,30 +74,11 @@ def _segments(counts, x0, y, width, height):
         if not n or not total:
             continue
         w = width * n / total
-        parts.append(
-            format_html(
-                '<rect class="seg seg-{s}" x="{x}" y="{y}" width="{w}" height="{h}">'
-                "<title>{label}: {n} of {total}</title></rect>",
-                s=status.value,
-                x=_n(x),
-                y=_n(y),
-                w=_n(w),
-                h=_n(height),
-                label=status.label,
-                n=n,
-                total=total,
-            )
-        )
+        parts.append(_segment(status, x=x, y=y, w=w, h=height, title=f"{status.label}: {n} of {total}"))
         if w >= MIN_TEXT_WIDTH:
             parts.append(
-                format_html(
-                    '<text class="seg-text seg-text-{s}" x="{x}" y="{ty}" text-anchor="middle" '
-                    'aria-hidden="true">{icon} {n}</text>',
-                    s=status.value,
-                    x=_n(x + w / 2),
-                    ty=_n(y + height / 2 + 4),
-                    icon=STATUS_STYLE[status]["icon"],
-                    n=n,
+                _segment_text(
+                    status, x=x + w / 2, y=y + height / 2 + 4, text=f"{STATUS_STYLE[status]['icon']} {n}"
                 )
             )
         x += w
@@ -163,30 +170,12 @@ def _trend_column(day, counts, *, x, bottom, largest):
         h = TREND_HEIGHT * n / largest
         y -= h
         parts.append(
-            format_html(
-                '<rect class="seg seg-{s}" x="{x}" y="{y}" width="{w}" height="{h}">'
-                "<title>{day}: {label} {n}</title></rect>",
-                s=status.value,
-                x=_n(x),
-                y=_n(y),
-                w=_n(TREND_COLUMN),
-                h=_n(h),
-                day=f"{day.day} {day:%b %Y}",
-                label=status.label,
-                n=n,
+            _segment(
+                status, x=x, y=y, w=TREND_COLUMN, h=h, title=f"{day.day} {day:%b %Y}: {status.label} {n}"
             )
         )
         if h >= 14:
-            parts.append(
-                format_html(
-                    '<text class="seg-text seg-text-{s}" x="{tx}" y="{ty}" text-anchor="middle" '
-                    'aria-hidden="true">{n}</text>',
-                    s=status.value,
-                    tx=_n(x + TREND_COLUMN / 2),
-                    ty=_n(y + h / 2 + 4),
-                    n=n,
-                )
-            )
+            parts.append(_segment_text(status, x=x + TREND_COLUMN / 2, y=y + h / 2 + 4, text=n))
     parts.append(
         format_html(
             '<text class="axis-text" x="{tx}" y="{ty}" text-anchor="middle">{label}</text>',
