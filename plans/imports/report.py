@@ -9,6 +9,8 @@ removed, a due date cleared, near-duplicate actions): the preview lists them fir
 
 from dataclasses import dataclass, field
 
+from ..upload_safety import FileProblem
+
 MAX_PROBLEMS = 500
 
 
@@ -16,13 +18,8 @@ class ImportRejected(Exception):
     """The file was refused before its contents were read."""
 
 
-@dataclass
-class Problem:
-    sheet: str
-    row: int | None
-    column: str
-    problem: str
-    expected: str
+class Problem(FileProblem):
+    """A problem of a plan file: "Sheet row 3 Owner: … (expected: …)"."""
 
     def __str__(self):
         where = " ".join(p for p in (self.sheet, f"row {self.row}" if self.row else "", self.column) if p)

@@ -7,6 +7,7 @@ from decimal import Decimal
 from drivers.models import Measure
 
 from ..models import Borough
+from ..upload_safety import FileProblem
 
 PREVIEW_ROWS = 60
 # A figure already held that would move by more than this many percentage points is flagged
@@ -14,15 +15,8 @@ PREVIEW_ROWS = 60
 LARGE_MOVE_POINTS = Decimal(10)
 
 
-@dataclass(frozen=True)
-class RowError:
-    """One problem: where (sheet or file, row, column), what, and what was expected."""
-
-    sheet: str
-    row: int | None
-    column: str
-    problem: str
-    expected: str
+class RowError(FileProblem):
+    """One problem of a survey file: "Sheet, row 3, column B: … (expected …)"."""
 
     def __str__(self):
         where = f"{self.sheet}, row {self.row}" if self.row else self.sheet
