@@ -269,31 +269,42 @@ def build_plan(borough, *, rng, months, actions_per_plan, end, pillars, drivers)
     return len(actions), updates
 
 
+def _reference():
+    """The pillars ({slug: Pillar}) and drivers ({slug: pk}, those of DRIVER_WEIGHTS) plans use."""
+    return {
+        "pillars": {p.slug: p for p in Pillar.objects.all()},
+        "drivers": dict(Driver.objects.filter(slug__in=DRIVER_WEIGHTS).values_list("slug", "pk")),
+    }
+
+
+def _seeded_plan(borough, seed, months, actions_per_plan, end, reference):
+    """``build_plan`` for one borough in one transaction, its random numbers seeded by ``seed``
+    and the borough. Returns (actions, updates) counted."""
+    with transaction.atomic():
+        return build_plan(
+            borough,
+            rng=random.Random(f"{seed}:{borough.slug}"),
+            months=months,
+            actions_per_plan=actions_per_plan,
+            end=end,
+            **reference,
+        )
+
+
 def make_synthetic(*, boroughs, months, seed, actions_per_plan=60, end=None):
     """Make sure ``boroughs`` boroughs have a synthetic plan with ``months`` months of reviews.
 
     Idempotent: synthetic plans that already exist count towards ``boroughs``.
     """
     end = end or timezone.now().replace(microsecond=0)
-    pillars = {p.slug: p for p in Pillar.objects.all()}
-    drivers = dict(Driver.objects.filter(slug__in=DRIVER_WEIGHTS).values_list("slug", "pk"))
-    if len(pillars) < 3 or not drivers:
+    reference = _reference()
+    if len(reference["pillars"]) < 3 or not reference["drivers"]:
         raise RuntimeError("Reference data is missing: run load_reference first.")
     result = SyntheticResult()
     existing = Plan.objects.filter(is_synthetic=True).count()
     result.skipped = min(existing, boroughs)
     for borough in _synthetic_boroughs(max(0, boroughs - existing)):
-        with transaction.atomic():
-            rng = random.Random(f"{seed}:{borough.slug}")
-            actions, updates = build_plan(
-                borough,
-                rng=rng,
-                months=months,
-                actions_per_plan=actions_per_plan,
-                end=end,
-                pillars=pillars,
-                drivers=drivers,
-            )
+        actions, updates = _seeded_plan(borough, seed, months, actions_per_plan, end, reference)
         result.boroughs += 1
         result.actions += actions
         result.updates += updates
@@ -305,15 +316,4 @@ def make_borough_plan(borough, *, months, actions, seed, end=None):
     if borough.plans.exists():
         return None
     end = end or timezone.now().replace(microsecond=0)
-    pillars = {p.slug: p for p in Pillar.objects.all()}
-    drivers = dict(Driver.objects.filter(slug__in=DRIVER_WEIGHTS).values_list("slug", "pk"))
-    with transaction.atomic():
-        return build_plan(
-            borough,
-            rng=random.Random(f"{seed}:{borough.slug}"),
-            months=months,
-            actions_per_plan=actions,
-            end=end,
-            pillars=pillars,
-            drivers=drivers,
-        )
+    return _seeded_plan(borough, seed, months, actions, end, _reference())
