@@ -106,6 +106,18 @@ def _get_return(request, pk):
     )
 
 
+def _written(request, ret, write, done):
+    """Run ``write()`` (a service call on ``ret``): its ValidationError becomes an error message,
+    else ``done`` a success message; either way back to the return's page."""
+    try:
+        write()
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(request, done)
+    return redirect("return-detail", pk=ret.pk)
+
+
 @require_POST
 def return_sign_off(request, pk):
     ret = _get_return(request, pk)
@@ -119,13 +131,12 @@ def return_sign_off(request, pk):
     if not form.is_valid():
         messages.error(request, "Tick the confirmation to sign off: nothing was signed off.")
         return redirect("return-detail", pk=ret.pk)
-    try:
-        sign_off_return(ret=ret, user=request.user, seen_version=form.cleaned_data["version"])
-    except ValidationError as exc:
-        messages.error(request, _error_text(exc))
-    else:
-        messages.success(request, f"The {ret.label} return is signed off and locked.")
-    return redirect("return-detail", pk=ret.pk)
+    return _written(
+        request,
+        ret,
+        lambda: sign_off_return(ret=ret, user=request.user, seen_version=form.cleaned_data["version"]),
+        f"The {ret.label} return is signed off and locked.",
+    )
 
 
 @require_POST
@@ -136,15 +147,14 @@ def return_send_back(request, pk):
     if not form.is_valid():
         messages.error(request, "Say why the return is sent back.")
         return redirect("return-detail", pk=ret.pk)
-    try:
-        send_back_return(
+    return _written(
+        request,
+        ret,
+        lambda: send_back_return(
             ret=ret,
             user=request.user,
             reason=form.cleaned_data["reason"],
             seen_version=form.cleaned_data["version"],
-        )
-    except ValidationError as exc:
-        messages.error(request, _error_text(exc))
-    else:
-        messages.success(request, f"The {ret.label} return was sent back to {ret.plan.borough}.")
-    return redirect("return-detail", pk=ret.pk)
+        ),
+        f"The {ret.label} return was sent back to {ret.plan.borough}.",
+    )
