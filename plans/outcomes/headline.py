@@ -8,8 +8,8 @@ from drivers.models import Measure
 
 from ..models import Borough
 from ..scope import scope_for
-from .readings import HEADLINE_MEASURES, _current_targets, _recent_readings, _value_at, applicable_target
-from .targets import TargetGap, Trend, target_gap, trend
+from .readings import HEADLINE_MEASURES, _current_targets, _recent_readings, latest_figures
+from .targets import TargetGap, Trend
 
 
 class VsLondon:
@@ -53,19 +53,16 @@ def oversight_measures(user, *, sort="", boroughs=None):
     for borough in boroughs:
         cells = []
         for measure in measures:
-            points = series.get((measure.pk, borough.pk), [])
-            latest_date, latest = points[-1] if points else (None, None)
-            previous = points[-2][1] if len(points) > 1 else None
-            target, is_london = applicable_target(targets, measure.pk, borough.pk)
+            figures = latest_figures(series, targets, measure.pk, borough.pk)
             cells.append(
                 HeadlineCell(
                     measure=measure,
-                    latest=latest,
-                    latest_date=latest_date,
-                    previous=previous,
-                    london=_value_at(series.get((measure.pk, None)), latest_date) if latest_date else None,
-                    trend=trend(latest, previous),
-                    gap=target_gap(target, latest, latest_date, is_london=is_london) if latest_date else None,
+                    latest=figures.latest,
+                    latest_date=figures.latest_date,
+                    previous=figures.previous,
+                    london=figures.london_latest,
+                    trend=figures.trend,
+                    gap=figures.gap,
                 )
             )
         rows.append(HeadlineRow(borough=borough, cells=cells))

@@ -13,8 +13,8 @@ from ..scope import SET_TARGETS, may, scope_for
 from .charts import trend_chart
 from .gaps import borough_driver_gaps, london_driver_gaps
 from .headline import oversight_measures
-from .readings import _current_targets, _quantitative_measures, _series, _value_at, applicable_target
-from .targets import TargetGap, Trend, target_gap, trend
+from .readings import _current_targets, _quantitative_measures, _series, latest_figures
+from .targets import TargetGap, Trend
 
 
 @dataclass
@@ -57,22 +57,19 @@ def _with_chart(panel, target):
 
 def measure_panel(measure, borough_id, series, targets):
     """One measure's figures for one borough (its panel, and the target that applies)."""
-    points = series.get((measure.pk, borough_id), [])
-    london_points = series.get((measure.pk, None), [])
-    latest_date, latest = points[-1] if points else (None, None)
-    previous = points[-2][1] if len(points) > 1 else None
-    target, is_london = applicable_target(targets, measure.pk, borough_id)
+    figures = latest_figures(series, targets, measure.pk, borough_id)
     panel = MeasurePanel(
         measure=measure,
-        points=points,
-        london_points=london_points,
-        latest=latest,
-        latest_date=latest_date,
-        previous=previous,
-        london_latest=_value_at(london_points, latest_date) if latest_date else None,
-        trend=trend(latest, previous),
-        gap=target_gap(target, latest, latest_date, is_london=is_london) if latest_date else None,
+        points=figures.points,
+        london_points=figures.london_points,
+        latest=figures.latest,
+        latest_date=figures.latest_date,
+        previous=figures.previous,
+        london_latest=figures.london_latest,
+        trend=figures.trend,
+        gap=figures.gap,
     )
+    target = figures.target
     return panel, target
 
 
