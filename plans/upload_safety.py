@@ -12,26 +12,12 @@ declaration is refused) or by openpyxl with defusedxml (``open_workbook`` assert
 name the file and the part, never a library's internals.
 
 Every check raises ``UploadRejected`` (a ValueError) whose message can be shown to the user.
-``FileProblem`` is the shape of what either importer reports about the contents of a file.
 """
 
 import csv
 import io
 import zipfile
 from dataclasses import dataclass
-
-
-@dataclass(frozen=True)
-class FileProblem:
-    """One problem in an uploaded file: where (sheet, table or file; row, or None; column, or
-    ""), what is wrong and what was expected. Each importer words its own ``__str__``."""
-
-    sheet: str
-    row: int | None
-    column: str
-    problem: str
-    expected: str
-
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 20_000  # rows with data, per file

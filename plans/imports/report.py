@@ -9,7 +9,7 @@ removed, a due date cleared, near-duplicate actions): the preview lists them fir
 
 from dataclasses import dataclass, field
 
-from ..upload_safety import FileProblem
+from ..file_problems import FileProblem
 
 MAX_PROBLEMS = 500
 

@@ -6,8 +6,8 @@ from decimal import Decimal
 
 from drivers.models import Measure
 
+from ..file_problems import FileProblem
 from ..models import Borough
-from ..upload_safety import FileProblem
 
 PREVIEW_ROWS = 60
 # A figure already held that would move by more than this many percentage points is flagged
