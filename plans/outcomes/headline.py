@@ -53,16 +53,12 @@ def oversight_measures(user, *, sort="", boroughs=None):
     for borough in boroughs:
         cells = []
         for measure in measures:
-            figures = latest_figures(series, targets, measure.pk, borough.pk)
+            figures, _target = latest_figures(series, targets, measure.pk, borough.pk)
             cells.append(
                 HeadlineCell(
                     measure=measure,
-                    latest=figures.latest,
-                    latest_date=figures.latest_date,
-                    previous=figures.previous,
-                    london=figures.london_latest,
-                    trend=figures.trend,
-                    gap=figures.gap,
+                    london=figures["london_latest"],
+                    **{name: figures[name] for name in ("latest", "latest_date", "previous", "trend", "gap")},
                 )
             )
         rows.append(HeadlineRow(borough=borough, cells=cells))

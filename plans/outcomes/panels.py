@@ -57,19 +57,8 @@ def _with_chart(panel, target):
 
 def measure_panel(measure, borough_id, series, targets):
     """One measure's figures for one borough (its panel, and the target that applies)."""
-    figures = latest_figures(series, targets, measure.pk, borough_id)
-    panel = MeasurePanel(
-        measure=measure,
-        points=figures.points,
-        london_points=figures.london_points,
-        latest=figures.latest,
-        latest_date=figures.latest_date,
-        previous=figures.previous,
-        london_latest=figures.london_latest,
-        trend=figures.trend,
-        gap=figures.gap,
-    )
-    target = figures.target
+    figures, target = latest_figures(series, targets, measure.pk, borough_id)
+    panel = MeasurePanel(measure=measure, **figures)
     return panel, target
 
 

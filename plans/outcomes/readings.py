@@ -1,7 +1,6 @@
 """Reading survey figures in a fixed number of queries: series, current targets, recent readings."""
 
 import datetime as dt
-from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Q
@@ -9,7 +8,7 @@ from django.db.models import Q
 from drivers.models import Measure
 
 from ..models import MeasureReading, Target
-from .targets import TargetGap, Trend, target_gap, trend
+from .targets import target_gap, trend
 
 MPS_FRAMEWORK = "mps-confidence-model"
 
@@ -57,42 +56,28 @@ def _value_at(points, day):
     return None
 
 
-@dataclass(frozen=True)
-class LatestFigures:
-    """One measure's latest figures for one borough: its series and London's ([(period_end,
-    value)], oldest first, percent), the latest and previous value, London's value at the same
-    quarter end, the trend, the target that applies and the gap to it (None with no reading)."""
-
-    points: list
-    london_points: list
-    latest: Decimal | None
-    latest_date: dt.date | None
-    previous: Decimal | None
-    london_latest: Decimal | None
-    trend: Trend
-    target: Target | None
-    gap: TargetGap | None
-
-
 def latest_figures(series, targets, measure_id, borough_id):
-    """``LatestFigures`` of a measure for a borough from ``series`` ({(measure_id, borough_id or
-    None): points}) and ``targets`` ({(measure_id, borough_id or None): Target}); no query."""
+    """(figures, target) of a measure for a borough from ``series`` ({(measure_id, borough_id or
+    None): [(period_end, value)] oldest first, percent}) and ``targets`` ({(measure_id,
+    borough_id or None): Target}); no query. ``figures``: {points, london_points, latest,
+    latest_date, previous, london_latest (London at the same quarter end), trend, gap (to the
+    target that applies, None with no reading)}; ``target``: that target or None."""
     points = series.get((measure_id, borough_id), [])
     london_points = series.get((measure_id, None), [])
     latest_date, latest = points[-1] if points else (None, None)
     previous = points[-2][1] if len(points) > 1 else None
     target, is_london = applicable_target(targets, measure_id, borough_id)
-    return LatestFigures(
-        points=points,
-        london_points=london_points,
-        latest=latest,
-        latest_date=latest_date,
-        previous=previous,
-        london_latest=_value_at(london_points, latest_date) if latest_date else None,
-        trend=trend(latest, previous),
-        target=target,
-        gap=target_gap(target, latest, latest_date, is_london=is_london) if latest_date else None,
-    )
+    figures = {
+        "points": points,
+        "london_points": london_points,
+        "latest": latest,
+        "latest_date": latest_date,
+        "previous": previous,
+        "london_latest": _value_at(london_points, latest_date) if latest_date else None,
+        "trend": trend(latest, previous),
+        "gap": target_gap(target, latest, latest_date, is_london=is_london) if latest_date else None,
+    }
+    return figures, target
 
 
 def _quantitative_measures():
