@@ -74,6 +74,11 @@ PAGES = {
     ),
     "action list, a borough": ("analyst", "/actions/?borough=lambeth", lambda c: c["page"].paginator.count),
     "action list, only mine": ("southwark_editor", "/actions/?mine=1", lambda c: c["page"].paginator.count),
+    "force plan, as at a day (milestones only)": (
+        "analyst",
+        "/force/?as_at=2022-02-15",
+        lambda c: len(c["activities"]),
+    ),
     "monthly review": ("southwark_editor", "/boroughs/southwark/review/", _southwark_review_rows),
     "monthly review, mine": (
         "southwark_editor",
@@ -100,6 +105,8 @@ def test_a_pages_export_has_the_rows_the_page_counts(client_as, mine, case):
     assert len(rows) == expected
     if "/boroughs/southwark/" in address:
         assert {r["Borough"] for r in rows} == {"Southwark"}, "a borough page exports its borough"
+    if address.startswith("/force/"):
+        assert {r["Borough"] for r in rows} == {"Force-wide"} and "as_at" not in links["csv"]
 
 
 def test_the_borough_dashboards_export_names_its_scope_in_the_file_and_about_sheet(client_as):
@@ -144,12 +151,13 @@ def test_page_export_query_keeps_filters_and_drops_presentation():
         "borough-review", QueryDict("stale=1&owner=4&mine=1&rag=red"), borough_slug="x"
     )
     assert review.urlencode() == "borough=x&stale=true&owner=4&mine=1"
-    assert page_export_query("force-plan", params) is None
+    assert page_export_query("force-plan", params).urlencode() == "scope=force"
+    assert page_export_query("challenge-list", params) is None
 
 
 @pytest.mark.parametrize(
     ("query", "named"),
-    [("?scope=everything", "scope:"), ("?mine=yes", "mine:"), ("?scope=boroughs&rag=purple", "RAG:")],
+    [("?scope=everything", "scope:"), ("?mine=yes", "mine:"), ("?scope=force&rag=purple", "RAG:")],
 )
 def test_a_bad_scope_is_refused_with_its_name(client_as, query, named):
     response = client_as("analyst").get("/export/actions.csv" + query)

@@ -43,7 +43,7 @@ class ExportContext:
     """What every sheet writer gets: the filtered actions, who asked, and the workbook.
 
     ``filterset`` is an ``ActionFilterSet`` whose queryset already holds the scope
-    (``boroughs_only``, ``mine``: see ``plans.exports.scope``); those two flags name it."""
+    (``plans``, ``mine``: see ``plans.exports.scope``); those two fields name it."""
 
     filterset: object
     user: object
@@ -52,7 +52,7 @@ class ExportContext:
     formats: dict = field(default_factory=dict)
     row_counts: dict = field(default_factory=dict)
     by: str = ""
-    boroughs_only: bool = False  # borough plans only, not the force-wide plan (?scope=boroughs)
+    plans: str = ""  # "", "boroughs" or "force": a key of plans.exports.scope.PLAN_SCOPES (?scope=)
     mine: bool = False  # only the actions the user owns (?mine=1)
 
     @property

@@ -14,7 +14,7 @@ from ..exports import (
     log_export,
     user_label,
 )
-from ..exports.scope import SCOPE_BOROUGHS, scope_errors, scoped_actions
+from ..exports.scope import PLAN_SCOPES, scope_errors, scoped_actions
 from ..filtersets import ActionFilterSet
 from ..scope import role_required
 
@@ -22,11 +22,12 @@ from ..scope import role_required
 def _context(request):
     """The export context, or a 400 response listing what is wrong with each filter.
 
-    The page's scope (``scope=boroughs``, ``mine=1``: see ``plans.exports.scope``) narrows the
-    actions before the filters apply, as the page that links here does."""
-    boroughs_only = request.GET.get("scope") == SCOPE_BOROUGHS
+    The page's scope (``scope=boroughs|force``, ``mine=1``: see ``plans.exports.scope``) narrows
+    the actions before the filters apply, as the page that links here does."""
+    plans = request.GET.get("scope", "")
+    plans = plans if plans in PLAN_SCOPES else ""  # a bad value is refused below
     mine = request.GET.get("mine") == "1"
-    queryset = scoped_actions(request.user, boroughs_only=boroughs_only, mine=mine)
+    queryset = scoped_actions(request.user, plans=plans, mine=mine)
     filterset = ActionFilterSet(request.GET, queryset=queryset, user=request.user)
     problems = scope_errors(request.GET)
     if problems or not filterset.is_valid():
@@ -40,7 +41,7 @@ def _context(request):
         filterset=filterset,
         user=request.user,
         by=user_label(request.user),
-        boroughs_only=boroughs_only,
+        plans=plans,
         mine=mine,
     )
     return ctx, None

@@ -51,6 +51,7 @@ def test_the_oversight_csv_button_ignores_the_sort(page, login, live_server, art
     assert headline.startswith(f"London: {len(rows)} action")
     for address, name in (
         ("/actions/?rag=red", "export-action-list.png"),
+        ("/force/", "export-force.png"),
         ("/boroughs/southwark/review/", "export-review.png"),
     ):
         if "review" in address:
