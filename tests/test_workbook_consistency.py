@@ -109,3 +109,17 @@ def test_the_file_name_reflects_the_filters(workbook_response):
         r'filename="OFFICIAL-trustplan-actions-southwark-pillar-more-trust-\d{8}-\d{4}\.xlsx"',
         response["Content-Disposition"],
     )
+
+
+def test_next_steps_that_look_like_a_formula_are_never_run(client_as, southwark_plan):
+    action = Action.objects.filter(objective__plan=southwark_plan).order_by("pk").first()
+    Action.objects.filter(pk=action.pk).update(next_steps='=HYPERLINK("http://example.invalid","Click")')
+    client = client_as("analyst")
+    data = b"".join(client.get(XLSX + "?borough=southwark").streaming_content)
+    ws = openpyxl.load_workbook(io.BytesIO(data))["Actions"]
+    header = [c.value for c in ws[1]]
+    row = next(r for r in ws.iter_rows(min_row=2) if r[header.index("Action ID")].value == action.pk)
+    cell = row[header.index("Next steps")]
+    assert cell.data_type == "s" and cell.quotePrefix, "written as text with Excel's quote prefix"
+    text = b"".join(client.get(reverse("export-actions-csv") + "?borough=southwark").streaming_content)
+    assert "'=HYPERLINK(" in text.decode("utf-8-sig")
