@@ -59,3 +59,14 @@ def test_the_oversight_csv_button_ignores_the_sort(page, login, live_server, art
         page.goto(f"{live_server.url}{address}")
         assert page.locator("[data-export-buttons]").is_visible()
         page.screenshot(path=str(artifacts / name))
+
+
+def test_the_reviews_stale_box_narrows_its_export_too(page, login, live_server):
+    login(page, "southwark.editor")
+    page.goto(f"{live_server.url}/boroughs/southwark/review/")
+    excel = page.locator("a[data-export='xlsx']")
+    assert "stale" not in excel.get_attribute("href")
+    page.get_by_label("Show stale actions only").check()
+    assert "stale=true" in excel.get_attribute("href") and "borough=southwark" in excel.get_attribute("href")
+    page.get_by_label("Show stale actions only").uncheck()
+    assert "stale" not in excel.get_attribute("href")
