@@ -72,7 +72,7 @@ def test_every_role_can_export_both_formats_as_attachments(client_as, role):
         assert kind in response["Content-Type"]
         assert response["X-Content-Type-Options"] == "nosniff"
         assert re.match(
-            rf'attachment; filename="OFFICIAL-trustplan-actions-\d{{8}}-\d{{4}}\.{ext}"',
+            rf'attachment; filename="OFFICIAL-trustplan-actions-all-\d{{8}}-\d{{4}}\.{ext}"',
             response["Content-Disposition"],
         )
 
@@ -267,13 +267,13 @@ def test_the_workbook_reads_back_with_openpyxl_with_real_types_and_layout(client
     ws = workbook["Actions"]
     header = [c.value for c in ws[1]]
     assert header[:8] == ["Borough", "BCU", "Pillar", "Objective", "Action", "Owners", "Drivers", "RAG"]
-    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == f"A1:O{ws.max_row}"
+    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == f"A1:P{ws.max_row}"
     assert ws.column_dimensions["E"].width >= 50
-    rows = {r[14].value: r for r in ws.iter_rows(min_row=2)}
+    rows = {r[15].value: r for r in ws.iter_rows(min_row=2)}
     assert len(rows) == 61
     first = rows[action.pk]
     assert first[8].value == dt.datetime(2026, 3, 31) and first[8].number_format == "yyyy-mm-dd"
-    assert first[9].value is False and isinstance(first[14].value, int)
+    assert first[9].value is False and isinstance(first[15].value, int)
     assert isinstance(first[12].value, dt.datetime)
     for row in rows.values():
         word, fill = row[7].value, row[7].fill.fgColor.rgb

@@ -24,8 +24,6 @@ PENDING = {
     "plans/dashboards.py": "borough_dashboard into named steps; split the module",
     "plans/outcomes/gaps.py": "driver_gaps into named steps",
     "plans/demo.py": "load_southwark to split",
-    "plans/exports/actions.py": "iter_action_rows to split",
-    "plans/exports/history.py": "write_status_history to split",
     "plans/views/review.py": "borough_review to split",
 }
 

@@ -4,7 +4,9 @@ The workbook is built by an ordered list of sheet writers (``workbook.SHEETS``);
 ``ExportContext`` and adds one worksheet. ``sheet`` holds the columns, the streaming sheet and
 the escaping; one module per sheet family: ``actions`` (Summary, Actions, Driver coverage),
 ``history`` (Status history), ``outcomes`` (Driver gaps, Measures), ``force`` (Force plan,
-Milestones); ``workbook`` puts them together (and the About sheet, the CSV and the log).
+Milestones); ``workbook`` puts them together (and the About sheet, the CSV and the log);
+``scope`` says what a page's export covers (its scope and filters, never its sort or page) and
+names that scope in the file name and the About sheet.
 
 Writer: XlsxWriter in ``constant_memory`` mode (rows are flushed to a temporary file as they are
 written, so memory does not grow with the status history), through ``StreamingWorksheet``, which

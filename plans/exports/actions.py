@@ -13,7 +13,7 @@ from drivers.models import Driver
 from ..choices import STATUS_ORDER
 from ..models import Action
 from ..querysets import is_stale
-from .sheet import CHUNK, Column, Sheet, local_naive
+from .sheet import CHUNK, Column, Sheet, local_naive, objective_label
 
 
 @dataclass
@@ -35,11 +35,15 @@ class ActionRow:
     overdue: bool
     last_update: dt.datetime | None
     commentary: str
+    next_steps: str = ""
 
 
 @dataclass
 class ExportContext:
-    """What every sheet writer gets: the filtered actions, who asked, and the workbook."""
+    """What every sheet writer gets: the filtered actions, who asked, and the workbook.
+
+    ``filterset`` is an ``ActionFilterSet`` whose queryset already holds the scope
+    (``plans``, ``mine``: see ``plans.exports.scope``); those two fields name it."""
 
     filterset: object
     user: object
@@ -48,6 +52,8 @@ class ExportContext:
     formats: dict = field(default_factory=dict)
     row_counts: dict = field(default_factory=dict)
     by: str = ""
+    plans: str = ""  # "", "boroughs" or "force": a key of plans.exports.scope.PLAN_SCOPES (?scope=)
+    mine: bool = False  # only the actions the user owns (?mine=1)
 
     @property
     def as_at(self):
@@ -83,73 +89,79 @@ def _join_by_action(through, action_ids, label_field):
     return {k: "; ".join(v) for k, v in grouped.items()}
 
 
-def iter_action_rows(filterset):
-    qs = filterset.qs
-    as_at = filterset.as_at_date
-    ref_time = filterset.reference_time
-    ref_date = filterset.reference_date
-    ids = qs.order_by().values("pk")
-    owners = _join_by_action(Action.owners.through, ids, "owner__label")
-    drivers = _join_by_action(Action.drivers.through, ids, "driver__name")
-    rows = (
-        qs.with_commentary(as_at)
+# The fields of an action row, read in one query (``values_list(named=True)``).
+ACTION_FIELDS = (
+    "pk",
+    "objective__plan__borough__name",
+    "objective__plan__borough__bcu__name",
+    "objective__pillar__name",
+    "objective__pillar__order",
+    "objective__number",
+    "objective__title",
+    "text",
+    "eff_rag",
+    "eff_status",
+    "due_date",
+    "eff_completed",
+    "eff_reviewed_at",
+    "eff_commentary",
+    "next_steps",
+    "objective__plan__review_interval_days",
+)
+
+
+def action_values_rows(filterset):
+    """The filterset's actions in plan order as named tuples of ``ACTION_FIELDS``, with their
+    status, review time and commentary as at the filterset's date, read in chunks."""
+    return (
+        filterset.qs.with_commentary(filterset.as_at_date)
         .in_plan_order()
-        .values_list(
-            "pk",
-            "objective__plan__borough__name",
-            "objective__plan__borough__bcu__name",
-            "objective__pillar__name",
-            "objective__pillar__order",
-            "objective__number",
-            "objective__title",
-            "text",
-            "eff_rag",
-            "eff_status",
-            "due_date",
-            "eff_completed",
-            "eff_reviewed_at",
-            "eff_commentary",
-            "objective__plan__review_interval_days",
-        )
+        .values_list(*ACTION_FIELDS, named=True)
         .iterator(chunk_size=CHUNK)
     )
-    for (
-        pk,
-        borough,
-        bcu,
-        pillar,
-        pillar_order,
-        number,
-        title,
-        text,
-        rag,
-        status,
-        due,
-        completed,
-        reviewed,
-        commentary,
-        interval,
-    ) in rows:
-        stale = is_stale(reviewed_at=reviewed, completed=completed, interval_days=interval, now=ref_time)
-        yield ActionRow(
-            id=pk,
-            borough=borough or "Force-wide",
-            bcu=bcu or "",
-            pillar=pillar or "",
-            pillar_order=pillar_order or 0,
-            objective=f"{number}. {title}",
-            text=text,
-            owners=owners.get(pk, ""),
-            drivers=drivers.get(pk, ""),
-            rag=rag,
-            status=status,
-            due=due,
-            completed=bool(completed),
-            stale=stale,
-            overdue=bool(due and not completed and due < ref_date),
-            last_update=local_naive(reviewed),
-            commentary=commentary or "",
-        )
+
+
+def action_row(values, *, owners, drivers, ref_time, ref_date):
+    """One ``ActionRow`` from a row of ``action_values_rows``; stale and overdue as at
+    ``ref_time`` (aware) and ``ref_date`` (local date); owners and drivers by action id."""
+    completed = bool(values.eff_completed)
+    due = values.due_date
+    return ActionRow(
+        id=values.pk,
+        borough=values.objective__plan__borough__name or "Force-wide",
+        bcu=values.objective__plan__borough__bcu__name or "",
+        pillar=values.objective__pillar__name or "",
+        pillar_order=values.objective__pillar__order or 0,
+        objective=objective_label(values.objective__number, values.objective__title),
+        text=values.text,
+        owners=owners.get(values.pk, ""),
+        drivers=drivers.get(values.pk, ""),
+        rag=values.eff_rag,
+        status=values.eff_status,
+        due=due,
+        completed=completed,
+        stale=is_stale(
+            reviewed_at=values.eff_reviewed_at,
+            completed=completed,
+            interval_days=values.objective__plan__review_interval_days,
+            now=ref_time,
+        ),
+        overdue=bool(due and not completed and due < ref_date),
+        last_update=local_naive(values.eff_reviewed_at),
+        commentary=values.eff_commentary or "",
+        next_steps=values.next_steps or "",
+    )
+
+
+def iter_action_rows(filterset):
+    """The filterset's actions as ``ActionRow`` in plan order: three queries (owners, drivers,
+    the actions), whatever the number of actions."""
+    ids = filterset.qs.order_by().values("pk")
+    owners = _join_by_action(Action.owners.through, ids, "owner__label")
+    drivers = _join_by_action(Action.drivers.through, ids, "driver__name")
+    ref_time, ref_date = filterset.reference_time, filterset.reference_date
+    for values in action_values_rows(filterset):
+        yield action_row(values, owners=owners, drivers=drivers, ref_time=ref_time, ref_date=ref_date)
 
 
 ACTION_COLUMNS = [
@@ -167,6 +179,7 @@ ACTION_COLUMNS = [
     Column("Overdue", "bool", 9),
     Column("Last update", "datetime", 17),
     Column("Last commentary", "wrap", 60),
+    Column("Next steps", "wrap", 50),
     Column("Action ID", "int", 10),
 ]
 
@@ -187,6 +200,7 @@ def action_values(row):
         row.overdue,
         row.last_update,
         row.commentary,
+        row.next_steps,
         row.id,
     )
 

@@ -35,8 +35,9 @@ def write_force_plan(ctx):
     if not rows:
         return 0
     widths = {"Activity": 60, "Latest commentary": 50, "Theme": 30}
+    kinds = {"Contributing borough actions": "int"}
     columns = [
-        Column(title, "wrap" if title in widths else "text", widths.get(title, 18))
+        Column(title, kinds.get(title, "wrap" if title in widths else "text"), widths.get(title, 18))
         for title in FORCE_PLAN_HEADERS
     ]
     sheet = ctx.sheet("Force plan", columns)

@@ -10,13 +10,13 @@ from django.utils import timezone
 
 from ..models import StatusUpdate
 from ..querysets import end_of_day
-from .sheet import CHUNK, RAG_LABELS, Column, safe_text
+from .sheet import CHUNK, RAG_LABELS, Column, objective_label, safe_text
 
 HISTORY_COLUMNS = [
     Column("Action ID", "int", 10),
     Column("Borough", width=18),
     Column("Pillar", width=16),
-    Column("Objective", "int", 10),
+    Column("Objective", width=40),
     Column("Action", width=50),
     Column("When", "datetime", 17),
     Column("Who", width=20),
@@ -60,81 +60,85 @@ def utc_value(value):
     return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
 
 
+HISTORY_FIELDS = (
+    "action_id",
+    "action__objective__plan__borough__name",
+    "action__objective__pillar__name",
+    "action__objective__number",
+    "action__objective__title",
+    "action__text",
+    "created_at",
+    "author_name",
+    "from_rag",
+    "to_rag",
+    "to_completed",
+    "commentary",
+    "source",
+    "version",
+)
+
+
+class HistoryRowWriter:
+    """Writes one Status history row straight to the worksheet (the sheet's inner loop).
+
+    Borough, pillar, objective, action and author repeat down the sheet: each column keeps its
+    escaped cells, and the texts go to the workbook's shared strings where the worksheet offers
+    them (``StreamingWorksheet.write_shared_string``). Times are written as London local time."""
+
+    def __init__(self, sheet, formats):
+        ws = sheet.ws
+        self.number, self.boolean, self.when = ws.write_number, ws.write_boolean, ws.write_datetime
+        self.shared = getattr(ws, "write_shared_string", ws.write_string)
+        self.when_format, self.quoted = formats["datetime"], formats["quoted"]
+        self.rag_cells = {value: (label, formats[f"rag_{value}"]) for value, label in RAG_LABELS.items()}
+        self.london = timezone.get_current_timezone()
+        self.boroughs = {None: self.prepared("Force-wide")}
+        self.pillars, self.objectives, self.actions, self.authors = {}, {}, {}, {}
+        self.sources = {raw: self.prepared(label) for raw, label in SOURCE_LABELS.items()}
+
+    def prepared(self, value):
+        """(text, format) of a text cell: escaped, quoted when a spreadsheet could run it."""
+        value, risky = safe_text(value)
+        return value, self.quoted if risky else None
+
+    def cell(self, cache, key, text=None):
+        found = cache.get(key)
+        if found is None:
+            cache[key] = found = self.prepared(key if text is None else text)
+        return found
+
+    def write(self, r, row):
+        aid, borough, pillar, number, title, action, at, who, frm, to, done, note, source, version = row
+        shared = self.shared
+        self.number(r, 0, aid)
+        shared(r, 1, *self.cell(self.boroughs, borough))
+        if pillar:
+            shared(r, 2, *self.cell(self.pillars, pillar))
+        shared(r, 3, *self.cell(self.objectives, (number, title), objective_label(number, title)))
+        shared(r, 4, *self.cell(self.actions, action))
+        self.when(r, 5, utc_value(at).astimezone(self.london).replace(tzinfo=None), self.when_format)
+        if who:
+            shared(r, 6, *self.cell(self.authors, who))
+        if frm:
+            shared(r, 7, *self.rag_cells[frm])
+        shared(r, 8, *self.rag_cells[to])
+        self.boolean(r, 9, bool(done))
+        if note:
+            shared(r, 10, *self.prepared(note))
+        shared(r, 11, *(self.sources.get(source) or self.prepared(source)))
+        self.number(r, 12, version)
+
+
 def write_status_history(ctx):
     """Every StatusUpdate of the exported actions (up to the as-at date when one is set).
 
-    The largest sheet (a London's history is ~60,000 rows), so its loop calls the writer
-    directly instead of going through ``Sheet.write``.
+    The largest sheet (a London's history is ~60,000 rows), so each row goes to the writer
+    directly (``HistoryRowWriter``) instead of through ``Sheet.write``.
     """
     sheet = ctx.sheet("Status history", HISTORY_COLUMNS)
-    rows = history_queryset(ctx).values_list(
-        "action_id",
-        "action__objective__plan__borough__name",
-        "action__objective__pillar__name",
-        "action__objective__number",
-        "action__text",
-        "created_at",
-        "author_name",
-        "from_rag",
-        "to_rag",
-        "to_completed",
-        "commentary",
-        "source",
-        "version",
-    )
-    ws, fmt = sheet.ws, ctx.formats
-    number, boolean, when, string = ws.write_number, ws.write_boolean, ws.write_datetime, ws.write_string
-    shared = getattr(ws, "write_shared_string", string)  # text that may repeat down the sheet
-    when_format, quoted = fmt["datetime"], fmt["quoted"]
-    rag_cells = {value: (label, fmt[f"rag_{value}"]) for value, label in RAG_LABELS.items()}
-    london = timezone.get_current_timezone()
-    sources = SOURCE_LABELS
-
-    def prepared(value):
-        value, risky = safe_text(value)
-        return value, quoted if risky else None
-
-    # Borough, pillar, action and author repeat down the sheet: each column keeps its cells.
-    boroughs, pillars, actions, authors = {None: prepared("Force-wide")}, {}, {}, {}
-    source_cells = {raw: prepared(label) for raw, label in sources.items()}
-
-    def cell(cache, value):
-        cache[value] = found = prepared(value)
-        return found
-
+    writer = HistoryRowWriter(sheet, ctx.formats)
     r = 0
-    for (
-        aid,
-        borough,
-        pillar,
-        objective,
-        action,
-        at,
-        who,
-        frm,
-        to,
-        done,
-        note,
-        source,
-        version,
-    ) in raw_rows(rows):
-        r += 1
-        number(r, 0, aid)
-        shared(r, 1, *(boroughs.get(borough) or cell(boroughs, borough)))
-        if pillar:
-            shared(r, 2, *(pillars.get(pillar) or cell(pillars, pillar)))
-        number(r, 3, objective)
-        shared(r, 4, *(actions.get(action) or cell(actions, action)))
-        when(r, 5, utc_value(at).astimezone(london).replace(tzinfo=None), when_format)
-        if who:
-            shared(r, 6, *(authors.get(who) or cell(authors, who)))
-        if frm:
-            shared(r, 7, *rag_cells[frm])
-        shared(r, 8, *rag_cells[to])
-        boolean(r, 9, bool(done))
-        if note:
-            shared(r, 10, *prepared(note))
-        shared(r, 11, *(source_cells.get(source) or prepared(source)))
-        number(r, 12, version)
+    for r, row in enumerate(raw_rows(history_queryset(ctx).values_list(*HISTORY_FIELDS)), start=1):  # noqa: B007
+        writer.write(r, row)
     sheet.row = r + 1
     return sheet.close()

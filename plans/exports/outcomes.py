@@ -1,5 +1,6 @@
 """The survey sheets: Driver gaps and Measures (figures from plans.outcomes)."""
 
+from ..choices import STATUS_ORDER
 from ..models import Borough
 from ..outcomes import DRIVER_GAP_COLUMNS, driver_gap_rows, measure_rows
 from .sheet import Column
@@ -18,27 +19,26 @@ def export_boroughs(filterset, user):
     return list(boroughs)
 
 
+# Kinds of the "Driver gaps" columns that are not text (plans.outcomes.DRIVER_GAP_COLUMNS).
+DRIVER_GAP_KINDS = {
+    "Measures below London": "int",
+    "Measures off target": "int",
+    "Shortfall (points)": "number",
+    "Actions": "int",
+    **{s.label: "int" for s in STATUS_ORDER},
+    "Importance share": "share",
+    "Weighted gap score": "number",
+}
+
+
 def write_driver_gaps(ctx):
-    """Sheet writer of the Excel export (plans.exports.SHEETS): the "Driver gaps" sheet."""
-    kinds = {"Quarter ending": "date", "Target date": "date"}
-    numbers = {
-        "Borough %",
-        "London %",
-        "vs London (points)",
-        "Target %",
-        "On trajectory %",
-        "Actions",
-        "Red",
-        "Amber",
-        "Green",
-        "Not rated",
-        "Complete",
-        "Importance share",
-        "Weighted gap score",
-    }
+    """Sheet writer of the Excel export (plans.exports.SHEETS): the "Driver gaps" sheet, one row
+    per borough and driver (the weighted gap score once each, so a pivot table sums it once)."""
+    widths = {"Measures": 40, "Flag": 40}
     columns = [
-        Column(title, kinds.get(title, "int" if title in numbers else "text"), 12 if title in numbers else 22)
+        Column(title, kind, widths.get(title, 22 if kind == "text" else 12))
         for title in DRIVER_GAP_COLUMNS
+        for kind in [DRIVER_GAP_KINDS.get(title, "text")]
     ]
     sheet = ctx.sheet("Driver gaps", columns)
     for row in driver_gap_rows(ctx.user, boroughs=export_boroughs(ctx.filterset, ctx.user)):

@@ -71,6 +71,12 @@ def csv_text(value):
     return "'" + text if risky else text
 
 
+def objective_label(number, title):
+    """An objective as every sheet writes it: ``"3. Title"`` (its number within the pillar, which
+    the Pillar column names beside it), the form the plan import reads back."""
+    return f"{number}. {title}"
+
+
 def local_naive(value):
     """Excel has no time zones: datetimes are written as London local time."""
     if value is None:
@@ -80,8 +86,12 @@ def local_naive(value):
 
 @dataclass(frozen=True)
 class Column:
+    """One column: ``kind`` says how its cells are stored. Percentages are stored one way on every
+    sheet, as fractions with a % number format: ``percent`` takes a value in percent (48.3, as
+    survey figures are kept) and stores 0.483; ``share`` takes a fraction (0.483) as it is."""
+
     header: str
-    kind: str = "text"  # text | wrap | int | number | percent | points | date | datetime | bool | rag
+    kind: str = "text"  # text | wrap | int | number | percent | share | points | date | datetime | bool | rag
     width: float = 14
 
 
@@ -121,6 +131,7 @@ class Sheet:
             "number": lambda r, c, v: ws.write_number(r, c, float(v), fmt["number"]),
             # a share given in percent (48.3) is stored as Excel's percentage (0.483, shown 48.3%)
             "percent": lambda r, c, v: ws.write_number(r, c, float(Decimal(v) / 100), fmt["percent"]),
+            "share": lambda r, c, v: ws.write_number(r, c, float(v), fmt["percent"]),
             "points": lambda r, c, v: ws.write_number(r, c, float(v), fmt["points"]),
             "date": lambda r, c, v: ws.write_datetime(r, c, v, fmt["date"]),
             "datetime": lambda r, c, v: ws.write_datetime(r, c, v, fmt["datetime"]),

@@ -9,7 +9,8 @@ from .figures import force_matrix, get_force_plan, milestone_timeline
 
 
 def force_plan_rows(user):
-    """Rows of the "Force plan" sheet (all text or dates), or [] when the user cannot read it."""
+    """Rows of the "Force plan" sheet (text, and the number of contributing borough actions), or
+    [] when the user cannot read it."""
     plan = get_force_plan()
     if plan is None or not scope_for(user).read_all:
         return []
@@ -28,7 +29,7 @@ def force_plan_rows(user):
             Status(a.eff_status).label,
             commentary.get(a.pk, ""),
             ", ".join(sorted({c.objective.plan.borough.name for c in a.contributions})),
-            str(len(a.contributions)),
+            len(a.contributions),
         ]
         for a in activities
     ]

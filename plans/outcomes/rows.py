@@ -8,21 +8,12 @@ from .panels import measures_by_borough
 DRIVER_GAP_COLUMNS = [
     "Borough",
     "Driver",
-    "Measure",
-    "Quarter ending",
-    "Borough %",
-    "London %",
-    "vs London (points)",
-    "Target %",
-    "Target date",
-    "On trajectory %",
-    "Off target",
+    "Measures",
+    "Measures below London",
+    "Measures off target",
+    "Shortfall (points)",
     "Actions",
-    "Red",
-    "Amber",
-    "Green",
-    "Not rated",
-    "Complete",
+    *(s.label for s in STATUS_ORDER),
     "Flag",
     "Importance share",
     "Weighted gap score",
@@ -30,7 +21,11 @@ DRIVER_GAP_COLUMNS = [
 
 
 def driver_gap_rows(user, *, boroughs=None):
-    """Rows of the "Driver gaps" sheet: one per borough, driver and measure (plain values)."""
+    """Rows of the "Driver gaps" sheet: one per borough and driver (plain values), so that a pivot
+    table sums each weighted gap score once. Each measure's figures are on the Measures sheet;
+    here its name, how many are below London or off target, and the shortfall in percentage
+    points (the larger of below London and below the target trajectory, ≥ 0). The importance
+    share is a fraction (0–1), as the key-driver analysis gives it."""
     weights = importance_weights()
     gaps = driver_gaps(user, boroughs=boroughs, importance=weights["shares"])
     if boroughs is None:
@@ -38,44 +33,21 @@ def driver_gap_rows(user, *, boroughs=None):
     rows = []
     for borough in boroughs:
         for gap in gaps.get(borough.pk, []):
-            counts = [gap.counts.get(s, 0) for s in STATUS_ORDER]
-            common = [gap.action_total, *counts, gap.reason, gap.importance, gap.weighted_score]
-            for m in gap.measures or [None]:
-                if m is None:
-                    rows.append(
-                        [
-                            borough.name,
-                            gap.driver.name,
-                            "",
-                            None,
-                            None,
-                            None,
-                            None,
-                            None,
-                            None,
-                            None,
-                            "",
-                            *common,
-                        ]
-                    )
-                    continue
-                g = m.gap
-                rows.append(
-                    [
-                        borough.name,
-                        gap.driver.name,
-                        m.measure.name,
-                        m.latest_date,
-                        _f(m.latest),
-                        _f(m.london),
-                        _f(m.vs_london),
-                        _f(g.target.target_value) if g else None,
-                        g.target.target_date if g else None,
-                        _f(g.expected) if g else None,
-                        ("Yes" if g.off_target else "No") if g else "",
-                        *common,
-                    ]
-                )
+            rows.append(
+                [
+                    borough.name,
+                    gap.driver.name,
+                    "; ".join(m.measure.name for m in gap.measures),
+                    sum(1 for m in gap.measures if m.below_london),
+                    sum(1 for m in gap.measures if m.off_target),
+                    _f(gap.shortfall) if gap.has_measure else None,
+                    gap.action_total,
+                    *(gap.counts.get(s, 0) for s in STATUS_ORDER),
+                    gap.reason,
+                    gap.importance,
+                    gap.weighted_score,
+                ]
+            )
     return rows
 
 

@@ -1,4 +1,5 @@
-"""Excel and CSV exports of the actions a user may read, filtered like the dashboards."""
+"""Excel and CSV exports of the actions a user may read, scoped and filtered like the page whose
+Excel and CSV buttons link here (``plans.exports.scope.page_export_query``)."""
 
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.views.decorators.http import require_safe
@@ -13,21 +14,37 @@ from ..exports import (
     log_export,
     user_label,
 )
+from ..exports.scope import PLAN_SCOPES, scope_errors, scoped_actions
 from ..filtersets import ActionFilterSet
 from ..scope import role_required
 
 
 def _context(request):
-    """The export context, or a 400 response listing what is wrong with each filter."""
-    filterset = ActionFilterSet(request.GET, user=request.user)
-    if not filterset.is_valid():
-        lines = [
-            f"{filterset.filters[name].label if name in filterset.filters else name}: {' '.join(messages)}"
+    """The export context, or a 400 response listing what is wrong with each filter.
+
+    The page's scope (``scope=boroughs|force``, ``mine=1``: see ``plans.exports.scope``) narrows
+    the actions before the filters apply, as the page that links here does."""
+    plans = request.GET.get("scope", "")
+    plans = plans if plans in PLAN_SCOPES else ""  # a bad value is refused below
+    mine = request.GET.get("mine") == "1"
+    queryset = scoped_actions(request.user, plans=plans, mine=mine)
+    filterset = ActionFilterSet(request.GET, queryset=queryset, user=request.user)
+    problems = scope_errors(request.GET)
+    if problems or not filterset.is_valid():
+        problems += [
+            (filterset.filters[name].label if name in filterset.filters else name, " ".join(messages))
             for name, messages in filterset.errors.items()
         ]
-        body = "The export filters are not valid:\n" + "\n".join(lines) + "\n"
+        body = "The export filters are not valid:\n" + "\n".join(f"{a}: {b}" for a, b in problems) + "\n"
         return None, HttpResponse(body, status=400, content_type="text/plain; charset=utf-8")
-    return ExportContext(filterset=filterset, user=request.user, by=user_label(request.user)), None
+    ctx = ExportContext(
+        filterset=filterset,
+        user=request.user,
+        by=user_label(request.user),
+        plans=plans,
+        mine=mine,
+    )
+    return ctx, None
 
 
 def _attachment_headers(response):

@@ -101,6 +101,13 @@
       if (staleOnly) url.searchParams.set("stale", "1");
       else url.searchParams.delete("stale");
       window.history.replaceState(null, "", url.toString());
+      // the page's Excel and CSV buttons export what the page shows
+      document.querySelectorAll("a[data-export]").forEach(function (link) {
+        var target = new URL(link.href);
+        if (staleOnly) target.searchParams.set("stale", "true");
+        else target.searchParams.delete("stale");
+        link.href = target.toString();
+      });
     }
     box.addEventListener("change", applyFilter);
     filter.addEventListener("submit", function (event) {

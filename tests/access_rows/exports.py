@@ -17,6 +17,31 @@ ROWS = [
         POST=None,
     ),
     Row("export-actions-csv", GET={"anonymous": LOGIN, "no_role": 403, "*": 200}, POST=None),
+    # a page's own buttons: the oversight's borough plans, the action list's "only mine", the force plan
+    Row(
+        "export-actions-csv",
+        query="?scope=boroughs&rag=amber",
+        GET={"anonymous": LOGIN, "no_role": 403, "*": 200},
+        POST=None,
+    ),
+    Row(
+        "export-actions-xlsx",
+        query="?borough=southwark&mine=1",
+        GET={"anonymous": LOGIN, "no_role": 403, "*": 200},
+        POST=None,
+    ),
+    Row(
+        "export-actions-xlsx",
+        query="?scope=force",
+        GET={"anonymous": LOGIN, "no_role": 403, "*": 200},
+        POST=None,
+    ),
+    Row(
+        "export-actions-csv",
+        query="?scope=everything",
+        GET={"anonymous": LOGIN, "no_role": 403, "*": 400},
+        POST=None,
+    ),
     Row(
         "export-actions-csv",
         query="?as_at=1999-01-01",
