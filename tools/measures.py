@@ -31,7 +31,6 @@ PENDING = {
     "plans/outcomes/gaps.py": "driver_gaps into named steps",
     "plans/force/loading.py": "load_force_plan into named steps",
     "plans/charts.py": "trend_columns to split",
-    "plans/demo.py": "load_southwark to split",
     "plans/exports/actions.py": "iter_action_rows to split",
     "plans/exports/history.py": "write_status_history to split",
     "plans/synthetic.py": "build_plan to split",
