@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from ..forms.plan_editing import MoveForm, ObjectiveForm, RetireForm
+from ..forms.plan_editing import ObjectiveForm
 from ..models import Objective
 from ..refs import objective_ref
 from ..scope import role_required
@@ -18,7 +18,7 @@ from ..services.objectives import (
     objective_update,
 )
 from ..services.plan_editing import require_editor
-from .plan_editing import add_service_errors, editable_plan, plan_page_url
+from .plan_editing import add_service_errors, editable_plan, move_step, plan_page_url, retire_page
 
 
 def editable_objective(request, pk):
@@ -95,22 +95,7 @@ def objective_edit(request, pk):
 def objective_retire_view(request, pk):
     """GET: what retiring means, and a box to tick; POST: retire the objective (never deleted)."""
     objective = editable_objective(request, pk)
-    form = RetireForm(request.POST if request.method == "POST" else None)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                objective_retire(user=request.user, objective=objective)
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(
-                    request, f"Objective {objective_ref(objective)} was retired. It stays in the history."
-                )
-                return redirect(plan_page_url(objective.plan))
-    context = {"form": form, "thing": objective, "kind": "objective", "borough": objective.plan.borough}
-    return render(request, "plans/retire.html", context, status=status)
+    return retire_page(request, thing=objective, kind="objective", ref=objective_ref, retire=objective_retire)
 
 
 @require_POST
@@ -118,19 +103,4 @@ def objective_retire_view(request, pk):
 def objective_move_view(request, pk):
     """Move the objective one place up or down in its pillar; back to the plan's page."""
     objective = editable_objective(request, pk)
-    form = MoveForm(request.POST)
-    if not form.is_valid():
-        return render(
-            request, "plans/move_refused.html", {"form": form, "borough": objective.plan.borough}, status=400
-        )
-    try:
-        moved = objective_move(
-            user=request.user, objective=objective, direction=form.cleaned_data["direction"]
-        )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        moved = False
-    if moved:
-        objective.refresh_from_db()
-        messages.success(request, f"Moved: the objective is now {objective_ref(objective)}.")
-    return redirect(plan_page_url(objective.plan, f"objective-{objective.pk}"))
+    return move_step(request, thing=objective, kind="objective", ref=objective_ref, move=objective_move)

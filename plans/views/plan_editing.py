@@ -171,27 +171,52 @@ def action_edit(request, pk):
     return render(request, "plans/action_form.html", context, status=status)
 
 
-@require_http_methods(["GET", "POST"])
-@role_required
-def action_retire_view(request, pk):
-    """GET: what retiring means, and a box to tick; POST: retire the action (never deleted)."""
-    action = editable_action(request, pk)
+def retire_page(request, *, thing, kind, ref, retire):
+    """The retirement of an action or objective (``kind``): GET shows what it means and a box to
+    tick; POST calls ``retire(user=..., <kind>=thing)`` and goes back to the plan's page."""
+    plan = thing.objective.plan if kind == "action" else thing.plan
     form = RetireForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         status = 400
         if form.is_valid():
             try:
-                action_retire(user=request.user, action=action)
+                retire(user=request.user, **{kind: thing})
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
                 messages.success(
-                    request, f"Action {action_ref(action)} was retired. It stays in the history."
+                    request, f"{kind.capitalize()} {ref(thing)} was retired. It stays in the history."
                 )
-                return redirect(plan_page_url(action.objective.plan))
-    context = {"form": form, "thing": action, "kind": "action", "borough": action.objective.plan.borough}
+                return redirect(plan_page_url(plan))
+    context = {"form": form, "thing": thing, "kind": kind, "borough": plan.borough}
     return render(request, "plans/retire.html", context, status=status)
+
+
+def move_step(request, *, thing, kind, ref, move):
+    """Move an action or objective (``kind``) one place up or down with ``move``; back to the
+    plan's page at it, saying where it is now (400 for a request without a direction)."""
+    plan = thing.objective.plan if kind == "action" else thing.plan
+    form = MoveForm(request.POST)
+    if not form.is_valid():
+        return render(request, "plans/move_refused.html", {"form": form, "borough": plan.borough}, status=400)
+    try:
+        moved = move(user=request.user, direction=form.cleaned_data["direction"], **{kind: thing})
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        moved = False
+    if moved:
+        thing.refresh_from_db()
+        messages.success(request, f"Moved: the {kind} is now {ref(thing)}.")
+    return redirect(plan_page_url(plan, f"{kind}-{thing.pk}"))
+
+
+@require_http_methods(["GET", "POST"])
+@role_required
+def action_retire_view(request, pk):
+    """GET: what retiring means, and a box to tick; POST: retire the action (never deleted)."""
+    action = editable_action(request, pk)
+    return retire_page(request, thing=action, kind="action", ref=action_ref, retire=action_retire)
 
 
 @require_POST
@@ -199,20 +224,4 @@ def action_retire_view(request, pk):
 def action_move_view(request, pk):
     """Move the action one place up or down in its objective; back to the plan's page."""
     action = editable_action(request, pk)
-    form = MoveForm(request.POST)
-    if not form.is_valid():
-        return render(
-            request,
-            "plans/move_refused.html",
-            {"form": form, "borough": action.objective.plan.borough},
-            status=400,
-        )
-    try:
-        moved = action_move(user=request.user, action=action, direction=form.cleaned_data["direction"])
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        moved = False
-    if moved:
-        action.refresh_from_db()
-        messages.success(request, f"Moved: the action is now {action_ref(action)}.")
-    return redirect(plan_page_url(action.objective.plan, f"action-{action.pk}"))
+    return move_step(request, thing=action, kind="action", ref=action_ref, move=action_move)
