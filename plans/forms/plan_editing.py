@@ -42,7 +42,7 @@ class ActionForm(forms.Form):
     )
 
     def __init__(self, *args, plan, action=None, **kwargs):
-        if action is not None and not args and "initial" not in kwargs:
+        if action is not None and (not args or args[0] is None) and "initial" not in kwargs:
             kwargs["initial"] = initial_for(action)
         super().__init__(*args, **kwargs)
         self.fields["objective"].queryset = objective_choices(plan)
@@ -80,7 +80,7 @@ class ObjectiveForm(forms.Form):
     title = forms.CharField(label="Objective", max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, objective=None, **kwargs):
-        if objective is not None and not args:
+        if objective is not None and (not args or args[0] is None):
             kwargs.setdefault("initial", {"seen_title": objective.title, "title": objective.title})
         super().__init__(*args, **kwargs)
         if objective is None:
