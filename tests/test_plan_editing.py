@@ -235,3 +235,17 @@ def test_no_one_outside_the_borough_edits_its_plan(southwark_plan, lambeth_edito
         with pytest.raises(PermissionDenied):
             objective_update(user=user, objective=objective, seen_title=objective.title, title="x")
     assert Action.objects.get(pk=action.pk).text == action.text
+
+
+def test_an_import_after_a_retirement_leaves_the_retired_action_alone(barnet, administrator):
+    from plans.imports import import_plan
+    from tests.test_import_plan import southwark_export
+
+    data = southwark_export(administrator)
+    import_plan(borough=barnet, workbook_file=data, user=administrator, dry_run=False)
+    retired = action_retire(user=administrator, action=_action(barnet.plans.get()))
+    version = retired.version
+    report = import_plan(borough=barnet, workbook_file=data, user=administrator, dry_run=False)
+    assert report.ok and len(report.created) == 1 and len(report.unchanged) == 60  # its row is new again
+    retired.refresh_from_db()
+    assert retired.retired_at is not None and retired.version == version
