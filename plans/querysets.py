@@ -96,7 +96,8 @@ class ActionQuerySet(ScopedQuerySet):
     ``with_status(as_at)`` annotates ``eff_rag``, ``eff_completed``, ``eff_reviewed_at`` and
     ``eff_status``; the filters below use only these, so pages, exports and the API give the
     same answer for the same date. It keeps the actions in the plan at that moment (``live``): a
-    retired action leaves the plan's figures from its retirement on and stays in those before.
+    retired action leaves the plan's figures from its retirement on and stays in those before
+    (``with_retired=True`` keeps every action: the export's status history).
     """
 
     def live(self, at=None):
@@ -123,11 +124,12 @@ class ActionQuerySet(ScopedQuerySet):
             "pk",
         )
 
-    def with_status(self, as_at=None):
+    def with_status(self, as_at=None, *, with_retired=False):
         from django.db.models import Case, CharField, F, OuterRef, Subquery, Value, When
 
+        base = self if with_retired else self.live(None if as_at is None else end_of_day(as_at))
         if as_at is None:
-            qs = self.live().annotate(
+            qs = base.annotate(
                 eff_rag=F("rag"),
                 eff_completed=F("completed"),
                 eff_reviewed_at=F("last_reviewed_at"),
@@ -138,15 +140,11 @@ class ActionQuerySet(ScopedQuerySet):
             latest = StatusUpdate.objects.filter(
                 action=OuterRef("pk"), created_at__lt=end_of_day(as_at)
             ).order_by("-created_at", "-version")
-            qs = (
-                self.live(end_of_day(as_at))
-                .annotate(
-                    eff_rag=Subquery(latest.values("to_rag")[:1]),
-                    eff_completed=Subquery(latest.values("to_completed")[:1]),
-                    eff_reviewed_at=Subquery(latest.values("created_at")[:1]),
-                )
-                .filter(eff_rag__isnull=False)
-            )  # actions with no status by then did not exist yet
+            qs = base.annotate(
+                eff_rag=Subquery(latest.values("to_rag")[:1]),
+                eff_completed=Subquery(latest.values("to_completed")[:1]),
+                eff_reviewed_at=Subquery(latest.values("created_at")[:1]),
+            ).filter(eff_rag__isnull=False)  # actions with no status by then did not exist yet
         return qs.annotate(
             eff_status=Case(
                 When(eff_completed=True, then=Value("complete")),

@@ -249,3 +249,21 @@ def test_an_import_after_a_retirement_leaves_the_retired_action_alone(barnet, ad
     assert report.ok and len(report.created) == 1 and len(report.unchanged) == 60  # its row is new again
     retired.refresh_from_db()
     assert retired.retired_at is not None and retired.version == version
+
+
+def test_a_retired_action_stays_in_the_exports_status_history(
+    southwark_plan, southwark_editor, administrator
+):
+    import io
+
+    import openpyxl
+
+    from tests.test_import_plan import southwark_export
+
+    action = _action(southwark_plan)
+    action_retire(user=southwark_editor, action=action)
+    book = openpyxl.load_workbook(io.BytesIO(southwark_export(administrator)), read_only=True)
+    history_ids = {row[0] for row in book["Status history"].iter_rows(values_only=True)}
+    assert action.pk in history_ids
+    texts = {cell for row in book["Actions"].iter_rows(values_only=True) for cell in row}
+    assert action.text not in texts  # the plan of today no longer has it
