@@ -104,13 +104,23 @@ def test_an_editor_reorders_and_retires(page, login, live_server, assert_accessi
 def test_plan_pages_reflow_at_320_pixels(page, login, live_server, assert_accessible, artifacts):
     page.set_default_timeout(60_000)
     action = first_actions(1)[0]
+    objective = action.objective
     login(page, "southwark.editor")
+    for url, name in [
+        ("/boroughs/southwark/", "dashboard-edit-link.png"),
+        ("/boroughs/southwark/objectives/new/", "objective-new.png"),
+        (f"/objectives/{objective.pk}/edit/", "objective-edit.png"),
+        (f"/objectives/{objective.pk}/retire/", "objective-retire.png"),
+    ]:
+        page.goto(f"{live_server.url}{url}")
+        page.screenshot(path=str(artifacts / name), full_page=True)
     page.set_viewport_size({"width": 320, "height": 640})
     for url, name in [
         ("/boroughs/southwark/plan/", "plan-edit-320.png"),
         (f"/actions/{action.pk}/edit/", "action-edit-320.png"),
         (f"/actions/{action.pk}/retire/", "action-retire-320.png"),
         ("/boroughs/southwark/objectives/new/", "objective-new-320.png"),
+        (f"/objectives/{objective.pk}/edit/", "objective-edit-320.png"),
         (f"/actions/{action.pk}/", "action-page-320.png"),
     ]:
         page.goto(f"{live_server.url}{url}")
