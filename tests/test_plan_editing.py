@@ -267,3 +267,35 @@ def test_a_retired_action_stays_in_the_exports_status_history(
     assert action.pk in history_ids
     texts = {cell for row in book["Actions"].iter_rows(values_only=True) for cell in row}
     assert action.text not in texts  # the plan of today no longer has it
+
+
+def test_a_text_change_in_the_admin_is_shown_on_the_action_page(client_as, southwark_plan, southwark_editor):
+    from django.urls import reverse
+
+    action = _action(southwark_plan)
+    old_text = action.text
+    form = {
+        "objective": action.objective_id,
+        "position": action.position,
+        "text": "Reworded in the admin.",
+        "owners": [o.pk for o in action.owners.all()],
+        "drivers": [d.pk for d in action.drivers.all()],
+        "new_rag": action.rag,
+        "commentary": "",
+        "seen_version": action.version,
+        "due_date": "",
+        "next_steps": "",
+        "source_plan": "",
+        "strand": "",
+    }
+    client = client_as("southwark_editor")
+    response = client.post(reverse("admin:plans_action_change", args=[action.pk]), form)
+    assert response.status_code == 302
+    change = PlanChange.objects.get(action=action)
+    assert (change.field, change.before, change.after, change.author) == (
+        "text",
+        old_text,
+        "Reworded in the admin.",
+        southwark_editor,
+    )
+    assert "Reworded in the admin." in client.get(f"/actions/{action.pk}/").content.decode()

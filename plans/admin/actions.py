@@ -12,6 +12,7 @@ from ..force import can_link, force_activities, set_force_links
 from ..models import Action
 from ..querysets import scope_for
 from ..services import StaleVersion, apply_status_update, validate_change
+from ..services.plan_editing import record_admin_edit
 from .scoped import NOT_A_FORCE_ACTIVITY, ScopedHistoryAdmin, security_log
 
 
@@ -148,6 +149,10 @@ class ActionAdmin(ScopedHistoryAdmin):
         finally:
             if wanted is not None:
                 data["delivers"] = wanted
+        if change:
+            record_admin_edit(
+                user=request.user, action=Action.objects.get(pk=form.instance.pk), initial=form.initial
+            )
         if wanted is None:
             return
         action = form.instance

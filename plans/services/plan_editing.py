@@ -246,6 +246,36 @@ def action_update(
     return [field for field, _, _ in changes]
 
 
+def record_admin_edit(*, user, action, initial):
+    """Record as PlanChange rows what an edit in the admin changed of ``action``'s text,
+    objective, owners, drivers and due date, against the form's ``initial`` values (the admin has
+    already written them, in its own request's transaction). Returns the changed field names."""
+    objective = Objective.objects.filter(pk=_pk(initial.get("objective"))).first()
+    owners = {o.label for o in Owner.objects.filter(pk__in=[_pk(o) for o in initial.get("owners", [])])}
+    drivers = {d.name for d in Driver.objects.filter(pk__in=[_pk(d) for d in initial.get("drivers", [])])}
+    candidates = [
+        ("objective", objective, action.objective),
+        ("text", initial.get("text", ""), action.text),
+        ("owners", owners, {o.label for o in action.owners.all()}),
+        ("drivers", drivers, {d.name for d in action.drivers.all()}),
+        ("due_date", initial.get("due_date"), action.due_date),
+    ]
+    changes = [(field, old, new) for field, old, new in candidates if old != new]
+    record_changes(
+        user=user,
+        objective=action.objective,
+        action=action,
+        changes=changes,
+        at=timezone.now(),
+        version=action.version,
+    )
+    return [field for field, _, _ in changes]
+
+
+def _pk(value):
+    return getattr(value, "pk", value)
+
+
 def _apply(action, *, user, objective, text, due_date, changes):
     if objective.pk != action.objective_id:
         action.position = _next_position(objective)
