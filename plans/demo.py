@@ -84,6 +84,53 @@ def driver_mapping(path=SOUTHWARK_DRIVERS):
         }
 
 
+def _southwark_owners(borough, seed):
+    """The Southwark plan's owners, one per person or team however spelt: {key: Owner}."""
+    people = {}
+    for item in seed:
+        for parsed in parse_owners(item.owners):
+            people[parsed.key] = merge(people.get(parsed.key), parsed)
+    owners = {}
+    for key, parsed in people.items():
+        owners[key], _ = Owner.objects.update_or_create(
+            borough=borough,
+            key=key,
+            defaults={
+                "label": parsed.label,
+                "rank": parsed.rank,
+                "name": parsed.name,
+                "team": parsed.team,
+            },
+        )
+    return owners
+
+
+def _seed_drivers(item, mapping, drivers):
+    """The Driver rows the reviewed mapping gives one seed action; ValueError when the mapping
+    row's text start does not match the action's text."""
+    okey = (item.pillar, item.objective_number, item.position)
+    start, slugs = mapping.get(okey, ("", []))
+    if start and not item.text.startswith(start.strip()[:40]):
+        raise ValueError(f"Driver mapping row {okey} does not match: {start!r}")
+    return [drivers[s] for s in slugs if s in drivers]
+
+
+def _southwark_action(*, item, objective, owners, drivers, at):
+    """Create one seed action with its owners, drivers and first status (the published RAG)."""
+    action = Action.objects.create(objective=objective, position=item.position, text=item.text, created_at=at)
+    action.owners.set([owners[p.key] for p in parse_owners(item.owners)])
+    action.drivers.set(drivers)
+    record_initial_status(
+        action=action,
+        rag=item.rag,
+        commentary=SEED_COMMENT,
+        author_name="Published plan",
+        at=at,
+        source=UpdateSource.SEED,
+    )
+    return action
+
+
 @transaction.atomic
 def load_southwark(*, seed_path=SOUTHWARK_SEED, mapping_path=SOUTHWARK_DRIVERS, at=None):
     """Load the Southwark plan once; a second call changes nothing. Returns the Plan.
@@ -105,22 +152,7 @@ def load_southwark(*, seed_path=SOUTHWARK_SEED, mapping_path=SOUTHWARK_DRIVERS, 
     mapping = driver_mapping(mapping_path)
     drivers = {d.slug: d for d in Driver.objects.all()}
     pillars = {p.name: p for p in Pillar.objects.all()}
-    people = {}
-    for item in seed:
-        for parsed in parse_owners(item.owners):
-            people[parsed.key] = merge(people.get(parsed.key), parsed)
-    owners = {}
-    for key, parsed in people.items():
-        owners[key], _ = Owner.objects.update_or_create(
-            borough=borough,
-            key=key,
-            defaults={
-                "label": parsed.label,
-                "rank": parsed.rank,
-                "name": parsed.name,
-                "team": parsed.team,
-            },
-        )
+    owners = _southwark_owners(borough, seed)
     at = at or southwark_plan_moment()
     objectives = {}
     for item in seed:
@@ -132,21 +164,12 @@ def load_southwark(*, seed_path=SOUTHWARK_SEED, mapping_path=SOUTHWARK_DRIVERS, 
                 number=item.objective_number,
                 defaults={"title": item.objective_title},
             )
-        start, slugs = mapping.get((item.pillar, item.objective_number, item.position), ("", []))
-        if start and not item.text.startswith(start.strip()[:40]):
-            raise ValueError(f"Driver mapping row {okey + (item.position,)} does not match: {start!r}")
-        action = Action.objects.create(
-            objective=objectives[okey], position=item.position, text=item.text, created_at=at
-        )
-        action.owners.set([owners[p.key] for p in parse_owners(item.owners)])
-        action.drivers.set([drivers[s] for s in slugs if s in drivers])
-        record_initial_status(
-            action=action,
-            rag=item.rag,
-            commentary=SEED_COMMENT,
-            author_name="Published plan",
+        _southwark_action(
+            item=item,
+            objective=objectives[okey],
+            owners=owners,
+            drivers=_seed_drivers(item, mapping, drivers),
             at=at,
-            source=UpdateSource.SEED,
         )
     return plan
 

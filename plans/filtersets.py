@@ -82,8 +82,9 @@ class ActionFilterSet(django_filters.FilterSet):
         form = ActionFilterForm
         fields = []  # all declared above, in this order
 
-    def __init__(self, data=None, queryset=None, *, request=None, prefix=None, user=None):
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None, user=None, with_retired=False):
         self.user = user or getattr(request, "user", None)
+        self.with_retired = with_retired  # also the retired actions the filters select
         if queryset is None:
             queryset = Action.objects.visible_to(self.user)
         super().__init__(data, queryset, request=request, prefix=prefix)
@@ -109,7 +110,7 @@ class ActionFilterSet(django_filters.FilterSet):
 
     def filter_queryset(self, queryset):
         as_at = self.form.cleaned_data.get("as_at")
-        queryset = queryset.with_status(as_at)
+        queryset = queryset.with_status(as_at, with_retired=self.with_retired)
         return super().filter_queryset(queryset)
 
     def filter_as_at(self, queryset, name, value):

@@ -93,8 +93,21 @@ class ActionQuerySet(ScopedQuerySet):
 
     ``with_status(as_at)`` annotates ``eff_rag``, ``eff_completed``, ``eff_reviewed_at`` and
     ``eff_status``; the filters below use only these, so pages, exports and the API give the
-    same answer for the same date.
+    same answer for the same date. It keeps the actions in the plan at that moment (``live``): a
+    retired action leaves the plan's figures from its retirement on and stays in those before
+    (``with_retired=True`` keeps every action: the export's status history).
     """
+
+    def live(self, at=None):
+        """Actions in the plan at ``at`` (an aware datetime; default: now): not yet retired then.
+        A retired action stays, with its history, for every moment before its retirement."""
+        if at is None:
+            return self.filter(retired_at__isnull=True)
+        return self.filter(models.Q(retired_at__isnull=True) | models.Q(retired_at__gte=at))
+
+    def editable_by(self, user):
+        """The actions ``user`` may change: those of their boroughs (plans.scope), never a retired one."""
+        return super().editable_by(user).filter(retired_at__isnull=True)
 
     def in_plan_order(self):
         """Borough, plan, pillar, theme, objective number, position: the order of the plan's
@@ -109,11 +122,12 @@ class ActionQuerySet(ScopedQuerySet):
             "pk",
         )
 
-    def with_status(self, as_at=None):
+    def with_status(self, as_at=None, *, with_retired=False):
         from django.db.models import Case, CharField, F, OuterRef, Subquery, Value, When
 
+        base = self if with_retired else self.live(None if as_at is None else end_of_day(as_at))
         if as_at is None:
-            qs = self.annotate(
+            qs = base.annotate(
                 eff_rag=F("rag"),
                 eff_completed=F("completed"),
                 eff_reviewed_at=F("last_reviewed_at"),
@@ -124,7 +138,7 @@ class ActionQuerySet(ScopedQuerySet):
             latest = StatusUpdate.objects.filter(
                 action=OuterRef("pk"), created_at__lt=end_of_day(as_at)
             ).order_by("-created_at", "-version")
-            qs = self.annotate(
+            qs = base.annotate(
                 eff_rag=Subquery(latest.values("to_rag")[:1]),
                 eff_completed=Subquery(latest.values("to_completed")[:1]),
                 eff_reviewed_at=Subquery(latest.values("created_at")[:1]),

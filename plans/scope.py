@@ -78,7 +78,8 @@ def scope_for(user):
 READ = "read"  # any page of plan data (obj unused)
 EDIT_BOROUGH = "edit_borough"  # obj: Borough (review, plan import, dashboard edit links)
 EDIT_FORCE_PLAN = "edit_force_plan"  # obj unused (the force-wide plan)
-EDIT_ACTION = "edit_action"  # obj: Action (status update)
+EDIT_ACTION = "edit_action"  # obj: Action (status update; never a retired action)
+EDIT_PLAN = "edit_plan"  # obj: Plan of a borough (its objectives and actions, their text and order)
 LINK_FORCE = "link_force"  # obj: Action of a borough plan (link to force activities)
 SUBMIT_RETURN = "submit_return"  # obj: Plan
 SIGN_OFF_RETURN = "sign_off_return"  # obj: Plan (its borough's commander; one query)
@@ -102,7 +103,12 @@ RULES = {
     READ: lambda scope, user, obj: scope.read_all,
     EDIT_BOROUGH: lambda scope, user, borough: scope.can_edit_borough(borough.pk),
     EDIT_FORCE_PLAN: lambda scope, user, obj: scope.edit_force,
-    EDIT_ACTION: lambda scope, user, action: scope.can_edit_borough(action.objective.plan.borough_id),
+    EDIT_ACTION: lambda scope, user, action: (
+        action.retired_at is None and scope.can_edit_borough(action.objective.plan.borough_id)
+    ),
+    EDIT_PLAN: lambda scope, user, plan: (
+        plan.borough_id is not None and scope.can_edit_borough(plan.borough_id)
+    ),
     LINK_FORCE: lambda scope, user, action: (
         action.objective.plan.borough_id is not None
         and scope.can_edit_borough(action.objective.plan.borough_id)

@@ -12,6 +12,7 @@ from .views import force as force_views
 from .views import imports as import_views
 from .views import my_owners as my_owner_views
 from .views import notifications as notification_views
+from .views import objectives as objective_views
 from .views import outcomes as outcome_views
 from .views import plan_editing as plan_editing_views
 from .views import public as public_views
@@ -62,7 +63,15 @@ urlpatterns = [
     path("notifications/", notification_views.notification_list, name="notifications"),
     path("notifications/settings/", notification_views.notification_settings, name="notification-settings"),
     path("accounts/owners/", my_owner_views.my_owners, name="my-owners"),
+    path("boroughs/<slug:slug>/plan/", plan_editing_views.plan_edit, name="plan-edit"),
     path("boroughs/<slug:slug>/actions/new/", plan_editing_views.action_new, name="action-new"),
+    path("actions/<int:pk>/edit/", plan_editing_views.action_edit, name="action-edit"),
+    path("actions/<int:pk>/move/", plan_editing_views.action_move_view, name="action-move"),
+    path("actions/<int:pk>/retire/", plan_editing_views.action_retire_view, name="action-retire"),
+    path("boroughs/<slug:slug>/objectives/new/", objective_views.objective_new, name="objective-new"),
+    path("objectives/<int:pk>/edit/", objective_views.objective_edit, name="objective-edit"),
+    path("objectives/<int:pk>/move/", objective_views.objective_move_view, name="objective-move"),
+    path("objectives/<int:pk>/retire/", objective_views.objective_retire_view, name="objective-retire"),
     # --- end the year ---
     # --- force plan ---
     path("force/", force_views.force_plan, name="force-plan"),

@@ -23,7 +23,6 @@ PENDING = {
     # issue 21 step 4, not done yet: split by layer (loading, figures, charts) and by step
     "plans/dashboards.py": "borough_dashboard into named steps; split the module",
     "plans/outcomes/gaps.py": "driver_gaps into named steps",
-    "plans/demo.py": "load_southwark to split",
     "plans/views/review.py": "borough_review to split",
 }
 

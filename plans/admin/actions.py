@@ -13,6 +13,7 @@ from ..models import Action
 from ..scope import LINK_FORCE, may, scope_for
 from ..services import StaleVersion, apply_status_update, validate_change
 from ..services.force_links import set_force_links
+from ..services.plan_editing import record_admin_edit
 from .scoped import NOT_A_FORCE_ACTIVITY, ScopedHistoryAdmin, security_log
 
 
@@ -150,6 +151,10 @@ class ActionAdmin(ScopedHistoryAdmin):
         finally:
             if wanted is not None:
                 data["delivers"] = wanted
+        if change:
+            record_admin_edit(
+                user=request.user, action=Action.objects.get(pk=form.instance.pk), initial=form.initial
+            )
         if wanted is None:
             return
         action = form.instance

@@ -71,6 +71,13 @@ class ExportContext:
         return self.actions_qs.order_by().values("pk")
 
     @functools.cached_property
+    def history_action_ids(self):
+        """The exported actions and the retired ones the same filters select (a subquery): a
+        retired action's status history stays in the export."""
+        retired_too = type(self.filterset)(self.filterset.data, user=self.user, with_retired=True)
+        return retired_too.qs.order_by().values("pk")
+
+    @functools.cached_property
     def actions(self):
         """The filtered actions as ActionRow, in plan order (bounded by plan size, not history)."""
         return list(iter_action_rows(self.filterset))

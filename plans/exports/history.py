@@ -1,4 +1,5 @@
-"""The Status history sheet: every StatusUpdate of the exported actions (the largest sheet).
+"""The Status history sheet: every StatusUpdate of the exported actions, and of the retired actions
+the same filters select (the largest sheet).
 
 Querysets are read with ``values_list`` in chunks: no per-row queries.
 """
@@ -33,7 +34,7 @@ SOURCE_LABELS = dict(StatusUpdate._meta.get_field("source").choices)
 
 
 def history_queryset(ctx):
-    qs = StatusUpdate.objects.filter(action__in=ctx.action_ids)
+    qs = StatusUpdate.objects.filter(action__in=ctx.history_action_ids)
     if ctx.as_at:
         qs = qs.filter(created_at__lt=end_of_day(ctx.as_at))
     return qs.order_by("action__objective__plan__borough__name", "action_id", "created_at", "version")

@@ -54,7 +54,9 @@ class ChallengeForm(forms.ModelForm):
         self.instance.plan = plan  # the model's clean() checks the action belongs to it
         self.today = today or timezone.localdate()
         field = self.fields["action"]
-        field.queryset = Action.objects.filter(objective__plan=plan).select_related("objective__pillar")
+        field.queryset = (
+            Action.objects.live().filter(objective__plan=plan).select_related("objective__pillar")
+        )
         field.required = False
         field.empty_label = "The plan as a whole"
         field.label_from_instance = lambda a: f"{action_ref(a)} {a}"

@@ -97,7 +97,7 @@ class Differ:
     def existing_actions(self):
         actions, comments = {}, {}
         if self.plan:
-            qs = Action.objects.filter(objective__plan=self.plan).prefetch_related("owners", "drivers")
+            qs = Action.objects.live().filter(objective__plan=self.plan).prefetch_related("owners", "drivers")
             for action in qs.select_related("objective"):
                 actions[(action.objective_id, match_key(action.text))] = action
             notes = StatusUpdate.objects.filter(action__objective__plan=self.plan).values_list(

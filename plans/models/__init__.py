@@ -1,3 +1,4 @@
+from .editing import PlanChange
 from .geography import BCU, Borough, Membership
 from .notifications import Notification, NotificationKind, NotificationSetting
 from .outcomes import MeasureReading, Target
@@ -28,6 +29,7 @@ __all__ = [
     "ReturnEvent",
     "ReturnLine",
     "Plan",
+    "PlanChange",
     "Publication",
     "PublicLine",
     "PublicNote",

@@ -115,6 +115,9 @@ class Objective(models.Model):
     )
     number = models.PositiveSmallIntegerField(validators=[MinValueValidator(1)])
     title = models.CharField(max_length=500, validators=[MaxLengthValidator(500)])
+    retired_at = models.DateTimeField(
+        null=True, blank=True, help_text="Taken out of the plan then; kept with its history."
+    )
 
     objects = ScopedQuerySet.as_manager()
     history = HistoricalRecords()
@@ -233,6 +236,12 @@ class Action(models.Model):
     )
     version = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
+    retired_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text="Taken out of the plan then (never deleted); the plan as at before still shows it.",
+    )
 
     objects = ActionQuerySet.as_manager()
     history = HistoricalRecords(

@@ -70,11 +70,13 @@ def _marking(section, marking):
 def plan_objectives(plan):
     """The plan's objectives by pillar and number, each with its actions (plan order) and their
     owners: three queries."""
-    actions = Action.objects.order_by("position", "pk").prefetch_related(
-        Prefetch("owners", queryset=Owner.objects.order_by("label"))
+    actions = (
+        Action.objects.live()
+        .order_by("position", "pk")
+        .prefetch_related(Prefetch("owners", queryset=Owner.objects.order_by("label")))
     )
     return list(
-        Objective.objects.filter(plan=plan, pillar__isnull=False)
+        Objective.objects.filter(plan=plan, pillar__isnull=False, retired_at__isnull=True)
         .select_related("pillar")
         .prefetch_related(Prefetch("actions", queryset=actions))
         .order_by("pillar__order", "number")

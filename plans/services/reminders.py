@@ -101,7 +101,7 @@ def send_reminders(*, now=None):
     for m in Membership.objects.select_related("user").filter(user__is_active=True):
         members[m.borough_id][m.role].append(m.user)
     for plan in plans:
-        rows = not_updated(Action.objects.filter(objective__plan=plan), now=now)
+        rows = not_updated(Action.objects.live().filter(objective__plan=plan), now=now)
         if not rows:
             continue
         since = now - dt.timedelta(days=plan.review_interval_days)

@@ -281,9 +281,9 @@ def check_review(*, plan, user, rows):
         security_log.warning("permission denied: user=%s tried a review of plan=%s", user, plan.pk)
         raise PermissionDenied("You can only review your own borough's plan.")
     versions = dict(
-        Action.objects.filter(objective__plan=plan, pk__in=[row.action.pk for row in rows]).values_list(
-            "pk", "version"
-        )
+        Action.objects.live()
+        .filter(objective__plan=plan, pk__in=[row.action.pk for row in rows])
+        .values_list("pk", "version")
     )
     outside = [row.action.pk for row in rows if row.action.pk not in versions]
     if outside:

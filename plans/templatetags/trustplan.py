@@ -55,3 +55,23 @@ def objective_ref(objective):
 def action_ref(action):
     """``{{ action|action_ref }}`` → "M1.3" (plans.refs.action_ref)."""
     return refs.action_ref(action)
+
+
+CHANGE_FIELDS = {
+    "text": "text",
+    "objective": "objective",
+    "owners": "owners",
+    "drivers": "drivers",
+    "due_date": "due date",
+    "position": "place in its objective",
+    "number": "number",
+    "title": "title",
+    "created": "added to the plan",
+    "retired": "retired",
+}
+
+
+@register.filter
+def change_field(name):
+    """A PlanChange field's name in words ("due_date" → "due date")."""
+    return CHANGE_FIELDS.get(name, name)

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 from ..choices import UpdateSource
 from ..forms.status import StatusForm
 from ..models import Action
-from ..scope import EDIT_ACTION, may, role_required
+from ..scope import EDIT_ACTION, EDIT_PLAN, may, role_required
 from ..services import StaleVersion, apply_status_update
 
 security_log = logging.getLogger("trustplan.security")
@@ -88,17 +88,25 @@ def action_detail(request, pk):
                 else:
                     messages.info(request, "Nothing changed, so nothing was saved.")
                 return redirect("action-detail", pk=action.pk)
-    updates = action.updates.select_related("author").order_by("-created_at", "-version")
+    return _render(request, action, form=form, may_edit=may_edit, conflict=conflict, status=status)
+
+
+def _render(request, action, *, form, may_edit, conflict, status):
+    """The action page: the action now, its status form (editors), its status history and the
+    changes of its text (``PlanChange``), newest first."""
+    plan = action.objective.plan
     return render(
         request,
         "plans/action_detail.html",
         {
             "action": action,
-            "plan": action.objective.plan,
-            "borough": action.objective.plan.borough,
-            "updates": updates,
+            "plan": plan,
+            "borough": plan.borough,
+            "updates": action.updates.select_related("author").order_by("-created_at", "-version"),
+            "changes": action.changes.all(),
             "form": form,
             "may_edit": may_edit,
+            "may_edit_plan": action.retired_at is None and may(request.user, EDIT_PLAN, plan),
             "conflict": conflict,
             "stale": action.is_stale(timezone.now()),
             "overdue": action.is_overdue(),

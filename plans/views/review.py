@@ -71,7 +71,8 @@ def _group(rows):
 
 def _plan_actions(plan):
     return (
-        Action.objects.filter(objective__plan=plan)
+        Action.objects.live()
+        .filter(objective__plan=plan)
         .select_related("objective__pillar", "objective__theme", "last_reviewed_by")
         .prefetch_related("owners")
     )

@@ -35,11 +35,26 @@ def oversight_raises_a_challenge(page, login):
     assert page.get_by_text("Challenge raised with Southwark").first.is_visible()
 
 
+def editor_writes_an_action(page):
+    page.goto("/boroughs/southwark/")
+    page.get_by_role("link", name="Edit the plan").click()
+    page.get_by_role("link", name="Add an action to M1").click()
+    page.get_by_label("Action", exact=True).fill("Open a youth advisory group in each ward by the summer.")
+    page.get_by_label("Add owners").fill("Supt Newfield")
+    page.get_by_label("Due date").fill("2027-06-30")
+    page.get_by_role("button", name="Add the action").click()
+    assert page.get_by_text("The action was added to the plan").is_visible()
+    assert page.get_by_role("heading", name="Open a youth advisory group in each ward").is_visible()
+    added = Action.objects.get(text__startswith="Open a youth advisory group")
+    assert added.objective.number == 1 and added.changes.get().field == "created"
+
+
 def editor_reviews_answers_and_submits(page, login, quarter):
     login(page, "southwark.editor")
     page.goto("/")
     waiting = page.locator("#waiting-challenges").locator("xpath=..")
     assert waiting.get_by_text("due ").first.is_visible()
+    editor_writes_an_action(page)
     action = (
         Action.objects.filter(objective__plan__borough__slug="southwark", rag="amber").order_by("pk").first()
     )
