@@ -116,6 +116,62 @@ def _status_of(rag, completed):
     return Status.COMPLETE if completed else Status(rag)
 
 
+def _action_counts(through, *, with_actions):
+    """({(borough_id, driver_id): {Status: n}}, {(borough_id, driver_id): [(pk, text, Status)]}):
+    the actions serving each driver in each borough, counted (and listed ``with_actions``) in one
+    query over the action ↔ driver table."""
+    counts, listed = {}, {}
+    if with_actions:
+        rows = through.values_list(
+            "action__objective__plan__borough_id",
+            "driver_id",
+            "action_id",
+            "action__text",
+            "action__rag",
+            "action__completed",
+        ).order_by("action__objective__number", "action__position", "action_id")
+        for borough_id, driver_id, pk, text, rag, completed in rows:
+            status = _status_of(rag, completed)
+            key = (borough_id, driver_id)
+            counts.setdefault(key, {}).setdefault(status, 0)
+            counts[key][status] += 1
+            listed.setdefault(key, []).append((pk, text, status))
+        return counts, listed
+    rows = (
+        through.values_list(
+            "action__objective__plan__borough_id", "driver_id", "action__rag", "action__completed"
+        )
+        .annotate(n=Count("action_id"))
+        .order_by()
+    )
+    for borough_id, driver_id, rag, completed, n in rows:
+        status = _status_of(rag, completed)
+        counts.setdefault((borough_id, driver_id), {}).setdefault(status, 0)
+        counts[(borough_id, driver_id)][status] += n
+    return counts, listed
+
+
+def _measure_gaps(driver, borough, series, targets):
+    """[MeasureGap] of a driver's quantitative measures for one borough."""
+    gaps = []
+    for measure in driver.measures.all():
+        if measure.unit == "qualitative":
+            continue
+        points = series.get((measure.pk, borough.pk), [])
+        latest_date, latest = points[-1] if points else (None, None)
+        target, is_london = applicable_target(targets, measure.pk, borough.pk)
+        gaps.append(
+            MeasureGap(
+                measure=measure,
+                latest=latest,
+                latest_date=latest_date,
+                london=_value_at(series.get((measure.pk, None)), latest_date) if latest_date else None,
+                gap=target_gap(target, latest, latest_date, is_london=is_london) if latest_date else None,
+            )
+        )
+    return gaps
+
+
 def driver_gaps(user, *, boroughs=None, importance=None, with_actions=False, drivers=None):
     """Driver gaps for each borough: {borough_id: [DriverGap in driver order]}. 6–7 queries.
 
@@ -133,69 +189,21 @@ def driver_gaps(user, *, boroughs=None, importance=None, with_actions=False, dri
     targets = _current_targets(measure_ids, borough_ids)
     actions = Action.objects.visible_to(user).filter(objective__plan__borough_id__in=borough_ids)
     through = Action.drivers.through.objects.filter(action__in=actions, driver__in=[d.pk for d in drivers])
-    counts = {}
-    listed = {}
-    if with_actions:
-        for borough_id, driver_id, pk, text, rag, completed in through.values_list(
-            "action__objective__plan__borough_id",
-            "driver_id",
-            "action_id",
-            "action__text",
-            "action__rag",
-            "action__completed",
-        ).order_by("action__objective__number", "action__position", "action_id"):
-            status = _status_of(rag, completed)
-            key = (borough_id, driver_id)
-            counts.setdefault(key, {}).setdefault(status, 0)
-            counts[key][status] += 1
-            listed.setdefault(key, []).append((pk, text, status))
-    else:
-        for borough_id, driver_id, rag, completed, n in (
-            through.values_list(
-                "action__objective__plan__borough_id", "driver_id", "action__rag", "action__completed"
+    counts, listed = _action_counts(through, with_actions=with_actions)
+    return {
+        borough.pk: [
+            DriverGap(
+                borough=borough,
+                driver=driver,
+                measures=_measure_gaps(driver, borough, series, targets),
+                counts=counts.get((borough.pk, driver.pk), {}),
+                actions=listed.get((borough.pk, driver.pk), []),
+                importance=(importance or {}).get(driver.slug),
             )
-            .annotate(n=Count("action_id"))
-            .order_by()
-        ):
-            status = _status_of(rag, completed)
-            counts.setdefault((borough_id, driver_id), {}).setdefault(status, 0)
-            counts[(borough_id, driver_id)][status] += n
-    out = {}
-    for borough in boroughs:
-        rows = []
-        for driver in drivers:
-            gaps = []
-            for measure in driver.measures.all():
-                if measure.unit == "qualitative":
-                    continue
-                points = series.get((measure.pk, borough.pk), [])
-                latest_date, latest = points[-1] if points else (None, None)
-                target, is_london = applicable_target(targets, measure.pk, borough.pk)
-                gaps.append(
-                    MeasureGap(
-                        measure=measure,
-                        latest=latest,
-                        latest_date=latest_date,
-                        london=_value_at(series.get((measure.pk, None)), latest_date)
-                        if latest_date
-                        else None,
-                        gap=target_gap(target, latest, latest_date, is_london=is_london)
-                        if latest_date
-                        else None,
-                    )
-                )
-            rows.append(
-                DriverGap(
-                    borough=borough,
-                    driver=driver,
-                    measures=gaps,
-                    counts=counts.get((borough.pk, driver.pk), {}),
-                    actions=listed.get((borough.pk, driver.pk), []),
-                    importance=(importance or {}).get(driver.slug),
-                )
-            )
-        out[borough.pk] = rows
-    return out
+            for driver in drivers
+        ]
+        for borough in boroughs
+    }
 
 
 def importance_weights():
