@@ -170,7 +170,7 @@ def borough_figures(frame, *, plan, compare=None):
     frame.query.pop("bcu", None)
     actions = plan_actions(frame, plan)
     context = {"actions": actions, "query": frame.query}
-    context.update(signed_off_beside_live(plan, user=user))
+    context.update(signed_off_beside_live(plan, user=user, as_at=frame.as_at))
     context.update(totals_panel(frame))
     context.update(pillars_panel(frame, actions))
     context.update(coverage_panel(frame))

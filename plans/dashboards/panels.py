@@ -5,6 +5,8 @@ each built from the page's Frame: the filters, the scope and the as-at day of th
 ``oversight``/``borough_dashboard`` and these panels, in a fixed number of queries.
 """
 
+from django.http import QueryDict
+
 from .. import outcomes, reporting
 from ..force import borough_force_support
 from ..models import Borough, Plan
@@ -14,13 +16,27 @@ from .frame import Frame
 from .london import in_boroughs, oversight_figures
 
 
-def not_updated_panel(frame, actions, *, sort):
-    """ "Who has not updated": the stale actions among ``actions`` (the page's scope)."""
-    return reporting.not_updated_panel(actions, user=frame.user, sort=sort)
+def not_updated_panel(frame, actions, *, sort, borough=None):
+    """The "who has not updated" panel: the stale actions among ``actions`` (the page's scope,
+    whatever its other filters), as at the page's day; its links keep the as-at day."""
+    context = reporting.not_updated_panel(
+        actions, user=frame.user, sort=sort, now=frame.now, as_at=frame.as_at
+    )
+    keep = QueryDict(mutable=True)
+    if frame.as_at:
+        keep["as_at"] = frame.as_at.isoformat()
+    context["not_updated_keep"] = keep.urlencode() + "&" if keep else ""
+    stale = keep.copy()
+    stale["stale"] = "true"
+    if borough is not None:
+        stale["borough"] = borough.slug
+    context["not_updated_all_query"] = stale.urlencode()
+    return context
 
 
 def return_status_panel(frame):
-    """Each real borough's return for the last ended quarter."""
+    """Each real borough's return for the last ended quarter: today's state, whatever the page's
+    as-at day (the page marks it so)."""
     plans = Plan.objects.visible_to(frame.user).filter(borough__isnull=False, borough__is_synthetic=False)
     return reporting.return_status_panel(plans.select_related("borough").order_by("borough__name"))
 
@@ -32,17 +48,17 @@ def no_plan_panel(frame):
 
 def oversight_outcomes_panel(frame):
     """Survey headline and "where plans are blind" across London."""
-    return {"outcomes": outcomes.oversight_panel(frame.user, frame.filterset.data)}
+    return {"outcomes": outcomes.oversight_panel(frame.user, frame.filterset.data, as_at=frame.as_at)}
 
 
 def borough_outcomes_panel(frame, borough):
     """The borough's survey measures and driver gaps."""
-    return {"outcomes": outcomes.borough_panel(borough, frame.user)}
+    return {"outcomes": outcomes.borough_panel(borough, frame.user, as_at=frame.as_at)}
 
 
 def force_support_panel(frame, borough):
     """Which force activities the borough's actions deliver, and how those actions stand."""
-    return {"force_support": borough_force_support(borough)}
+    return {"force_support": borough_force_support(borough, as_at=frame.as_at)}
 
 
 def oversight_page(filterset, *, user, sort="bcu", compare=None, page=1, nu_sort="age"):
@@ -64,5 +80,5 @@ def borough_page(filterset, *, borough, plan, user, compare=None, nu_sort="age")
     context = borough_figures(frame, plan=plan, compare=compare)
     context.update(borough_outcomes_panel(frame, borough))
     context.update(force_support_panel(frame, borough))
-    context.update(not_updated_panel(frame, filterset.queryset, sort=nu_sort))
+    context.update(not_updated_panel(frame, filterset.queryset, sort=nu_sort, borough=borough))
     return context

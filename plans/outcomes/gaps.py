@@ -112,42 +112,33 @@ def mps_drivers():
     )
 
 
-def _status_of(rag, completed):
-    return Status.COMPLETE if completed else Status(rag)
-
-
-def _action_counts(through, *, with_actions):
+def _action_counts(actions, driver_ids, *, with_actions):
     """({(borough_id, driver_id): {Status: n}}, {(borough_id, driver_id): [(pk, text, Status)]}):
-    the actions serving each driver in each borough, counted (and listed ``with_actions``) in one
-    query over the action ↔ driver table."""
+    the actions (annotated with their effective status) serving each driver in each borough,
+    counted (and listed ``with_actions``) in one query."""
     counts, listed = {}, {}
+    wanted = set(driver_ids)
+    serving = actions.filter(drivers__isnull=False).order_by()
     if with_actions:
-        rows = through.values_list(
-            "action__objective__plan__borough_id",
-            "driver_id",
-            "action_id",
-            "action__text",
-            "action__rag",
-            "action__completed",
-        ).order_by("action__objective__number", "action__position", "action_id")
-        for borough_id, driver_id, pk, text, rag, completed in rows:
-            status = _status_of(rag, completed)
+        rows = serving.values_list(
+            "objective__plan__borough_id", "drivers", "pk", "text", "eff_status"
+        ).order_by("objective__number", "position", "pk")
+        for borough_id, driver_id, pk, text, status in rows:
+            if driver_id not in wanted:
+                continue
             key = (borough_id, driver_id)
-            counts.setdefault(key, {}).setdefault(status, 0)
-            counts[key][status] += 1
-            listed.setdefault(key, []).append((pk, text, status))
+            counts.setdefault(key, {}).setdefault(Status(status), 0)
+            counts[key][Status(status)] += 1
+            listed.setdefault(key, []).append((pk, text, Status(status)))
         return counts, listed
-    rows = (
-        through.values_list(
-            "action__objective__plan__borough_id", "driver_id", "action__rag", "action__completed"
-        )
-        .annotate(n=Count("action_id"))
-        .order_by()
+    rows = serving.values_list("objective__plan__borough_id", "drivers", "eff_status").annotate(
+        n=Count("pk", distinct=True)
     )
-    for borough_id, driver_id, rag, completed, n in rows:
-        status = _status_of(rag, completed)
-        counts.setdefault((borough_id, driver_id), {}).setdefault(status, 0)
-        counts[(borough_id, driver_id)][status] += n
+    for borough_id, driver_id, status, n in rows:
+        if driver_id not in wanted:
+            continue
+        counts.setdefault((borough_id, driver_id), {}).setdefault(Status(status), 0)
+        counts[(borough_id, driver_id)][Status(status)] += n
     return counts, listed
 
 
@@ -172,11 +163,12 @@ def _measure_gaps(driver, borough, series, targets):
     return gaps
 
 
-def driver_gaps(user, *, boroughs=None, importance=None, with_actions=False, drivers=None):
+def driver_gaps(user, *, boroughs=None, importance=None, with_actions=False, drivers=None, as_at=None):
     """Driver gaps for each borough: {borough_id: [DriverGap in driver order]}. 6–7 queries.
 
     ``importance`` maps driver slugs to importance shares (from the key-driver analysis) and
-    fills the weighted gap score; ``with_actions`` also lists the actions (for one borough).
+    fills the weighted gap score; ``with_actions`` also lists the actions (for one borough);
+    ``as_at`` (a date): the survey quarters ended by then and the actions' statuses then.
     """
     if not scope_for(user).read_all:
         return {}
@@ -185,11 +177,12 @@ def driver_gaps(user, *, boroughs=None, importance=None, with_actions=False, dri
     drivers = drivers if drivers is not None else mps_drivers()
     borough_ids = [b.pk for b in boroughs]
     measure_ids = {m.pk for d in drivers for m in d.measures.all() if m.unit != "qualitative"}
-    series = _recent_readings(user, measure_ids, borough_ids if len(borough_ids) <= 5 else None)
+    series = _recent_readings(user, measure_ids, borough_ids if len(borough_ids) <= 5 else None, as_at=as_at)
     targets = _current_targets(measure_ids, borough_ids)
     actions = Action.objects.visible_to(user).filter(objective__plan__borough_id__in=borough_ids)
-    through = Action.drivers.through.objects.filter(action__in=actions, driver__in=[d.pk for d in drivers])
-    counts, listed = _action_counts(through, with_actions=with_actions)
+    counts, listed = _action_counts(
+        actions.with_status(as_at), [d.pk for d in drivers], with_actions=with_actions
+    )
     return {
         borough.pk: [
             DriverGap(
@@ -214,20 +207,19 @@ def importance_weights():
     return driver_weights()
 
 
-def borough_driver_gaps(borough, user):
-    """Context of the driver-gap panel of a borough dashboard."""
+def borough_driver_gaps(borough, user, *, as_at=None):
+    """Context of the driver-gap panel of a borough dashboard (``as_at``: see driver_gaps)."""
     weights = importance_weights()
-    rows = driver_gaps(user, boroughs=[borough], importance=weights["shares"], with_actions=True).get(
-        borough.pk, []
-    )
+    gaps = driver_gaps(user, boroughs=[borough], importance=weights["shares"], with_actions=True, as_at=as_at)
+    rows = gaps.get(borough.pk, [])
     return {"rows": rows, "blind": [r for r in rows if r.blind], "weights": weights}
 
 
-def london_driver_gaps(user, *, boroughs=None):
+def london_driver_gaps(user, *, boroughs=None, as_at=None):
     """Context of the oversight panel: for each borough its blind drivers and total weighted score."""
     weights = importance_weights()
     drivers = mps_drivers()
-    gaps = driver_gaps(user, boroughs=boroughs, importance=weights["shares"], drivers=drivers)
+    gaps = driver_gaps(user, boroughs=boroughs, importance=weights["shares"], drivers=drivers, as_at=as_at)
     boroughs = (
         boroughs
         if boroughs is not None
