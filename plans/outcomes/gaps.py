@@ -9,7 +9,7 @@ from django.db.models import Count
 from drivers.models import Driver, Measure
 
 from ..choices import STATUS_ORDER, Status
-from ..models import Action, Borough
+from ..models import Action, Borough, Plan
 from ..querysets import scope_for
 from .headline import VsLondon
 from .readings import MPS_FRAMEWORK, _current_targets, _recent_readings, _value_at, applicable_target
@@ -215,16 +215,28 @@ def borough_driver_gaps(borough, user, *, as_at=None):
     return {"rows": rows, "blind": [r for r in rows if r.blind], "weights": weights}
 
 
+NO_PLAN_FLAG = "No plan recorded: not scored"
+
+
+def split_by_plan(boroughs):
+    """(the boroughs with a plan recorded, those with none), each in the given order: one query.
+    A borough with no plan is never scored for driver gaps: it is listed apart."""
+    planned = set(
+        Plan.objects.filter(borough__in=[b.pk for b in boroughs]).values_list("borough_id", flat=True)
+    )
+    return [b for b in boroughs if b.pk in planned], [b for b in boroughs if b.pk not in planned]
+
+
 def london_driver_gaps(user, *, boroughs=None, as_at=None):
-    """Context of the oversight panel: for each borough its blind drivers and total weighted score."""
+    """Context of the oversight panel: for each borough with a plan its blind drivers and total
+    weighted score (``rows``, most blind first); the boroughs with no plan recorded apart
+    (``no_plan``, by name), never scored."""
     weights = importance_weights()
     drivers = mps_drivers()
+    if boroughs is None:
+        boroughs = list(Borough.objects.visible_to(user).filter(is_synthetic=False))
+    boroughs, no_plan = split_by_plan(boroughs)
     gaps = driver_gaps(user, boroughs=boroughs, importance=weights["shares"], drivers=drivers, as_at=as_at)
-    boroughs = (
-        boroughs
-        if boroughs is not None
-        else list(Borough.objects.visible_to(user).filter(is_synthetic=False))
-    )
     rows = []
     for borough in boroughs:
         items = gaps.get(borough.pk, [])
@@ -239,4 +251,5 @@ def london_driver_gaps(user, *, boroughs=None, as_at=None):
             }
         )
     rows.sort(key=lambda r: (-len(r["blind"]), -r["score"], r["borough"].name))
-    return {"rows": rows, "drivers": drivers, "weights": weights}
+    no_plan = sorted(no_plan, key=lambda b: b.name) if scope_for(user).read_all else []
+    return {"rows": rows, "drivers": drivers, "weights": weights, "no_plan": no_plan}
