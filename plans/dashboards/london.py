@@ -81,6 +81,8 @@ class BcuGroup:
     counts: Counts
     cells: list
     url: str = ""
+    stale_url: str = ""
+    overdue_url: str = ""
 
     def __iter__(self):  # unpacks as (BCU, its rows on the page)
         return iter((self.bcu, self.rows))
@@ -227,7 +229,17 @@ def bcu_groups(rows, shown, *, query):
     for bcu, members in itertools.groupby(shown, key=lambda r: r.borough.bcu):
         extra = {"bcu": bcu.slug, "borough": None}
         cells = status_cells(totals[bcu.pk], before[bcu.pk], query=query, extra=extra)
-        groups.append(BcuGroup(bcu, list(members), totals[bcu.pk], cells, drill(query, **extra)))
+        groups.append(
+            BcuGroup(
+                bcu,
+                list(members),
+                totals[bcu.pk],
+                cells,
+                url=drill(query, **extra),
+                stale_url=drill(query, stale="true", **extra),
+                overdue_url=drill(query, overdue="true", **extra),
+            )
+        )
     return groups
 
 
