@@ -178,7 +178,7 @@ def driver_gaps(user, *, boroughs=None, importance=None, with_actions=False, dri
     borough_ids = [b.pk for b in boroughs]
     measure_ids = {m.pk for d in drivers for m in d.measures.all() if m.unit != "qualitative"}
     series = _recent_readings(user, measure_ids, borough_ids if len(borough_ids) <= 5 else None, as_at=as_at)
-    targets = _current_targets(measure_ids, borough_ids)
+    targets = _current_targets(measure_ids, borough_ids, on=as_at)
     actions = Action.objects.visible_to(user).filter(objective__plan__borough_id__in=borough_ids)
     counts, listed = _action_counts(
         actions.with_status(as_at), [d.pk for d in drivers], with_actions=with_actions

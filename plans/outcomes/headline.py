@@ -49,7 +49,7 @@ def oversight_measures(user, *, sort="", boroughs=None, as_at=None):
     if boroughs is None:
         boroughs = list(Borough.objects.visible_to(user).filter(is_synthetic=False).select_related("bcu"))
     series = _recent_readings(user, ids, as_at=as_at)
-    targets = _current_targets(ids, [b.pk for b in boroughs])
+    targets = _current_targets(ids, [b.pk for b in boroughs], on=as_at)
     rows = []
     for borough in boroughs:
         cells = []
@@ -80,7 +80,17 @@ def oversight_measures(user, *, sort="", boroughs=None, as_at=None):
     sort = sort if sort in {k for k, _ in options} else ""
     rows = sort_headline_rows(rows, measures, sort)
     london = [(m, *(series.get((m.pk, None)) or [(None, None)])[-1]) for m in measures]
-    return {"rows": rows, "measures": measures, "sort": sort, "sort_options": options, "london": london}
+    return {
+        "rows": rows,
+        "measures": measures,
+        "sort": sort,
+        "sort_options": options,
+        "london": london,
+        "has_current_target": any(cell.gap for row in rows for cell in row.cells),
+        "expired_london": [
+            (m, targets.expired[(m.pk, None)]) for m in measures if (m.pk, None) in targets.expired
+        ],
+    }
 
 
 def sort_headline_rows(rows, measures, sort):

@@ -19,6 +19,7 @@ from .readings import (
     _series,
     _value_at,
     applicable_target,
+    expired_target,
     readings_as_at,
 )
 from .targets import TargetGap, Trend, target_gap, trend
@@ -36,6 +37,7 @@ class MeasurePanel:
     trend: Trend
     gap: TargetGap | None
     chart: dict = field(default_factory=dict)
+    expired: object = None  # the latest expired Target that applied (history), when none is current
 
     @property
     def vs_london(self):
@@ -80,6 +82,7 @@ def measure_panel(measure, borough_id, series, targets):
         london_latest=_value_at(london_points, latest_date) if latest_date else None,
         trend=trend(latest, previous),
         gap=target_gap(target, latest, latest_date, is_london=is_london) if latest_date else None,
+        expired=None if target is not None else expired_target(targets, measure.pk, borough_id),
     )
     return panel, target
 
@@ -108,7 +111,7 @@ def _panels_and_targets(user, boroughs, *, as_at=None):
         .filter(Q(borough_id__in=borough_ids) | Q(borough__isnull=True))
     )
     series = _series(readings.values_list("measure_id", "borough_id", "period_end", "value"))
-    targets = _current_targets(ids, borough_ids)
+    targets = _current_targets(ids, borough_ids, on=as_at)
     return {
         borough.pk: [measure_panel(measure, borough.pk, series, targets) for measure in measures]
         for borough in boroughs

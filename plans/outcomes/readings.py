@@ -4,6 +4,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db.models import Q
+from django.utils import timezone
 
 from drivers.models import Measure
 
@@ -28,15 +29,38 @@ def _series(readings):
     return out
 
 
-def _current_targets(measure_ids, borough_ids):
-    """{(measure_id, borough_id or None): Target with the latest target date} — one query."""
+class Targets(dict):
+    """{(measure_id, borough_id or None): the current Target}, and in ``expired`` the same keys
+    to the latest target whose date has passed (history, never the live target)."""
+
+    def __init__(self):
+        super().__init__()
+        self.expired = {}
+
+
+def _current_targets(measure_ids, borough_ids, *, on=None):
+    """The targets current on ``on`` (a date; today without): baseline date on or before that day
+    and target date on or after it, the one with the latest target date per measure and borough;
+    expired ones (target date before ``on``) apart in ``.expired``; not yet begun ones left out.
+    One query. A target whose date has passed (e.g. London's 59.4 % by March 2012) is history."""
+    on = on or timezone.localdate()
     rows = Target.objects.filter(measure_id__in=measure_ids).filter(
         Q(borough__isnull=True) | Q(borough_id__in=borough_ids)
     )
-    out = {}
+    out = Targets()
     for target in rows.order_by("target_date", "pk"):
-        out[(target.measure_id, target.borough_id)] = target
+        key = (target.measure_id, target.borough_id)
+        if target.target_date < on:
+            out.expired[key] = target
+        elif target.baseline_date <= on:
+            out[key] = target
     return out
+
+
+def expired_target(targets, measure_id, borough_id):
+    """The latest expired target that would have applied (the borough's own, else London's), or None."""
+    expired = getattr(targets, "expired", {})
+    return expired.get((measure_id, borough_id)) or expired.get((measure_id, None))
 
 
 def applicable_target(targets, measure_id, borough_id):
