@@ -21,8 +21,6 @@ WORST_RANK = "C"
 # once its module is within them (issue 21 stays open until this table is empty).
 PENDING = {
     # issue 21 step 4, not done yet: split by layer (loading, figures, charts) and by step
-    "plans/dashboards.py": "borough_dashboard into named steps; split the module",
-    "plans/outcomes/gaps.py": "driver_gaps into named steps",
     "plans/views/review.py": "borough_review to split",
 }
 

@@ -39,16 +39,17 @@ class HeadlineRow:
     cells: list
 
 
-def oversight_measures(user, *, sort="", boroughs=None):
-    """One row per borough with a cell per headline measure; sortable. 5 queries."""
+def oversight_measures(user, *, sort="", boroughs=None, as_at=None):
+    """One row per borough with a cell per headline measure; sortable. 5 queries. With ``as_at``
+    (a date) only the quarters ended by then count."""
     if not scope_for(user).read_all:
         return {"rows": [], "measures": [], "sort": "", "sort_options": []}
     measures = list(Measure.objects.filter(slug__in=HEADLINE_MEASURES).order_by("order"))
     ids = [m.pk for m in measures]
     if boroughs is None:
         boroughs = list(Borough.objects.visible_to(user).filter(is_synthetic=False).select_related("bcu"))
-    series = _recent_readings(user, ids)
-    targets = _current_targets(ids, [b.pk for b in boroughs])
+    series = _recent_readings(user, ids, as_at=as_at)
+    targets = _current_targets(ids, [b.pk for b in boroughs], on=as_at)
     rows = []
     for borough in boroughs:
         cells = []
@@ -72,7 +73,17 @@ def oversight_measures(user, *, sort="", boroughs=None):
     sort = sort if sort in {k for k, _ in options} else ""
     rows = sort_headline_rows(rows, measures, sort)
     london = [(m, *(series.get((m.pk, None)) or [(None, None)])[-1]) for m in measures]
-    return {"rows": rows, "measures": measures, "sort": sort, "sort_options": options, "london": london}
+    return {
+        "rows": rows,
+        "measures": measures,
+        "sort": sort,
+        "sort_options": options,
+        "london": london,
+        "has_current_target": any(cell.gap for row in rows for cell in row.cells),
+        "expired_london": [
+            (m, targets.expired[(m.pk, None)]) for m in measures if (m.pk, None) in targets.expired
+        ],
+    }
 
 
 def sort_headline_rows(rows, measures, sort):

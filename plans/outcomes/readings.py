@@ -4,6 +4,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db.models import Q
+from django.utils import timezone
 
 from drivers.models import Measure
 
@@ -29,15 +30,38 @@ def _series(readings):
     return out
 
 
-def _current_targets(measure_ids, borough_ids):
-    """{(measure_id, borough_id or None): Target with the latest target date} — one query."""
+class Targets(dict):
+    """{(measure_id, borough_id or None): the current Target}, and in ``expired`` the same keys
+    to the latest target whose date has passed (history, never the live target)."""
+
+    def __init__(self):
+        super().__init__()
+        self.expired = {}
+
+
+def _current_targets(measure_ids, borough_ids, *, on=None):
+    """The targets current on ``on`` (a date; today without): baseline date on or before that day
+    and target date on or after it, the one with the latest target date per measure and borough;
+    expired ones (target date before ``on``) apart in ``.expired``; not yet begun ones left out.
+    One query. A target whose date has passed (e.g. London's 59.4 % by March 2012) is history."""
+    on = on or timezone.localdate()
     rows = Target.objects.filter(measure_id__in=measure_ids).filter(
         Q(borough__isnull=True) | Q(borough_id__in=borough_ids)
     )
-    out = {}
+    out = Targets()
     for target in rows.order_by("target_date", "pk"):
-        out[(target.measure_id, target.borough_id)] = target
+        key = (target.measure_id, target.borough_id)
+        if target.target_date < on:
+            out.expired[key] = target
+        elif target.baseline_date <= on:
+            out[key] = target
     return out
+
+
+def expired_target(targets, measure_id, borough_id):
+    """The latest expired target that would have applied (the borough's own, else London's), or None."""
+    expired = getattr(targets, "expired", {})
+    return expired.get((measure_id, borough_id)) or expired.get((measure_id, None))
 
 
 def applicable_target(targets, measure_id, borough_id):
@@ -84,9 +108,16 @@ def _quantitative_measures():
     return list(Measure.objects.exclude(unit="qualitative").order_by("order", "name"))
 
 
-def _recent_readings(user, measure_ids, borough_ids=None):
-    """{(measure_id, borough_id or None): [(period, value)] for the last ~5 quarters}: 2 queries."""
-    scoped = MeasureReading.objects.visible_to(user).filter(measure_id__in=measure_ids)
+def readings_as_at(user, as_at=None):
+    """The survey readings the user may read, of quarters ended by ``as_at`` (a date; all without)."""
+    readings = MeasureReading.objects.visible_to(user)
+    return readings if as_at is None else readings.filter(period_end__lte=as_at)
+
+
+def _recent_readings(user, measure_ids, borough_ids=None, *, as_at=None):
+    """{(measure_id, borough_id or None): [(period, value)] for the last ~5 quarters ended by
+    ``as_at`` (a date; the latest without)}: 2 queries."""
+    scoped = readings_as_at(user, as_at).filter(measure_id__in=measure_ids)
     newest = scoped.order_by("-period_end").values_list("period_end", flat=True).first()
     if newest is None:
         return {}

@@ -2,7 +2,8 @@
 
 from ..choices import STATUS_ORDER
 from ..models import Borough
-from .gaps import driver_gaps, importance_weights
+from ..scope import scope_for
+from .gaps import NO_PLAN_FLAG, driver_gaps, importance_weights, split_by_plan
 from .panels import measures_by_borough
 
 DRIVER_GAP_COLUMNS = [
@@ -20,16 +21,30 @@ DRIVER_GAP_COLUMNS = [
 ]
 
 
+def _no_plan_row(borough):
+    """The Driver gaps row of a borough with no plan recorded: named and flagged, never scored."""
+    row = [None] * len(DRIVER_GAP_COLUMNS)
+    for title in ("Driver", "Measures"):
+        row[DRIVER_GAP_COLUMNS.index(title)] = ""
+    row[0] = borough.name
+    row[DRIVER_GAP_COLUMNS.index("Flag")] = NO_PLAN_FLAG
+    return row
+
+
 def driver_gap_rows(user, *, boroughs=None):
-    """Rows of the "Driver gaps" sheet: one per borough and driver (plain values), so that a pivot
-    table sums each weighted gap score once. Each measure's figures are on the Measures sheet;
-    here its name, how many are below London or off target, and the shortfall in percentage
-    points (the larger of below London and below the target trajectory, ≥ 0). The importance
-    share is a fraction (0–1), as the key-driver analysis gives it."""
+    """Rows of the "Driver gaps" sheet: one per borough with a plan and driver (plain values), so
+    that a pivot table sums each weighted gap score once; then one row per borough with no plan
+    recorded, flagged so and never scored. Each measure's figures are on the Measures sheet; here
+    its name, how many are below London or off target, and the shortfall in percentage points (the
+    larger of below London and below the target trajectory, ≥ 0). The importance share is a
+    fraction (0–1), as the key-driver analysis gives it."""
+    if not scope_for(user).read_all:
+        return []
     weights = importance_weights()
-    gaps = driver_gaps(user, boroughs=boroughs, importance=weights["shares"])
     if boroughs is None:
         boroughs = list(Borough.objects.visible_to(user).filter(is_synthetic=False))
+    boroughs, no_plan = split_by_plan(boroughs)
+    gaps = driver_gaps(user, boroughs=boroughs, importance=weights["shares"])
     rows = []
     for borough in boroughs:
         for gap in gaps.get(borough.pk, []):
@@ -48,7 +63,7 @@ def driver_gap_rows(user, *, boroughs=None):
                     gap.weighted_score,
                 ]
             )
-    return rows
+    return rows + [_no_plan_row(borough) for borough in no_plan]
 
 
 def _f(value):

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from ..forms.outcomes import ConfirmImportForm, MeasuresUploadForm, TargetForm
@@ -169,6 +170,7 @@ def borough_targets(request, slug):
             "targets": targets,
             "london_targets": Target.objects.filter(borough__isnull=True).select_related("measure"),
             "panels": panels,
+            "today": timezone.localdate(),  # a target whose date has passed is shown as history
         },
         status=status,
     )

@@ -30,7 +30,8 @@
       var rows = [];
       Array.prototype.forEach.call(table.tBodies, function (body) {
         Array.prototype.forEach.call(body.rows, function (row) {
-          if (!row.classList.contains("bcu-row")) { rows.push(row); }
+          // BCU headings and subtotals belong to the grouping: sorted by a figure, they go
+          if (!row.classList.contains("bcu-row") && !row.classList.contains("bcu-subtotal")) { rows.push(row); }
         });
       });
       if (!rows.length) { return; }
