@@ -175,6 +175,22 @@ def pack_targets(pack):
     ]
 
 
+def pack_lines(pack):
+    """One printed line per board pack: wall and CPU milliseconds, load average, peak memory."""
+    lines = []
+    for name, section in (("Board pack", pack), ("London board pack", (pack or {}).get("london"))):
+        if section and section.get("status") == "ok":
+            lines.append(
+                f"{name} ({section['url']}, {section['pages']} pages, {section['bytes']:,} bytes): "
+                f"{_fmt_ms(section)} ms (first {section['first_ms']} ms); CPU "
+                f"{section.get('cpu_median_ms')} ms (first {section.get('cpu_first_ms')} ms); "
+                f"load average {section.get('load_average')}; peak RSS {section['peak_rss_mib']} MiB"
+            )
+        elif section:
+            lines.append(f"{name}: {section.get('status')} {section.get('reason', '')}")
+    return lines
+
+
 def _fmt_ms(section):
     if not section:
         return "missing"
@@ -279,14 +295,7 @@ def table_lines(results):
     else:
         lines.append(f"Import: {imp.get('status', 'missing')} {imp.get('reason', '')}")
     lines += upload_lines(results)
-    pack = results.get("pack")
-    if pack and pack.get("status") == "ok":
-        lines.append(
-            f"Board pack ({pack['url']}, {pack['bytes']:,} bytes): {_fmt_ms(pack)} ms "
-            f"(first {pack['first_ms']} ms), peak RSS {pack['peak_rss_mib']} MiB"
-        )
-    elif pack:
-        lines.append(f"Board pack: {pack.get('status')} {pack.get('reason', '')}")
+    lines += pack_lines(results.get("pack"))
     load = results.get("load")
     if load:
         lines.append(

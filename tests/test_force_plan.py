@@ -294,7 +294,7 @@ def test_the_page_shows_milestone_status_as_at_the_chosen_date(client_as, plan):
 def test_a_bad_as_at_date_is_a_400_with_the_message_beside_the_field(client_as, plan):
     response = client_as("oversight").get(reverse("force-plan"), {"as_at": "2022-02-31"})
     assert response.status_code == 400
-    assert "Enter a valid date" in response.content.decode()
+    assert "Milestone status as at: “2022-02-31” is not a date." in response.content.decode()
 
 
 # --------------------------------------------------------------------------- the matrix on the page

@@ -131,10 +131,10 @@ class ActionAdmin(ScopedHistoryAdmin):
     ]
     search_fields = ["text", "owners__label", "objective__title"]
     list_select_related = ["objective__plan", "objective__pillar", "objective__theme"]
-    autocomplete_fields = ["owners", "drivers"]
-    # Not an autocomplete: that would search ActionAdmin's own rows (the user's borough actions),
-    # not the force-wide plan's activities, the only choices here.
-    filter_horizontal = ["delivers"]
+    # Owners, drivers and force activities are plain labelled multiple selects (the choices are
+    # scoped in ScopedAdmin.formfield_for_manytomany): Django's autocomplete and two-box filter
+    # widgets add an unlabelled search box and ARIA that screen readers cannot use (WCAG 4.1.2;
+    # tests/browser/test_admin_accessibility.py).
     readonly_fields = ["version", "last_reviewed_at", "last_commentary"]
 
     @admin.display(description="Status", ordering="rag")

@@ -3,10 +3,11 @@
 from django.contrib import admin
 
 from ..models import BCU, Borough, MeasureReading, Membership, Pillar, Target, Theme
+from .scoped import BritishDatesAdmin
 
 
 @admin.register(MeasureReading)
-class MeasureReadingAdmin(admin.ModelAdmin):
+class MeasureReadingAdmin(BritishDatesAdmin):
     list_display = ["measure", "borough", "period_end", "value", "source"]
     list_filter = ["measure", "borough__bcu"]
     search_fields = ["borough__name", "measure__name"]
@@ -14,7 +15,7 @@ class MeasureReadingAdmin(admin.ModelAdmin):
 
 
 @admin.register(Target)
-class TargetAdmin(admin.ModelAdmin):
+class TargetAdmin(BritishDatesAdmin):
     list_display = [
         "measure",
         "borough",
@@ -27,14 +28,14 @@ class TargetAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(BritishDatesAdmin):
     list_display = ["user", "borough", "role"]
     list_filter = ["role", "borough"]
     autocomplete_fields = ["user", "borough"]
 
 
 @admin.register(Borough)
-class BoroughAdmin(admin.ModelAdmin):
+class BoroughAdmin(BritishDatesAdmin):
     list_display = ["name", "ons_code", "bcu", "is_synthetic"]
     list_filter = ["bcu", "is_synthetic"]
     search_fields = ["name", "ons_code"]

@@ -11,11 +11,14 @@ import logging
 
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.widgets import AdminDateWidget
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.http import Http404
 from simple_history.admin import SimpleHistoryAdmin
 
 from ..force import force_activities
+from ..forms.dates import DateField
 from ..models import Action, Borough, Objective, Owner, Plan
 from ..scope import scope_for
 from .labels import LabelledInlineFormSet
@@ -51,7 +54,17 @@ def out_of_scope_fields(form):
     )
 
 
-class ScopedAdmin(admin.ModelAdmin):
+# Every date of the admin: entered the British way (31/03/2024), refused with the field's name.
+BRITISH_DATES = {models.DateField: {"form_class": DateField, "widget": AdminDateWidget}}
+
+
+class BritishDatesAdmin(admin.ModelAdmin):
+    """An admin whose date boxes read and show dates the British way (``plans/forms/dates.py``)."""
+
+    formfield_overrides = BRITISH_DATES
+
+
+class ScopedAdmin(BritishDatesAdmin):
     """Admin whose rows, and whose foreign-key choices, are those the user may change."""
 
     class Media:
@@ -124,6 +137,7 @@ class ScopedHistoryAdmin(ScopedAdmin, SimpleHistoryAdmin):
 
 class ScopedInlineMixin:
     formset = LabelledInlineFormSet  # a name for every input of the inline's table
+    formfield_overrides = BRITISH_DATES
 
     def get_queryset(self, request):
         return super().get_queryset(request).editable_by(request.user)

@@ -11,6 +11,7 @@ from ..models import Action, Challenge
 from ..models.plan import TEXT_LIMIT
 from ..refs import action_ref
 from ..services.status import clean_text
+from .dates import DateField, DateInput
 
 LATEST_DUE = dt.date(2100, 12, 31)
 MIN_WORDS = 3
@@ -45,8 +46,9 @@ class ChallengeForm(forms.ModelForm):
         }
         widgets = {
             "question": forms.Textarea(attrs={"rows": 5, "maxlength": TEXT_LIMIT}),
-            "due_date": forms.DateInput(attrs={"type": "date"}),
+            "due_date": DateInput(),
         }
+        field_classes = {"due_date": DateField}
 
     def __init__(self, *args, plan, today=None, **kwargs):
         super().__init__(*args, **kwargs)

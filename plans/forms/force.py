@@ -4,22 +4,22 @@ import datetime as dt
 
 from django import forms
 
+from .dates import DateField
+
 
 class AsAtForm(forms.Form):
     """The date milestones are judged against (done, due now, upcoming, overdue)."""
 
-    as_at = forms.DateField(
+    as_at = DateField(
         label="Milestone status as at",
         required=False,
-        input_formats=["%Y-%m-%d"],
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text="Leave empty for today.",
     )
 
     def clean_as_at(self):
         day = self.cleaned_data.get("as_at")
         if day and not (dt.date(2000, 1, 1) <= day <= dt.date(2100, 12, 31)):
-            raise forms.ValidationError("Enter a date between 2000-01-01 and 2100-12-31.")
+            raise forms.ValidationError("Enter a date between 01/01/2000 and 31/12/2100.")
         return day
 
 

@@ -8,6 +8,7 @@ from django import forms
 from drivers.models import Measure
 
 from ..upload_safety import MAX_ROWS, MAX_UPLOAD_BYTES
+from .dates import DateField
 
 
 class MeasuresUploadForm(forms.Form):
@@ -44,16 +45,15 @@ class TargetForm(forms.Form):
         required=False,
         help_text="Leave empty to use the borough's latest reading of the measure.",
     )
-    baseline_date = forms.DateField(
+    baseline_date = DateField(
         label="Baseline date",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
         help_text="Leave empty to use the quarter of the latest reading.",
     )
     target_value = forms.DecimalField(
         label="Target (%)", min_value=Decimal(0), max_value=Decimal(100), max_digits=5, decimal_places=2
     )
-    target_date = forms.DateField(label="Target date", widget=forms.DateInput(attrs={"type": "date"}))
+    target_date = DateField(label="Target date")
     note = forms.CharField(label="Note (optional)", required=False, max_length=300)
 
     def clean(self):

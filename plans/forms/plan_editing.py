@@ -10,6 +10,7 @@ from ..models import Owner, Pillar
 from ..models.plan import TEXT_LIMIT
 from ..refs import objective_ref
 from ..services.plan_editing import objective_choices
+from .dates import DateField
 
 
 class ActionForm(forms.Form):
@@ -34,10 +35,9 @@ class ActionForm(forms.Form):
     drivers = forms.ModelMultipleChoiceField(
         queryset=Driver.objects.select_related("framework"), required=False, label="Drivers of confidence"
     )
-    due_date = forms.DateField(
+    due_date = DateField(
         required=False,
         label="Due date",
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text="Leave empty if the action has no due date.",
     )
 

@@ -13,6 +13,7 @@ from ..choices import RAG
 from ..models.plan import TEXT_LIMIT
 from ..services import MIN_COMMENTARY_WORDS, ReviewRow
 from . import widgets
+from .dates import DateField
 
 COMMENTARY_HELP = (
     "Required when you change the RAG or completion: at least a sentence "
@@ -46,7 +47,7 @@ class StatusForm(forms.Form):
         max_length=TEXT_LIMIT,
         widget=widgets.Textarea(attrs={"rows": 2}),
     )
-    due_date = forms.DateField(
+    due_date = DateField(
         label="Due date",
         required=False,
         widget=widgets.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

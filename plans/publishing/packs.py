@@ -16,6 +16,7 @@ fonts-dejavu-core).
 """
 
 import functools
+import re
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
@@ -39,9 +40,15 @@ def _static_text(name):
         return handle.read()
 
 
+# What a printed chart does not show (pointer tooltips, names for screen readers: the pack prints
+# each chart's numbers in the table beside it) and WeasyPrint would still parse.
+_NOT_PRINTED = re.compile(r"<(title|desc)\b[^>]*>[^<]*</\1>| (?:role|aria-[a-z]+)=\"[^\"]*\"")
+
+
 def styled_svg(svg):
-    """An SVG string with the chart stylesheet inside it (WeasyPrint ignores page CSS in SVG)."""
-    svg = str(svg)
+    """An SVG string of ``plans.charts`` made for print: the chart stylesheet inside it
+    (WeasyPrint ignores page CSS in SVG), without its tooltips and ARIA attributes."""
+    svg = _NOT_PRINTED.sub("", str(svg))
     if not svg:
         return ""
     end = svg.index(">") + 1

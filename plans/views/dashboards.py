@@ -15,6 +15,7 @@ from django.views.decorators.http import require_safe
 from .. import charts, dashboards
 from ..choices import STATUS_ORDER
 from ..filtersets import EARLIEST_AS_AT, ActionFilterSet
+from ..forms.dates import DateField
 from ..freshness import cached_page
 from ..models import Action, Borough, Owner, Plan
 from ..my_owners import mine_first
@@ -29,10 +30,9 @@ BOROUGH_FORM_FIELDS = ("pillar", "driver", "rag", "stale", "overdue", "as_at")
 class DashboardOptionsForm(forms.Form):
     """The dashboard's own options beside the filters: a comparison date and a sort order."""
 
-    compare = forms.DateField(
+    compare = DateField(
         required=False,
         label="Compare with (end of day)",
-        widget=forms.DateInput(attrs={"type": "date"}),
         help_text="Shows which actions moved up or down since this date.",
     )
     sort = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)

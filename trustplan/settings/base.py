@@ -116,6 +116,7 @@ SESSION_COOKIE_SAMESITE = "Lax"
 
 # --- i18n -----------------------------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"
+FORMAT_MODULE_PATH = ["trustplan.formats"]  # dates shown and entered the British way
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True

@@ -1,0 +1,1 @@
+"""Our date formats (``FORMAT_MODULE_PATH``): dates are shown and entered the British way."""
