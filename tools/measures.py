@@ -36,7 +36,6 @@ PENDING = {
     "plans/exports/history.py": "write_status_history to split",
     "plans/synthetic.py": "build_plan to split",
     "plans/views/force.py": "action_force_links to split",
-    "plans/views/review.py": "borough_review to split",
     "drivers/views.py": "key_drivers to split",
 }
 
