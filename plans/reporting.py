@@ -14,7 +14,7 @@ from django.utils import timezone
 from .choices import ReturnStatus
 from .models import Action, Owner, QuarterlyReturn, ReturnLine
 from .quarters import Quarter
-from .querysets import is_stale
+from .querysets import end_of_day, is_stale
 
 security_log = logging.getLogger("trustplan.security")
 
@@ -76,27 +76,30 @@ def _stale_rows(queryset, now, *, user=None, sort="age", limit=None):
     return rows
 
 
-def not_updated(actions_qs, *, now=None, user=None, sort="age", limit=None):
+def not_updated(actions_qs, *, now=None, user=None, sort="age", limit=None, as_at=None):
     """Actions with no review within their plan's interval, oldest first, with their owners.
 
-    ``actions_qs`` is already scoped (visible_to / a plan / a borough).
+    ``actions_qs`` is already scoped (visible_to / a plan / a borough). With ``as_at`` (a date)
+    the statuses and reviews are those at the end of that day, and ``now`` should be that instant.
     """
     now = now or timezone.now()
-    return _stale_rows(actions_qs.with_status().stale(now), now, user=user, sort=sort, limit=limit)
+    stale = actions_qs.with_status(as_at).stale(now)
+    return _stale_rows(stale, now, user=user, sort=sort, limit=limit)
 
 
 # --- dashboard panels -----------------------------------------------------------------------
-def not_updated_panel(actions_qs, *, user, sort="age", limit=25, now=None):
+def not_updated_panel(actions_qs, *, user, sort="age", limit=25, now=None, as_at=None):
     """Context for the "who has not updated" panel: the user's own stale actions first (owners
-    linked to their account), then the rest, by age (oldest first) or by owner."""
+    linked to their account), then the rest, by age (oldest first) or by owner. With ``as_at``
+    (a date; ``now`` the end of that day) every figure is as it stood then."""
     now = now or timezone.now()
     sort = sort if sort in ("age", "owner") else "age"
-    rows = not_updated(actions_qs, now=now, user=user, sort=sort, limit=limit)
+    rows = not_updated(actions_qs, now=now, user=user, sort=sort, limit=limit, as_at=as_at)
     return {
         "not_updated_rows": rows,
-        "not_updated_total": actions_qs.with_status().stale(now).count(),
+        "not_updated_total": actions_qs.with_status(as_at).stale(now).count(),
         "not_updated_mine": sum(1 for r in rows if r.action.is_mine),
-        "not_updated_escalated": actions_qs.with_status().stale(now, intervals=2).count(),
+        "not_updated_escalated": actions_qs.with_status(as_at).stale(now, intervals=2).count(),
         "not_updated_sort": sort,
     }
 
@@ -109,9 +112,10 @@ def return_status_panel(plans, *, today=None):
     return {"return_quarter": quarter, "return_rows": rows}
 
 
-def signed_off_beside_live(plan, *, user):
+def signed_off_beside_live(plan, *, user, as_at=None):
     """Context for the borough dashboard's "as signed off" panel: the plan's latest signed-off
-    return and its RAG counts (frozen in its lines) beside the plan's live counts.
+    return and its RAG counts (frozen in its lines) beside the plan's live counts. With ``as_at``
+    (a date): the latest return signed off by the end of that day, beside the counts then.
 
     One query when the plan has no signed-off return, else three whatever the number of actions:
     the latest signed-off return, its counts per status, the live counts per status (the whole
@@ -121,13 +125,10 @@ def signed_off_beside_live(plan, *, user):
 
     from .choices import STATUS_ORDER
 
-    latest = (
-        QuarterlyReturn.objects.visible_to(user)
-        .filter(plan=plan, status=ReturnStatus.SIGNED_OFF)
-        .select_related("signed_off_by")
-        .order_by("-fy_start_year", "-quarter", "-pk")
-        .first()
-    )
+    returns = QuarterlyReturn.objects.visible_to(user).filter(plan=plan, status=ReturnStatus.SIGNED_OFF)
+    if as_at is not None:
+        returns = returns.filter(signed_off_at__lt=end_of_day(as_at))
+    latest = returns.select_related("signed_off_by").order_by("-fy_start_year", "-quarter", "-pk").first()
     if latest is None:
         return {"signed_off_return": None, "signed_off_rows": [], "signed_off_totals": None}
     signed = defaultdict(int)
@@ -135,7 +136,7 @@ def signed_off_beside_live(plan, *, user):
     for row in lines.values("rag", "completed").annotate(n=Count("pk")):
         signed["complete" if row["completed"] else row["rag"]] += row["n"]
     live = defaultdict(int)
-    actions = Action.objects.visible_to(user).filter(objective__plan=plan).with_status().order_by()
+    actions = Action.objects.visible_to(user).filter(objective__plan=plan).with_status(as_at).order_by()
     for row in actions.values("eff_status").annotate(n=Count("pk", distinct=True)):
         live[row["eff_status"]] += row["n"]
     rows = [

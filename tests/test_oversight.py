@@ -7,6 +7,8 @@ import pytest
 from django.utils import timezone
 
 from plans import dashboards
+from plans.dashboards import changes as dashboard_changes
+from plans.dashboards import london as dashboard_london
 from plans.models import Action, Plan
 from plans.quarters import Quarter
 from plans.synthetic import make_synthetic
@@ -285,7 +287,7 @@ def test_compare_with_as_at_lists_the_moves_up_to_that_day(client_as, moves_hist
 
 
 def test_the_list_of_changes_is_capped_with_a_link_to_all(client_as, moves_history, monkeypatch):
-    monkeypatch.setattr(dashboards, "CHANGES_LIMIT", 1)
+    monkeypatch.setattr(dashboard_changes, "CHANGES_LIMIT", 1)
     compare = moves_history["day"][20].isoformat()
     client = client_as("oversight")
     response = client.get(f"/oversight/?compare={compare}")
@@ -310,7 +312,7 @@ def test_boroughs_come_a_page_at_a_time_with_totals_over_all_of_them(client_as, 
     all_rows = everyone["rows"]
     assert len(all_rows) == everyone["borough_page"].paginator.count >= 32  # London fits on one page
     assert not everyone["borough_page"].has_other_pages()
-    monkeypatch.setattr(dashboards, "BOROUGHS_PER_PAGE", 10)
+    monkeypatch.setattr(dashboard_london, "BOROUGHS_PER_PAGE", 10)
     client = client_as("oversight")
     pages = [client.get(f"/oversight/?sort=name&page={n}") for n in (1, 2, 3, 4)]
     assert all(p.status_code == 200 for p in pages)

@@ -27,8 +27,6 @@ PENDING = {
     "plans/services/reminders.py": "send_reminders: batches and sending apart",
     "trustplan/settings.py": "sign-in, publishing and hardening settings into a settings package",
     # issue 21 step 4, not done yet: split by layer (loading, figures, charts) and by step
-    "plans/dashboards.py": "borough_dashboard into named steps; split the module",
-    "plans/outcomes/gaps.py": "driver_gaps into named steps",
     "plans/force/loading.py": "load_force_plan into named steps",
     "plans/charts.py": "trend_columns to split",
     "plans/demo.py": "load_southwark to split",

@@ -220,8 +220,10 @@ def contributions_by_borough(plan):
     ]
 
 
-def borough_force_support(borough):
-    """Which force activities a borough's actions deliver, and how those actions stand.
+def borough_force_support(borough, *, as_at=None):
+    """Which force activities a borough's actions deliver, and how those actions stand (now, or
+    with ``as_at``, a date, as at the end of that day: actions with no status by then are left
+    out; the links and the activities' own statuses are today's).
 
     For the borough dashboard: a list of dicts ``{"activity", "theme", "dimensions",
     "actions"}`` ordered as the force plan, each ``actions`` the borough's delivering actions
@@ -237,7 +239,7 @@ def borough_force_support(borough):
     by_activity = defaultdict(list)
     for to_id, from_id in links:
         by_activity[to_id].append(from_id)
-    own = {a.pk: a for a in Action.objects.filter(pk__in={f for _, f in links}).with_status()}
+    own = {a.pk: a for a in Action.objects.filter(pk__in={f for _, f in links}).with_status(as_at)}
     activities = (
         force_activities()
         .filter(pk__in=by_activity)
@@ -253,7 +255,8 @@ def borough_force_support(borough):
             "activity": activity,
             "theme": activity.objective.theme,
             "dimensions": activity.dimensions,
-            "actions": sorted((own[i] for i in by_activity[activity.pk]), key=lambda a: a.pk),
+            "actions": sorted((own[i] for i in by_activity[activity.pk] if i in own), key=lambda a: a.pk),
         }
         for activity in activities
+        if any(i in own for i in by_activity[activity.pk])  # as at a day: the actions that existed then
     ]

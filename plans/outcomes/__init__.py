@@ -13,6 +13,7 @@ Definitions (shown on the pages too):
 - *trajectory*: the straight line from the target's baseline (value, date) to its target (value,
   date); after the target date it is the target value. *Off target*: the latest reading is below
   the trajectory at the reading's date. *Gap to target*: latest reading minus the target value.
+- a borough with no plan recorded is never scored: it is listed apart.
 - a driver is *below* when any of its measures is below London or off target; it is *blind*
   when it is below and the borough's plan has no action serving it, or only Red ones.
 - *weighted gap score*: the driver's importance share (key-driver analysis) × its shortfall in
@@ -25,6 +26,7 @@ Setting a target is plans.services.targets.
 """
 
 from .gaps import (
+    NO_PLAN_FLAG,
     DriverGap,
     MeasureGap,
     borough_driver_gaps,
@@ -48,6 +50,7 @@ from .targets import TargetGap, Trend, latest_reading, target_gap, trajectory_va
 
 __all__ = [
     "DRIVER_GAP_COLUMNS",
+    "NO_PLAN_FLAG",
     "DriverGap",
     "HeadlineCell",
     "HeadlineRow",

@@ -9,7 +9,7 @@ from django.db.models import Count
 from drivers.models import Driver, Measure
 
 from ..choices import STATUS_ORDER, Status
-from ..models import Action, Borough
+from ..models import Action, Borough, Plan
 from ..querysets import scope_for
 from .headline import VsLondon
 from .readings import MPS_FRAMEWORK, _current_targets, _recent_readings, _value_at, applicable_target
@@ -112,15 +112,63 @@ def mps_drivers():
     )
 
 
-def _status_of(rag, completed):
-    return Status.COMPLETE if completed else Status(rag)
+def _action_counts(actions, driver_ids, *, with_actions):
+    """({(borough_id, driver_id): {Status: n}}, {(borough_id, driver_id): [(pk, text, Status)]}):
+    the actions (annotated with their effective status) serving each driver in each borough,
+    counted (and listed ``with_actions``) in one query."""
+    counts, listed = {}, {}
+    wanted = set(driver_ids)
+    serving = actions.filter(drivers__isnull=False).order_by()
+    if with_actions:
+        rows = serving.values_list(
+            "objective__plan__borough_id", "drivers", "pk", "text", "eff_status"
+        ).order_by("objective__number", "position", "pk")
+        for borough_id, driver_id, pk, text, status in rows:
+            if driver_id not in wanted:
+                continue
+            key = (borough_id, driver_id)
+            counts.setdefault(key, {}).setdefault(Status(status), 0)
+            counts[key][Status(status)] += 1
+            listed.setdefault(key, []).append((pk, text, Status(status)))
+        return counts, listed
+    rows = serving.values_list("objective__plan__borough_id", "drivers", "eff_status").annotate(
+        n=Count("pk", distinct=True)
+    )
+    for borough_id, driver_id, status, n in rows:
+        if driver_id not in wanted:
+            continue
+        counts.setdefault((borough_id, driver_id), {}).setdefault(Status(status), 0)
+        counts[(borough_id, driver_id)][Status(status)] += n
+    return counts, listed
 
 
-def driver_gaps(user, *, boroughs=None, importance=None, with_actions=False, drivers=None):
+def _measure_gaps(driver, borough, series, targets):
+    """[MeasureGap] of a driver's quantitative measures for one borough."""
+    gaps = []
+    for measure in driver.measures.all():
+        if measure.unit == "qualitative":
+            continue
+        points = series.get((measure.pk, borough.pk), [])
+        latest_date, latest = points[-1] if points else (None, None)
+        target, is_london = applicable_target(targets, measure.pk, borough.pk)
+        gaps.append(
+            MeasureGap(
+                measure=measure,
+                latest=latest,
+                latest_date=latest_date,
+                london=_value_at(series.get((measure.pk, None)), latest_date) if latest_date else None,
+                gap=target_gap(target, latest, latest_date, is_london=is_london) if latest_date else None,
+            )
+        )
+    return gaps
+
+
+def driver_gaps(user, *, boroughs=None, importance=None, with_actions=False, drivers=None, as_at=None):
     """Driver gaps for each borough: {borough_id: [DriverGap in driver order]}. 6–7 queries.
 
     ``importance`` maps driver slugs to importance shares (from the key-driver analysis) and
-    fills the weighted gap score; ``with_actions`` also lists the actions (for one borough).
+    fills the weighted gap score; ``with_actions`` also lists the actions (for one borough);
+    ``as_at`` (a date): the survey quarters ended by then and the actions' statuses then.
     """
     if not scope_for(user).read_all:
         return {}
@@ -129,73 +177,26 @@ def driver_gaps(user, *, boroughs=None, importance=None, with_actions=False, dri
     drivers = drivers if drivers is not None else mps_drivers()
     borough_ids = [b.pk for b in boroughs]
     measure_ids = {m.pk for d in drivers for m in d.measures.all() if m.unit != "qualitative"}
-    series = _recent_readings(user, measure_ids, borough_ids if len(borough_ids) <= 5 else None)
+    series = _recent_readings(user, measure_ids, borough_ids if len(borough_ids) <= 5 else None, as_at=as_at)
     targets = _current_targets(measure_ids, borough_ids)
     actions = Action.objects.visible_to(user).filter(objective__plan__borough_id__in=borough_ids)
-    through = Action.drivers.through.objects.filter(action__in=actions, driver__in=[d.pk for d in drivers])
-    counts = {}
-    listed = {}
-    if with_actions:
-        for borough_id, driver_id, pk, text, rag, completed in through.values_list(
-            "action__objective__plan__borough_id",
-            "driver_id",
-            "action_id",
-            "action__text",
-            "action__rag",
-            "action__completed",
-        ).order_by("action__objective__number", "action__position", "action_id"):
-            status = _status_of(rag, completed)
-            key = (borough_id, driver_id)
-            counts.setdefault(key, {}).setdefault(status, 0)
-            counts[key][status] += 1
-            listed.setdefault(key, []).append((pk, text, status))
-    else:
-        for borough_id, driver_id, rag, completed, n in (
-            through.values_list(
-                "action__objective__plan__borough_id", "driver_id", "action__rag", "action__completed"
+    counts, listed = _action_counts(
+        actions.with_status(as_at), [d.pk for d in drivers], with_actions=with_actions
+    )
+    return {
+        borough.pk: [
+            DriverGap(
+                borough=borough,
+                driver=driver,
+                measures=_measure_gaps(driver, borough, series, targets),
+                counts=counts.get((borough.pk, driver.pk), {}),
+                actions=listed.get((borough.pk, driver.pk), []),
+                importance=(importance or {}).get(driver.slug),
             )
-            .annotate(n=Count("action_id"))
-            .order_by()
-        ):
-            status = _status_of(rag, completed)
-            counts.setdefault((borough_id, driver_id), {}).setdefault(status, 0)
-            counts[(borough_id, driver_id)][status] += n
-    out = {}
-    for borough in boroughs:
-        rows = []
-        for driver in drivers:
-            gaps = []
-            for measure in driver.measures.all():
-                if measure.unit == "qualitative":
-                    continue
-                points = series.get((measure.pk, borough.pk), [])
-                latest_date, latest = points[-1] if points else (None, None)
-                target, is_london = applicable_target(targets, measure.pk, borough.pk)
-                gaps.append(
-                    MeasureGap(
-                        measure=measure,
-                        latest=latest,
-                        latest_date=latest_date,
-                        london=_value_at(series.get((measure.pk, None)), latest_date)
-                        if latest_date
-                        else None,
-                        gap=target_gap(target, latest, latest_date, is_london=is_london)
-                        if latest_date
-                        else None,
-                    )
-                )
-            rows.append(
-                DriverGap(
-                    borough=borough,
-                    driver=driver,
-                    measures=gaps,
-                    counts=counts.get((borough.pk, driver.pk), {}),
-                    actions=listed.get((borough.pk, driver.pk), []),
-                    importance=(importance or {}).get(driver.slug),
-                )
-            )
-        out[borough.pk] = rows
-    return out
+            for driver in drivers
+        ]
+        for borough in boroughs
+    }
 
 
 def importance_weights():
@@ -206,25 +207,36 @@ def importance_weights():
     return driver_weights()
 
 
-def borough_driver_gaps(borough, user):
-    """Context of the driver-gap panel of a borough dashboard."""
+def borough_driver_gaps(borough, user, *, as_at=None):
+    """Context of the driver-gap panel of a borough dashboard (``as_at``: see driver_gaps)."""
     weights = importance_weights()
-    rows = driver_gaps(user, boroughs=[borough], importance=weights["shares"], with_actions=True).get(
-        borough.pk, []
-    )
+    gaps = driver_gaps(user, boroughs=[borough], importance=weights["shares"], with_actions=True, as_at=as_at)
+    rows = gaps.get(borough.pk, [])
     return {"rows": rows, "blind": [r for r in rows if r.blind], "weights": weights}
 
 
-def london_driver_gaps(user, *, boroughs=None):
-    """Context of the oversight panel: for each borough its blind drivers and total weighted score."""
+NO_PLAN_FLAG = "No plan recorded: not scored"
+
+
+def split_by_plan(boroughs):
+    """(the boroughs with a plan recorded, those with none), each in the given order: one query.
+    A borough with no plan is never scored for driver gaps: it is listed apart."""
+    planned = set(
+        Plan.objects.filter(borough__in=[b.pk for b in boroughs]).values_list("borough_id", flat=True)
+    )
+    return [b for b in boroughs if b.pk in planned], [b for b in boroughs if b.pk not in planned]
+
+
+def london_driver_gaps(user, *, boroughs=None, as_at=None):
+    """Context of the oversight panel: for each borough with a plan its blind drivers and total
+    weighted score (``rows``, most blind first); the boroughs with no plan recorded apart
+    (``no_plan``, by name), never scored."""
     weights = importance_weights()
     drivers = mps_drivers()
-    gaps = driver_gaps(user, boroughs=boroughs, importance=weights["shares"], drivers=drivers)
-    boroughs = (
-        boroughs
-        if boroughs is not None
-        else list(Borough.objects.visible_to(user).filter(is_synthetic=False))
-    )
+    if boroughs is None:
+        boroughs = list(Borough.objects.visible_to(user).filter(is_synthetic=False))
+    boroughs, no_plan = split_by_plan(boroughs)
+    gaps = driver_gaps(user, boroughs=boroughs, importance=weights["shares"], drivers=drivers, as_at=as_at)
     rows = []
     for borough in boroughs:
         items = gaps.get(borough.pk, [])
@@ -239,4 +251,5 @@ def london_driver_gaps(user, *, boroughs=None):
             }
         )
     rows.sort(key=lambda r: (-len(r["blind"]), -r["score"], r["borough"].name))
-    return {"rows": rows, "drivers": drivers, "weights": weights}
+    no_plan = sorted(no_plan, key=lambda b: b.name) if scope_for(user).read_all else []
+    return {"rows": rows, "drivers": drivers, "weights": weights, "no_plan": no_plan}

@@ -39,15 +39,16 @@ class HeadlineRow:
     cells: list
 
 
-def oversight_measures(user, *, sort="", boroughs=None):
-    """One row per borough with a cell per headline measure; sortable. 5 queries."""
+def oversight_measures(user, *, sort="", boroughs=None, as_at=None):
+    """One row per borough with a cell per headline measure; sortable. 5 queries. With ``as_at``
+    (a date) only the quarters ended by then count."""
     if not scope_for(user).read_all:
         return {"rows": [], "measures": [], "sort": "", "sort_options": []}
     measures = list(Measure.objects.filter(slug__in=HEADLINE_MEASURES).order_by("order"))
     ids = [m.pk for m in measures]
     if boroughs is None:
         boroughs = list(Borough.objects.visible_to(user).filter(is_synthetic=False).select_related("bcu"))
-    series = _recent_readings(user, ids)
+    series = _recent_readings(user, ids, as_at=as_at)
     targets = _current_targets(ids, [b.pk for b in boroughs])
     rows = []
     for borough in boroughs:

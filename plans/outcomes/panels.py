@@ -8,13 +8,19 @@ from django.db.models import Q
 
 from drivers.models import Measure
 
-from ..models import MeasureReading
 from ..querysets import scope_for
 from ..scope import SET_TARGETS, may
 from .charts import trend_chart
 from .gaps import borough_driver_gaps, london_driver_gaps
 from .headline import oversight_measures
-from .readings import _current_targets, _quantitative_measures, _series, _value_at, applicable_target
+from .readings import (
+    _current_targets,
+    _quantitative_measures,
+    _series,
+    _value_at,
+    applicable_target,
+    readings_as_at,
+)
 from .targets import TargetGap, Trend, target_gap, trend
 
 
@@ -43,11 +49,12 @@ class MeasurePanel:
         return [(period, value, london.get(period)) for period, value in reversed(self.points)]
 
 
-def borough_measures(borough, user):
-    """The measures panel of a borough dashboard, with its charts: 3 queries, whatever the data."""
+def borough_measures(borough, user, *, as_at=None):
+    """The measures panel of a borough dashboard, with its charts: 3 queries, whatever the data.
+    With ``as_at`` (a date) only the quarters ended by then count."""
     return [
         _with_chart(panel, target)
-        for panel, target in _panels_and_targets(user, [borough]).get(borough.pk, [])
+        for panel, target in _panels_and_targets(user, [borough], as_at=as_at).get(borough.pk, [])
     ]
 
 
@@ -87,7 +94,7 @@ def measures_by_borough(user, boroughs):
     }
 
 
-def _panels_and_targets(user, boroughs):
+def _panels_and_targets(user, boroughs, *, as_at=None):
     """{borough_id: [(MeasurePanel, the target that applies)]} from one read of the readings and
     targets of these boroughs and London (3 queries); empty for a user who may not read them."""
     if not scope_for(user).read_all or not boroughs:
@@ -96,7 +103,7 @@ def _panels_and_targets(user, boroughs):
     ids = [m.pk for m in measures]
     borough_ids = [b.pk for b in boroughs]
     readings = (
-        MeasureReading.objects.visible_to(user)
+        readings_as_at(user, as_at)
         .filter(measure_id__in=ids)
         .filter(Q(borough_id__in=borough_ids) | Q(borough__isnull=True))
     )
@@ -108,22 +115,25 @@ def _panels_and_targets(user, boroughs):
     }
 
 
-def borough_panel(borough, user):
-    """Context of the outcomes panels of a borough dashboard (fixed number of queries)."""
+def borough_panel(borough, user, *, as_at=None):
+    """Context of the outcomes panels of a borough dashboard (fixed number of queries); with
+    ``as_at`` (a date) the survey quarters ended by then and the actions' statuses then."""
     return {
         "borough": borough,
-        "panels": borough_measures(borough, user),
-        "gaps": borough_driver_gaps(borough, user),
+        "panels": borough_measures(borough, user, as_at=as_at),
+        "gaps": borough_driver_gaps(borough, user, as_at=as_at),
         "may_set_targets": may(user, SET_TARGETS),
     }
 
 
-def oversight_panel(user, query=None):
-    """Context of the outcomes panels of the oversight dashboard; ``query`` is request.GET, whose
-    ``outcomes_sort`` orders the headline table (links keep the other parameters)."""
+def oversight_panel(user, query=None, *, as_at=None):
+    """Context of the outcomes panels of the oversight dashboard; ``query`` is the page's query
+    (a QueryDict), whose ``outcomes_sort`` orders the headline table (links keep the other
+    parameters); with ``as_at`` (a date) the survey quarters ended by then and the actions'
+    statuses then."""
     query = query.copy() if query is not None else {}
     sort = query.get("outcomes_sort", "") if hasattr(query, "get") else ""
-    headline = oversight_measures(user, sort=sort)
+    headline = oversight_measures(user, sort=sort, as_at=as_at)
     current = headline["sort"] or "borough"
     links = []
     for key, label in headline["sort_options"]:
@@ -135,4 +145,4 @@ def oversight_panel(user, query=None):
             encoded = f"outcomes_sort={key}"
         links.append({"key": key, "label": label, "query": encoded, "current": key == current})
     headline["sort_links"] = links
-    return {"headline": headline, "gaps": london_driver_gaps(user)}
+    return {"headline": headline, "gaps": london_driver_gaps(user, as_at=as_at)}

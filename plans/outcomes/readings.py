@@ -59,9 +59,16 @@ def _quantitative_measures():
     return list(Measure.objects.exclude(unit="qualitative").order_by("order", "name"))
 
 
-def _recent_readings(user, measure_ids, borough_ids=None):
-    """{(measure_id, borough_id or None): [(period, value)] for the last ~5 quarters}: 2 queries."""
-    scoped = MeasureReading.objects.visible_to(user).filter(measure_id__in=measure_ids)
+def readings_as_at(user, as_at=None):
+    """The survey readings the user may read, of quarters ended by ``as_at`` (a date; all without)."""
+    readings = MeasureReading.objects.visible_to(user)
+    return readings if as_at is None else readings.filter(period_end__lte=as_at)
+
+
+def _recent_readings(user, measure_ids, borough_ids=None, *, as_at=None):
+    """{(measure_id, borough_id or None): [(period, value)] for the last ~5 quarters ended by
+    ``as_at`` (a date; the latest without)}: 2 queries."""
+    scoped = readings_as_at(user, as_at).filter(measure_id__in=measure_ids)
     newest = scoped.order_by("-period_end").values_list("period_end", flat=True).first()
     if newest is None:
         return {}

@@ -2,7 +2,8 @@
 
 from ..choices import STATUS_ORDER
 from ..models import Borough
-from .gaps import driver_gaps, importance_weights
+from ..querysets import scope_for
+from .gaps import NO_PLAN_FLAG, driver_gaps, importance_weights, split_by_plan
 from .panels import measures_by_borough
 
 DRIVER_GAP_COLUMNS = [
@@ -29,12 +30,26 @@ DRIVER_GAP_COLUMNS = [
 ]
 
 
+def _no_plan_row(borough):
+    """The Driver gaps row of a borough with no plan recorded: named and flagged, never scored."""
+    row = [None] * len(DRIVER_GAP_COLUMNS)
+    for title in ("Driver", "Measure", "Off target"):
+        row[DRIVER_GAP_COLUMNS.index(title)] = ""
+    row[0] = borough.name
+    row[DRIVER_GAP_COLUMNS.index("Flag")] = NO_PLAN_FLAG
+    return row
+
+
 def driver_gap_rows(user, *, boroughs=None):
-    """Rows of the "Driver gaps" sheet: one per borough, driver and measure (plain values)."""
+    """Rows of the "Driver gaps" sheet: one per borough with a plan, driver and measure (plain
+    values); then one row per borough with no plan recorded, flagged so and never scored."""
+    if not scope_for(user).read_all:
+        return []
     weights = importance_weights()
-    gaps = driver_gaps(user, boroughs=boroughs, importance=weights["shares"])
     if boroughs is None:
         boroughs = list(Borough.objects.visible_to(user).filter(is_synthetic=False))
+    boroughs, no_plan = split_by_plan(boroughs)
+    gaps = driver_gaps(user, boroughs=boroughs, importance=weights["shares"])
     rows = []
     for borough in boroughs:
         for gap in gaps.get(borough.pk, []):
@@ -76,7 +91,7 @@ def driver_gap_rows(user, *, boroughs=None):
                         *common,
                     ]
                 )
-    return rows
+    return rows + [_no_plan_row(borough) for borough in no_plan]
 
 
 def _f(value):

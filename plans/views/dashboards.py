@@ -12,10 +12,9 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from .. import charts, dashboards, outcomes, reporting
+from .. import charts, dashboards
 from ..choices import STATUS_ORDER
 from ..filtersets import EARLIEST_AS_AT, ActionFilterSet
-from ..force import borough_force_support
 from ..freshness import cached_page
 from ..models import Action, Borough, Owner, Plan
 from ..my_owners import mine_first
@@ -116,12 +115,13 @@ def oversight(request):
     if not valid:
         context["errors"] = _errors(filterset.form, options)
         return render(request, "plans/oversight.html", context, status=400)
-    data = dashboards.oversight(
+    data = dashboards.oversight_page(
         filterset,
         user=request.user,
         sort=options.cleaned_data["sort"],
         compare=options.cleaned_data["compare"],
         page=request.GET.get("page"),
+        nu_sort=request.GET.get("nu_sort"),
     )
     context.update(data)
     pager_query = request.GET.copy()
@@ -135,17 +135,7 @@ def oversight(request):
     )
     context["compare_date"] = options.cleaned_data["compare"]
     context["may_challenge"] = may(request.user, RAISE_CHALLENGE)
-    context["no_plan"] = Borough.objects.visible_to(request.user).filter(plans__isnull=True).order_by("name")
-    context["outcomes"] = outcomes.oversight_panel(request.user, request.GET)
-    london = Action.objects.visible_to(request.user).filter(objective__plan__borough__isnull=False)
-    context.update(reporting.not_updated_panel(london, user=request.user, sort=request.GET.get("nu_sort")))
     context["show_borough"] = True
-    borough_plans = Plan.objects.visible_to(request.user).filter(
-        borough__isnull=False, borough__is_synthetic=False
-    )
-    context.update(
-        reporting.return_status_panel(borough_plans.select_related("borough").order_by("borough__name"))
-    )
     return render(request, "plans/oversight.html", context)
 
 
@@ -200,8 +190,13 @@ def borough_dashboard(request, slug):
         return render(request, "plans/borough_dashboard.html", context, status=400)
     if plan is None:
         return render(request, "plans/borough_dashboard.html", context)
-    figures = dashboards.borough_dashboard(
-        filterset, plan=plan, user=request.user, compare=options.cleaned_data["compare"]
+    figures = dashboards.borough_page(
+        filterset,
+        borough=borough,
+        plan=plan,
+        user=request.user,
+        compare=options.cleaned_data["compare"],
+        nu_sort=request.GET.get("nu_sort"),
     )
     context.update(figures)
     context["compare_date"] = options.cleaned_data["compare"]
@@ -224,9 +219,6 @@ def borough_dashboard(request, slug):
     context["trend_rows"] = [
         (day, [counts.get(s.value, 0) for s in STATUS_ORDER]) for day, counts in figures["trend"]
     ]
-    context["outcomes"] = outcomes.borough_panel(borough, request.user)
-    context["force_support"] = borough_force_support(borough)
-    context.update(reporting.not_updated_panel(queryset, user=request.user, sort=request.GET.get("nu_sort")))
     return render(request, "plans/borough_dashboard.html", context)
 
 

@@ -1,0 +1,181 @@
+"""The borough dashboard: one plan, built from small named steps, one per panel.
+
+``borough_dashboard`` reads the page's valid ActionFilterSet (scoped to the plan) once into a
+Frame and hands it to each panel step: totals, pillars and objectives, driver coverage, the
+monthly trend, the short lists (Red, stale, overdue), moves since a date, challenges and the
+signed-off return beside live. A fixed number of queries whatever the size of the plan.
+"""
+
+from ..choices import Status
+from ..filtersets import ActionFilterSet
+from ..models import Challenge, Pillar
+from ..querysets import is_overdue, is_stale
+from ..refs import objective_ref
+from ..reporting import signed_off_beside_live
+from .counts import Counts, group_counts, total_counts
+from .coverage import Cell, confidence_drivers, coverage_state
+from .frame import Frame
+from .links import drill, status_cells, with_as_at
+from .moves import moves_since
+from .trend import monthly_trend
+
+
+def plan_actions(frame, plan):
+    """The page's actions in plan order, each with ``age_days``, ``is_stale_now`` and
+    ``is_overdue_now`` as at the page's day."""
+    actions = list(
+        frame.qs.select_related("objective__pillar", "objective__theme")
+        .prefetch_related("owners")
+        .order_by("objective__pillar__order", "objective__number", "position", "id")
+    )
+    now, today = frame.now, frame.today
+    for action in actions:
+        action.age_days = (now - action.eff_reviewed_at).days if action.eff_reviewed_at else None
+        action.is_stale_now = is_stale(
+            reviewed_at=action.eff_reviewed_at,
+            completed=action.eff_completed,
+            interval_days=plan.review_interval_days,
+            now=now,
+        )
+        action.is_overdue_now = is_overdue(
+            due_date=action.due_date, completed=action.eff_completed, today=today
+        )
+    return actions
+
+
+def totals_panel(frame):
+    """The headline tiles: counts per status, stale and overdue, with their links."""
+    totals = total_counts(frame.qs, **frame.counted())
+    query = frame.query
+    return {
+        "totals": totals,
+        "total_cells": status_cells(totals, None, query=query, extra={}),
+        "list_url": drill(query),
+        "red_url": drill(query, rag="red"),
+        "stale_url": drill(query, stale="true"),
+        "overdue_url": drill(query, overdue="true"),
+    }
+
+
+def short_lists_panel(actions):
+    """The Red, stale and overdue actions of the page."""
+    return {
+        "red_actions": [a for a in actions if a.eff_status == Status.RED],
+        "stale_actions": [a for a in actions if a.is_stale_now],
+        "overdue_actions": [a for a in actions if a.is_overdue_now],
+    }
+
+
+def _objective_items(frame, objectives, pillar, by_objective):
+    items = []
+    for oid, entry in objectives.items():
+        if entry["objective"].pillar_id != pillar.pk:
+            continue
+        counts = by_objective.get(oid, Counts())
+        items.append(
+            {
+                **entry,
+                "label": f"{objective_ref(entry['objective'])}. {entry['objective'].title}",
+                "counts": counts,
+                "cells": status_cells(counts, None, query=frame.query, extra={"objective": str(oid)}),
+                "url": drill(frame.query, objective=str(oid)),
+            }
+        )
+    return items
+
+
+def pillars_panel(frame, actions):
+    """Pillars → objectives → actions, each level with its Counts, status cells and link."""
+    by_pillar = group_counts(frame.qs, "objective__pillar", **frame.counted())
+    by_objective = group_counts(frame.qs, "objective", **frame.counted())
+    objectives = {}
+    for action in actions:
+        objectives.setdefault(action.objective_id, {"objective": action.objective, "actions": []})
+        objectives[action.objective_id]["actions"].append(action)
+    pillars = []
+    for pillar in Pillar.objects.order_by("order"):
+        counts = by_pillar.get(pillar.pk, Counts())
+        pillars.append(
+            {
+                "pillar": pillar,
+                "label": pillar.name,
+                "counts": counts,
+                "objectives": _objective_items(frame, objectives, pillar, by_objective),
+                "cells": status_cells(counts, None, query=frame.query, extra={"pillar": pillar.slug}),
+                "url": drill(frame.query, pillar=pillar.slug),
+            }
+        )
+    return {"pillars": pillars}
+
+
+def coverage_panel(frame):
+    """One Cell per driver of the confidence model: how the page's actions serve it."""
+    by_driver = group_counts(frame.qs, "drivers", **frame.counted(), statuses_only=True)
+    coverage = []
+    for driver in confidence_drivers():
+        counts = by_driver.get(driver.pk)
+        url = drill(frame.query, driver=driver.slug)
+        coverage.append(
+            {"driver": driver, "cell": Cell(counts=counts, state=coverage_state(counts), url=url)}
+        )
+    return {"coverage": coverage}
+
+
+def trend_panel(frame):
+    """RAG counts at the end of each month up to the page's day."""
+    return {"trend": monthly_trend(frame.qs, end_day=frame.today)}
+
+
+def moves_panel(frame, plan, actions, *, compare):
+    """The page's actions that moved up, down or are new since ``compare`` ([] without it)."""
+    moves = []
+    if compare:
+        then = ActionFilterSet(with_as_at(frame.filterset.data, compare), user=frame.user)
+        by_id = {a.pk: a for a in actions}
+        for move in moves_since(
+            then.qs.filter(objective__plan=plan), {a.pk: (a.eff_status,) for a in actions}
+        ):
+            move.action = by_id[move.action_id]  # up, down and new moves are all in view now
+            moves.append(move)
+    return {
+        "moves": moves,
+        "moves_up": sum(1 for m in moves if m.direction == "up"),
+        "moves_down": sum(1 for m in moves if m.direction == "down"),
+    }
+
+
+def challenges_panel(frame, plan):
+    """The plan's open challenges (with replies) and the number closed: today's, whatever the
+    page's as-at date (marked so on the page)."""
+    visible = Challenge.objects.visible_to(frame.user).filter(plan=plan)
+    challenges = list(
+        visible.exclude(status="closed")
+        .select_related("raised_by", "action")
+        .prefetch_related("replies__author")
+        .order_by("due_date", "raised_at")
+    )
+    return {"challenges": challenges, "closed_challenges": visible.filter(status="closed").count()}
+
+
+def borough_dashboard(filterset, *, plan, user, compare=None):
+    """Everything the borough dashboard's figures show, from a valid ActionFilterSet scoped to ``plan``."""
+    frame = Frame.of(filterset, user=user, intervals=[plan.review_interval_days])
+    return borough_figures(frame, plan=plan, compare=compare)
+
+
+def borough_figures(frame, *, plan, compare=None):
+    """``borough_dashboard`` from the page's Frame: one named step per panel."""
+    user = frame.user
+    frame.query.setlist("borough", [plan.borough.slug])
+    frame.query.pop("bcu", None)
+    actions = plan_actions(frame, plan)
+    context = {"actions": actions, "query": frame.query}
+    context.update(signed_off_beside_live(plan, user=user, as_at=frame.as_at))
+    context.update(totals_panel(frame))
+    context.update(pillars_panel(frame, actions))
+    context.update(coverage_panel(frame))
+    context.update(trend_panel(frame))
+    context.update(short_lists_panel(actions))
+    context.update(moves_panel(frame, plan, actions, compare=compare))
+    context.update(challenges_panel(frame, plan))
+    return context

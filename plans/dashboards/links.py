@@ -1,0 +1,53 @@
+"""Drill-down links: the filter part of a page's query string, and the status cells that link
+to the action list."""
+
+from django.http import QueryDict
+
+from ..choices import STATUS_ORDER
+
+FILTER_KEYS = ("borough", "bcu", "pillar", "objective", "driver", "owner", "rag", "stale", "overdue", "as_at")
+
+
+def base_query(data):
+    """The filter part of a query string (no sort, compare or page), as a mutable QueryDict."""
+    query = QueryDict(mutable=True)
+    for key in FILTER_KEYS:
+        values = [v for v in data.getlist(key) if v != ""]
+        if values:
+            query.setlist(key, values)
+    return query
+
+
+def drill(query, **replace):
+    """A query string for the action list: ``query`` with some filters replaced."""
+    query = query.copy()
+    for key, value in replace.items():
+        if value is None:
+            query.pop(key, None)
+        else:
+            query.setlist(key, [value] if isinstance(value, str) else list(value))
+    return query.urlencode()
+
+
+def with_as_at(data, day):
+    """The same filters as ``data`` with ``as_at`` set to ``day``."""
+    query = base_query(data)
+    query.setlist("as_at", [day.isoformat()])
+    return query
+
+
+def status_cells(counts, previous, *, query, extra):
+    cells = []
+    for status in STATUS_ORDER:
+        before = previous.count(status) if previous is not None else None
+        cells.append(
+            {
+                "status": status,
+                "count": counts.count(status),
+                "share": counts.share(status),
+                "delta": None if before is None else counts.count(status) - before,
+                "delta_abs": None if before is None else abs(counts.count(status) - before),
+                "url": drill(query, rag=status.value, **extra),
+            }
+        )
+    return cells

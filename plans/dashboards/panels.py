@@ -1,0 +1,84 @@
+"""The panels both dashboards take from other features (outcomes, force plan, reporting cycle),
+each built from the page's Frame: the filters, the scope and the as-at day of the page.
+
+``oversight_page`` and ``borough_page`` are what the views render: the figures of
+``oversight``/``borough_dashboard`` and these panels, in a fixed number of queries.
+"""
+
+from django.http import QueryDict
+
+from .. import outcomes, reporting
+from ..force import borough_force_support
+from ..models import Borough, Plan
+from .borough import borough_figures
+from .counts import review_intervals
+from .frame import Frame
+from .london import in_boroughs, oversight_figures
+
+
+def not_updated_panel(frame, actions, *, sort, borough=None):
+    """The "who has not updated" panel: the stale actions among ``actions`` (the page's scope,
+    whatever its other filters), as at the page's day; its links keep the as-at day."""
+    context = reporting.not_updated_panel(
+        actions, user=frame.user, sort=sort, now=frame.now, as_at=frame.as_at
+    )
+    keep = QueryDict(mutable=True)
+    if frame.as_at:
+        keep["as_at"] = frame.as_at.isoformat()
+    context["not_updated_keep"] = keep.urlencode() + "&" if keep else ""
+    stale = keep.copy()
+    stale["stale"] = "true"
+    if borough is not None:
+        stale["borough"] = borough.slug
+    context["not_updated_all_query"] = stale.urlencode()
+    return context
+
+
+def return_status_panel(frame):
+    """Each real borough's return for the last ended quarter: today's state, whatever the page's
+    as-at day (the page marks it so)."""
+    plans = Plan.objects.visible_to(frame.user).filter(borough__isnull=False, borough__is_synthetic=False)
+    return reporting.return_status_panel(plans.select_related("borough").order_by("borough__name"))
+
+
+def no_plan_panel(frame):
+    """The boroughs in view with no plan recorded (listed apart, never counted)."""
+    return {"no_plan": Borough.objects.visible_to(frame.user).filter(plans__isnull=True).order_by("name")}
+
+
+def oversight_outcomes_panel(frame):
+    """Survey headline and "where plans are blind" across London."""
+    return {"outcomes": outcomes.oversight_panel(frame.user, frame.filterset.data, as_at=frame.as_at)}
+
+
+def borough_outcomes_panel(frame, borough):
+    """The borough's survey measures and driver gaps."""
+    return {"outcomes": outcomes.borough_panel(borough, frame.user, as_at=frame.as_at)}
+
+
+def force_support_panel(frame, borough):
+    """Which force activities the borough's actions deliver, and how those actions stand."""
+    return {"force_support": borough_force_support(borough, as_at=frame.as_at)}
+
+
+def oversight_page(filterset, *, user, sort="bcu", compare=None, page=1, nu_sort="age"):
+    """Everything the oversight page shows, from a valid ActionFilterSet: the figures of
+    ``oversight`` and the outcomes, reporting-cycle and no-plan panels."""
+    frame = Frame.of(filterset, user=user, intervals=review_intervals())
+    context = oversight_figures(frame, sort=sort, compare=compare, page=page)
+    context.update(no_plan_panel(frame))
+    context.update(oversight_outcomes_panel(frame))
+    context.update(not_updated_panel(frame, in_boroughs(filterset.queryset), sort=nu_sort))
+    context.update(return_status_panel(frame))
+    return context
+
+
+def borough_page(filterset, *, borough, plan, user, compare=None, nu_sort="age"):
+    """Everything a borough dashboard shows, from a valid ActionFilterSet scoped to ``plan``: the
+    figures of ``borough_dashboard`` and the outcomes, force-support and not-updated panels."""
+    frame = Frame.of(filterset, user=user, intervals=[plan.review_interval_days])
+    context = borough_figures(frame, plan=plan, compare=compare)
+    context.update(borough_outcomes_panel(frame, borough))
+    context.update(force_support_panel(frame, borough))
+    context.update(not_updated_panel(frame, filterset.queryset, sort=nu_sort, borough=borough))
+    return context
