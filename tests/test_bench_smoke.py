@@ -47,7 +47,7 @@ def _run(module, *args, tmp_path):
         env=env,
         capture_output=True,
         text=True,
-        timeout=600,
+        timeout=1500,  # a shared machine under load: the tiny run took over 10 minutes
         check=False,
     )
 
