@@ -135,11 +135,18 @@ class ActionQuerySet(ScopedQuerySet):
             latest = StatusUpdate.objects.filter(
                 action=OuterRef("pk"), created_at__lt=end_of_day(as_at)
             ).order_by("-created_at", "-version")
-            qs = self.annotate(
+            # The status as one subquery of its own: a count by status (the dashboards' as-at and
+            # last-quarter figures) then reads each action's history once, not once for the RAG
+            # and again for completion.
+            status = latest.annotate(
+                status=Case(When(to_completed=True, then=Value("complete")), default=F("to_rag"))
+            ).values("status")[:1]
+            return self.annotate(
                 eff_rag=Subquery(latest.values("to_rag")[:1]),
                 eff_completed=Subquery(latest.values("to_completed")[:1]),
                 eff_reviewed_at=Subquery(latest.values("created_at")[:1]),
-            ).filter(eff_rag__isnull=False)  # actions with no status by then did not exist yet
+                eff_status=Subquery(status, output_field=CharField()),
+            ).filter(eff_status__isnull=False)  # actions with no status by then did not exist yet
         return qs.annotate(
             eff_status=Case(
                 When(eff_completed=True, then=Value("complete")),
