@@ -26,11 +26,12 @@ run: setup
 test: $(STAMP)
 	$(PY) -m pytest -n auto $(TEST_ARGS)
 
+# Both on SQLite, and on PostgreSQL too when BENCH_POSTGRES_URL (or DATABASE_URL) names a server.
 bench: $(STAMP)
-	$(PY) -m bench
+	$(PY) -m bench $(BENCH_ARGS)
 
 load: $(STAMP)
-	$(PY) -m bench.load
+	$(PY) -m bench.load $(BENCH_ARGS)
 
 # Production: needs SECRET_KEY (50+ random characters) and ALLOWED_HOSTS; DATABASE_URL for PostgreSQL.
 # Any error stops it, and so does any security warning of the deployment checklist.
@@ -41,7 +42,7 @@ serve: $(STAMP)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py createcachetable
 	$(PY) manage.py load_reference
-	$(VENV)/bin/gunicorn trustplan.wsgi --bind $${BIND:-127.0.0.1:8000} --workers $${WORKERS:-2} --access-logfile -
+	$(VENV)/bin/gunicorn trustplan.wsgi --config gunicorn.conf.py --bind $${BIND:-127.0.0.1:8000} --access-logfile -
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -1,7 +1,9 @@
 """``python -m bench.load`` (``make load``): the app under gunicorn, 20 clients for 30 seconds.
 
 The server runs with production settings (DEBUG off, a generated SECRET_KEY, whitenoise with
-the collected manifest) and two workers, on a free loopback port, over a copy of the London
+the collected manifest) and the worker settings of ``gunicorn.conf.py`` (the ones the README
+recommends), with the page cache off (every page built afresh, as on a review day when writes
+keep starting new data generations), on a free loopback port, over a copy of the London
 dataset (a SQLite file, or a PostgreSQL database made from the London one as template when
 ``DATABASE_URL`` names PostgreSQL). Only the switches that demand HTTPS are off, because the
 clients speak plain HTTP on loopback, and the per-user API throttle is raised because twenty
@@ -30,13 +32,23 @@ import threading
 import time
 from pathlib import Path
 
-from bench import datasets
+from bench import datasets, engines
 from bench.procs import ROOT, production_env, run_worker
-from bench.run import RESULTS, collectstatic, ensure_dataset, log, machine_info
+from bench.report import load_targets, print_engines
+from bench.run import (
+    RESULTS,
+    add_engine_args,
+    collectstatic,
+    ensure_dataset,
+    log,
+    machine_info,
+    read_results,
+    write_results,
+)
 from bench.stats import summary
 
 RAGS = ["red", "amber", "green"]
-LOAD_ENV = {"THROTTLE_USER": "1000000/minute"}
+LOAD_ENV = {"THROTTLE_USER": "1000000/minute", "DASHBOARD_CACHE_SECONDS": "0"}
 
 
 def free_port():
@@ -52,16 +64,16 @@ class Server:
         self.port = free_port()
         self.log = open(log_path, "w")  # noqa: SIM115 — closed in stop()
         env = production_env(database_url, SECRET_KEY=secret_key, **LOAD_ENV)
+        if workers:
+            env["WORKERS"] = str(workers)
         self.process = subprocess.Popen(
             [
                 str(Path(sys.executable).with_name("gunicorn")),
                 "trustplan.wsgi",
+                "--config",
+                str(ROOT / "gunicorn.conf.py"),
                 "--bind",
                 f"127.0.0.1:{self.port}",
-                "--workers",
-                str(workers),
-                "--timeout",
-                "60",
             ],
             cwd=ROOT,
             env=env,
@@ -83,6 +95,14 @@ class Server:
                 pass
             time.sleep(0.3)
         raise RuntimeError("gunicorn did not answer /healthz in time")
+
+    def workers(self):
+        """How many workers gunicorn runs (its children)."""
+        try:
+            children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children").read_text()
+        except OSError:
+            return None
+        return len(children.split())
 
     def stop(self):
         if self.process.poll() is None:
@@ -223,18 +243,40 @@ def parse_args(argv):
     parser = argparse.ArgumentParser(prog="python -m bench.load", description=__doc__)
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=30)
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=0, help="default: gunicorn.conf.py's number")
     parser.add_argument("--max-requests", type=int, default=50_000, help="a hard bound on requests")
     parser.add_argument("--tiny", action="store_true", help="run over the tiny dataset (smoke test)")
     parser.add_argument("--data-dir", default=str(datasets.DEFAULT_DATA_DIR))
     parser.add_argument("--out", default=str(RESULTS))
+    add_engine_args(parser)
     return parser.parse_args(argv)
 
 
 def main(argv=None):
     args = parse_args(argv)
+    try:
+        chosen = engines.chosen(args.engines, args.postgres)
+    except ValueError as exc:
+        log(str(exc))
+        return 2
+    everything = read_results(args.out)
+    status = 0
+    for engine, url in chosen.items():
+        with engines.using(url):
+            load = run_load(args)
+        everything["engines"].setdefault(engine, {})["load"] = load
+        print_load(load)
+        status = status or (0 if load["ok"] else 1)
+    write_results(args.out, everything)
+    print_engines(everything)
+    log(f"wrote {args.out}")
+    return status
+
+
+def run_load(args):
+    """One load test on the engine ``DATABASE_URL`` names: its figures, targets and verdict."""
     scale = datasets.TINY_LONDON if args.tiny else datasets.LONDON
-    log(f"load test: {args.clients} clients, {args.seconds:g} s, gunicorn {args.workers} workers")
+    log(f"load test ({datasets.engine_name()}): {args.clients} clients, {args.seconds:g} s")
     source, _ = ensure_dataset(scale, args.data_dir)
     db = datasets.Database("load", args.data_dir)
     db.drop()
@@ -247,7 +289,8 @@ def main(argv=None):
     server = Server(db.url, secret_key, args.workers, Path(args.data_dir) / "gunicorn-load.log")
     try:
         server.wait_ready()
-        log(f"gunicorn ready on 127.0.0.1:{server.port}; running")
+        load_before = engines.load_average()
+        log(f"gunicorn ready on 127.0.0.1:{server.port}; running (load average {load_before})")
         run = Run(server.port, setup, args.seconds, args.max_requests)
         started = time.perf_counter()
         threads = [
@@ -259,6 +302,8 @@ def main(argv=None):
         for thread in threads:
             thread.join()
         duration = time.perf_counter() - started
+        load_after = engines.load_average()
+        workers = server.workers()
     finally:
         server.stop()
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
@@ -272,7 +317,9 @@ def main(argv=None):
         "machine": machine_info(),
         "clients": args.clients,
         "seconds": round(duration, 1),
-        "workers": args.workers,
+        "workers": workers,
+        "page_cache": "off",
+        "load_average": [load_before, load_after],
         "requests": run.count,
         "requests_per_second": round(run.count / duration, 1),
         "errors": len(run.errors),
@@ -286,19 +333,9 @@ def main(argv=None):
         "p95_ms": overall["p95_ms"],
         "by_kind": {kind: summary(values) for kind, values in sorted(run.timings.items())},
     }
-    out = Path(args.out)
-    results = {}
-    if out.exists():
-        try:
-            results = json.loads(out.read_text())
-        except ValueError:
-            results = {}
-    results["load"] = load
-    out.write_text(json.dumps(results, indent=1, default=str) + "\n")
-    print_load(load)
-    log(f"wrote {out}")
-    ok = load["errors"] == 0 and load["lost_updates"] == 0 and not check["inconsistent_actions"]
-    return 0 if ok else 1
+    load["targets"] = load_targets(load)
+    load["ok"] = all(t["result"] == "met" for t in load["targets"]) and not check["inconsistent_actions"]
+    return load
 
 
 def print_load(load):
@@ -306,7 +343,7 @@ def print_load(load):
         f"\nLoad test {load['date']}: {load['machine']['cores']} cores, "
         f"{load['machine']['ram_gib']} GiB RAM, "
         f"{load['machine']['db_engine']}; {load['clients']} clients for {load['seconds']} s, "
-        f"gunicorn {load['workers']} workers"
+        f"gunicorn {load['workers']} workers, page cache off; load average {load['load_average']}"
     )
     print(
         f"| {'requests':>8} | {'req/s':>6} | {'errors':>6} | {'accepted':>8} | {'409':>5} | {'lost':>4} "
@@ -322,6 +359,8 @@ def print_load(load):
             f"  {kind:18} n={figures['n']:>5}  median {figures['median_ms']:>7} ms  "
             f"p95 {figures['p95_ms']:>7} ms"
         )
+    for target in load["targets"]:
+        print(f"  {target['name']:26} {target['value']!s:>8} (limit {target['limit']}): {target['result']}")
     for sample in load["error_samples"]:
         print(f"  error: {sample['kind']} {sample['path']} → {sample['status']} {sample['body'][:120]!r}")
 

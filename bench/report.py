@@ -21,6 +21,20 @@ PACK_SECONDS = 5
 PACK_PEAK_MIB = 400
 # Pages whose SQL query count must not grow with the data.
 CONSTANT_QUERIES = ["oversight", "borough", "review", "api"]
+# Built afresh (the page cache off), as on a review day when every write starts a new data
+# generation: (ratio name, limit). Issue 22.
+BUILT_TARGETS = [
+    ("oversight_built_vs_floor", 10),
+    ("borough_built_vs_floor", 8),
+    ("review_built_vs_floor", 8),
+    ("oversight_built_national_vs_london", 2),
+    ("borough_built_national_vs_london", 1.5),
+]
+MAX_QUERIES = 20  # SQL queries of each dashboard built afresh, at London and National scale
+BOUNDED_QUERIES = ["oversight", "borough", "review"]
+# make load: 20 clients for 30 s on 2 cores, the page cache off.
+LOAD_MIN_RPS = 86
+LOAD_MAX_P95_MS = 400
 PAGE_LABELS = {
     "floor": "Floor: a minimal logged-in page",
     "oversight": "/oversight/",
@@ -101,12 +115,58 @@ def evaluate(results):
                 "result": verdict,
             }
         )
+    targets += built_targets(results)
     targets += upload_targets(results.get("uploads"))
     if "pack" in results:  # the board pack's seconds and peak memory (bench/pack_bench.py)
         targets += pack_targets(results["pack"])
     results["targets"] = targets
     results["ok"] = all(t["result"] == "met" for t in targets)
     return results
+
+
+def _verdict(value, limit):
+    return "missing" if value is None else ("met" if value <= limit else "missed")
+
+
+def built_targets(results):
+    """The targets of pages built afresh: ratios to the floor and between the scales, and each
+    dashboard's query count at most MAX_QUERIES at both scales."""
+    extra = results["extra_ratios"]
+    targets = [
+        {"name": name, "value": extra.get(name), "limit": limit, "result": _verdict(extra.get(name), limit)}
+        for name, limit in BUILT_TARGETS
+    ]
+    for key in BOUNDED_QUERIES:
+        counts = results["queries"][key]
+        known = [c for c in counts.values() if c is not None]
+        worst = max(known) if len(known) == len(counts) else None
+        targets.append(
+            {
+                "name": f"{key}_built_queries",
+                "value": f"{counts['london']} / {counts['national']}",
+                "limit": MAX_QUERIES,
+                "result": _verdict(worst, MAX_QUERIES),
+            }
+        )
+    return targets
+
+
+def load_targets(load):
+    """make load's targets: throughput, p95, no errors, no lost updates."""
+    rows = [
+        ("load_requests_per_second", load.get("requests_per_second"), LOAD_MIN_RPS, "≥"),
+        ("load_p95_ms", load.get("p95_ms"), LOAD_MAX_P95_MS, "≤"),
+        ("load_errors", load.get("errors"), 0, "≤"),
+        ("load_lost_updates", load.get("lost_updates"), 0, "≤"),
+    ]
+    targets = []
+    for name, value, limit, sense in rows:
+        if value is None:
+            result = "missing"
+        else:
+            result = "met" if (value >= limit if sense == "≥" else value <= limit) else "missed"
+        targets.append({"name": name, "value": value, "limit": f"{sense} {limit}", "result": result})
+    return targets
 
 
 def _import_ratio(section):
@@ -322,3 +382,41 @@ def table_lines(results):
 
 def print_table(results):
     print("\n".join(table_lines(results)), flush=True)
+
+
+def engine_target_rows(everything):
+    """[(target name, limit, {engine: "value result"})] over every engine, page and load targets."""
+    rows, names = {}, []
+    for engine, results in everything.get("engines", {}).items():
+        found = list(results.get("targets", [])) + list(results.get("load", {}).get("targets", []))
+        for target in found:
+            if target["name"] not in rows:
+                names.append(target["name"])
+                rows[target["name"]] = (target["limit"], {})
+            rows[target["name"]][1][engine] = f"{target['value']} {target['result']}"
+    return [(name, rows[name][0], rows[name][1]) for name in names]
+
+
+def print_engines(everything):
+    """Every target, the engines side by side, with the load average of each run."""
+    engines = list(everything.get("engines", {}))
+    if not engines:
+        return
+    lines = ["", "Targets on each engine (value, then met / missed / missing)", ""]
+    for engine in engines:
+        results = everything["engines"][engine]
+        load = results.get("load", {})
+        lines.append(
+            f"  {engine}: pages {results.get('date', '-')}, load average "
+            f"{results.get('load_average_start')} → {results.get('load_average_end')}; "
+            f"load test {load.get('date', 'not run')}, load average {load.get('load_average', '-')}"
+        )
+    lines.append("")
+    header = f"| {'target':36} | {'limit':>7} | " + " | ".join(f"{e:>22}" for e in engines) + " |"
+    lines += [header, "|" + "-" * 38 + "|" + "-" * 9 + "|" + "|".join("-" * 24 for _ in engines) + "|"]
+    for name, limit, values in engine_target_rows(everything):
+        cells = " | ".join(f"{values.get(e, '-'):>22}" for e in engines)
+        lines.append(f"| {name:36} | {str(limit):>7} | {cells} |")
+    verdict = "All targets met on every engine." if everything.get("ok") else "Some targets are missed."
+    lines += ["", verdict]
+    print("\n".join(lines), flush=True)

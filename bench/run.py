@@ -15,9 +15,9 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from bench import datasets
+from bench import datasets, engines
 from bench.procs import ROOT, WorkerFailed, production_env, run_worker
-from bench.report import evaluate, print_table
+from bench.report import evaluate, print_engines, print_table
 from bench.stats import summary
 
 RESULTS = Path(__file__).resolve().parent / "results.json"
@@ -79,11 +79,14 @@ def ensure_dataset(scale, data_dir, rebuild=False):
 def measure_pages(dbs, rounds, reps, warmup, budget, env_extra=None, what="pages"):
     """Alternate the scales round by round, each round a fresh process, and pool the samples."""
     pooled = {scale: {} for scale in dbs}
+    loads = {scale: [] for scale in dbs}
     for number in range(rounds):
         for scale, db in dbs.items():
-            log(f"{what}, {scale}, round {number + 1}/{rounds}")
+            log(f"{what}, {scale}, round {number + 1}/{rounds} (load average {engines.load_average()})")
             params = {"reps": reps, "warmup": warmup, "budget_seconds": budget}
+            loads[scale].append(engines.load_average())
             result = run_worker("pages", db.url, params, quiet=True, env_extra=env_extra)
+            loads[scale].append(engines.load_average())
             for key, page in result["pages"].items():
                 entry = pooled[scale].setdefault(key, {**page, "samples_ms": [], "query_counts": []})
                 if page["status"] != "ok":
@@ -101,6 +104,7 @@ def measure_pages(dbs, rounds, reps, warmup, budget, env_extra=None, what="pages
                 entry.update(summary(samples))
                 entry["queries"] = max(entry["query_counts"])
                 entry["queries_stable"] = len(set(entry["query_counts"])) == 1
+                entry["load_average"] = [value for value in loads[scale] if value is not None]
             else:
                 entry.pop("samples_ms", None)
             pages[scale][key] = entry
@@ -141,22 +145,83 @@ def parse_args(argv):
     parser.add_argument("--data-dir", default=str(datasets.DEFAULT_DATA_DIR))
     parser.add_argument("--out", default=str(RESULTS))
     parser.add_argument("--rebuild", action="store_true", help="rebuild the datasets even if current")
+    parser.add_argument(
+        "--pages-only", action="store_true", help="the page timings only (a quick look while tuning)"
+    )
     parser.add_argument("--clean", action="store_true", help="drop the benchmark databases and exit")
+    add_engine_args(parser)
     return parser.parse_args(argv)
+
+
+def add_engine_args(parser):
+    parser.add_argument(
+        "--engines",
+        default="",
+        help="comma-separated: sqlite, postgresql (default: both when a PostgreSQL server is named)",
+    )
+    parser.add_argument("--postgres", default=None, help="a PostgreSQL URL (else BENCH_POSTGRES_URL)")
+
+
+def read_results(out):
+    """The results file as {"engines": {engine: results}} (an older single-engine file is read
+    as SQLite's)."""
+    try:
+        previous = json.loads(Path(out).read_text())
+    except (OSError, ValueError):
+        return {"engines": {}}
+    if "engines" not in previous:
+        previous = {"engines": {previous.get("machine", {}).get("db_engine", "sqlite"): previous}}
+    return previous
+
+
+def write_results(out, results):
+    """Write the file with its overall verdict: every engine measured met every target."""
+    measured = list(results["engines"].values())
+    results["ok"] = bool(measured) and all(
+        r.get("ok") and r.get("load", {}).get("ok", True) for r in measured
+    )
+    Path(out).write_text(json.dumps(results, indent=1, default=str) + "\n")
 
 
 def main(argv=None):
     args = parse_args(argv)
+    try:
+        chosen = engines.chosen(args.engines, args.postgres)
+    except ValueError as exc:
+        log(str(exc))
+        return 2
     scales = (
         [datasets.TINY_LONDON, datasets.TINY_NATIONAL] if args.tiny else [datasets.LONDON, datasets.NATIONAL]
     )
     if args.clean:
-        for scale in scales + [datasets.Scale("load", 0, 0, 0)]:
-            datasets.Database(scale.name, args.data_dir).drop()
+        for url in chosen.values():
+            with engines.using(url):
+                for scale in scales + [datasets.Scale("load", 0, 0, 0)]:
+                    datasets.Database(scale.name, args.data_dir).drop()
         log("benchmark databases dropped")
         return 0
+    everything = read_results(args.out)
+    status = 0
+    for engine, url in chosen.items():
+        with engines.using(url):
+            results = measure_engine(args, scales)
+        if results is None:
+            return 2
+        previous = everything["engines"].get(engine, {})
+        if "load" in previous:  # keep the load test's figures, written by python -m bench.load
+            results["load"] = previous["load"]
+        everything["engines"][engine] = results
+        print_table(results)
+        status = status or (0 if results["ok"] else 1)
+    write_results(args.out, everything)
+    print_engines(everything)
+    log(f"wrote {args.out}")
+    return status
+
+
+def measure_engine(args, scales):
+    """Every measurement on the engine ``DATABASE_URL`` names; None when the run failed."""
     started = time.perf_counter()
-    out = Path(args.out)
     results = {
         "date": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
         "machine": machine_info(),
@@ -164,63 +229,62 @@ def main(argv=None):
             s.name: {"boroughs": s.boroughs, "months": s.months, "actions_per_plan": s.actions}
             for s in scales
         },
+        "load_average_start": engines.load_average(),
     }
     try:
-        log(f"datasets ({datasets.engine_name()}): " + ", ".join(s.name for s in scales))
-        with ThreadPoolExecutor(max_workers=len(scales)) as pool:
-            built = list(pool.map(lambda s: ensure_dataset(s, args.data_dir, args.rebuild), scales))
-        dbs = {"london": built[0][0], "national": built[1][0]}
-        results["datasets"] = {"london": built[0][1], "national": built[1][1]}
-        for name, info in results["datasets"].items():
-            how = "reused" if info["reused"] else f"built in {info['seconds']} s"
-            log(f"  {name}: {info['actions']} actions, {info['status_updates']} status updates ({how})")
-        results["machine"]["db_version"] = built[0][1].get("db_version")
-        collectstatic(dbs["london"].url)
-        # A repeat visit (the page cache on, as in production), then every page built afresh
-        # (the cache off): the build's query count is the one that must not grow with the data.
-        results["pages"] = measure_pages(
-            dbs, args.rounds, args.reps, args.warmup, args.page_budget, what="pages (repeat visits)"
-        )
-        results["pages_cold"] = measure_pages(
-            dbs,
-            1,
-            args.reps,
-            args.warmup,
-            args.page_budget / 2,
-            env_extra={"DASHBOARD_CACHE_SECONDS": "0"},
-            what="pages (built afresh, page cache off)",
-        )
-        log("export, London: timed against the raw-writer floor")
-        results["export"] = run_worker("export", dbs["london"].url, {"reps": args.export_reps}, quiet=True)
-        # Memory, not time: both scales at once, each in its own fresh process.
-        log("export peak memory, London and National (a fresh process each, side by side)")
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            peaks = pool.map(lambda db: run_worker("export_rss", db.url, quiet=True), dbs.values())
-            results["export_rss"] = dict(zip(dbs, peaks, strict=True))
-        for mode, what in (("import", "workbook"), ("import_docx", "Word plan")):
-            log(f"import of a {args.import_actions}-action {what} against a bare pass over it")
-            results[mode] = run_worker(
-                mode,
-                dbs["london"].url,
-                {"reps": args.import_reps, "actions": args.import_actions},
-                quiet=True,
-            )
-        results["uploads"] = measure_uploads(dbs["london"].url, args.tiny)
-        log("board pack (PDF) of a London borough")
-        results["pack"] = run_worker("pack", dbs["london"].url, {"reps": 1 if args.tiny else 3}, quiet=True)
+        measure_all(args, scales, results)
     except (WorkerFailed, subprocess.SubprocessError, OSError) as exc:
         log(f"the benchmark could not run: {exc}")
-        return 2
+        return None
     results["seconds"] = round(time.perf_counter() - started, 1)
+    results["load_average_end"] = engines.load_average()
     evaluate(results)
-    if out.exists():  # keep the load test's figures, written by python -m bench.load
-        try:
-            previous = json.loads(out.read_text())
-            if "load" in previous:
-                results["load"] = previous["load"]
-        except (OSError, ValueError):
-            pass
-    out.write_text(json.dumps(results, indent=1, default=str) + "\n")
-    print_table(results)
-    log(f"wrote {out} in {results['seconds']} s")
-    return 0 if results["ok"] else 1
+    log(f"{results['machine']['db_engine']}: measured in {results['seconds']} s")
+    return results
+
+
+def measure_all(args, scales, results):
+    log(f"datasets ({datasets.engine_name()}): " + ", ".join(s.name for s in scales))
+    with ThreadPoolExecutor(max_workers=len(scales)) as pool:
+        built = list(pool.map(lambda s: ensure_dataset(s, args.data_dir, args.rebuild), scales))
+    dbs = {"london": built[0][0], "national": built[1][0]}
+    results["datasets"] = {"london": built[0][1], "national": built[1][1]}
+    for name, info in results["datasets"].items():
+        how = "reused" if info["reused"] else f"built in {info['seconds']} s"
+        log(f"  {name}: {info['actions']} actions, {info['status_updates']} status updates ({how})")
+    results["machine"]["db_version"] = built[0][1].get("db_version")
+    collectstatic(dbs["london"].url)
+    # A repeat visit (the page cache on, as in production), then every page built afresh
+    # (the cache off): the targets of a page built afresh are the ones a review day needs.
+    results["pages"] = measure_pages(
+        dbs, args.rounds, args.reps, args.warmup, args.page_budget, what="pages (repeat visits)"
+    )
+    results["pages_cold"] = measure_pages(
+        dbs,
+        args.rounds,
+        args.reps,
+        args.warmup,
+        args.page_budget / 2,
+        env_extra={"DASHBOARD_CACHE_SECONDS": "0"},
+        what="pages (built afresh, page cache off)",
+    )
+    if args.pages_only:
+        return
+    log("export, London: timed against the raw-writer floor")
+    results["export"] = run_worker("export", dbs["london"].url, {"reps": args.export_reps}, quiet=True)
+    # Memory, not time: both scales at once, each in its own fresh process.
+    log("export peak memory, London and National (a fresh process each, side by side)")
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        peaks = pool.map(lambda db: run_worker("export_rss", db.url, quiet=True), dbs.values())
+        results["export_rss"] = dict(zip(dbs, peaks, strict=True))
+    for mode, what in (("import", "workbook"), ("import_docx", "Word plan")):
+        log(f"import of a {args.import_actions}-action {what} against a bare pass over it")
+        results[mode] = run_worker(
+            mode,
+            dbs["london"].url,
+            {"reps": args.import_reps, "actions": args.import_actions},
+            quiet=True,
+        )
+    results["uploads"] = measure_uploads(dbs["london"].url, args.tiny)
+    log("board pack (PDF) of a London borough")
+    results["pack"] = run_worker("pack", dbs["london"].url, {"reps": 1 if args.tiny else 3}, quiet=True)

@@ -18,6 +18,7 @@ __all__ = [
     "is_overdue",
     "is_stale",
     "overdue_condition",
+    "review_lengths",
     "stale_condition",
 ]
 
@@ -47,6 +48,14 @@ def stale_condition(now, interval_lengths, intervals=1):
             | models.Q(eff_reviewed_at__isnull=True)
         )
     return condition & models.Q(eff_completed=False)
+
+
+def review_lengths():
+    """The review intervals plans use (days; a handful of values): one small query, unordered so
+    that DISTINCT is over the interval alone."""
+    from .models import Plan
+
+    return set(Plan.objects.order_by().values_list("review_interval_days", flat=True).distinct())
 
 
 def is_overdue(*, due_date, completed, today):
@@ -138,11 +147,18 @@ class ActionQuerySet(ScopedQuerySet):
             latest = StatusUpdate.objects.filter(
                 action=OuterRef("pk"), created_at__lt=end_of_day(as_at)
             ).order_by("-created_at", "-version")
-            qs = base.annotate(
+            # The status as one subquery of its own: a count by status (the dashboards' as-at and
+            # last-quarter figures) then reads each action's history once, not once for the RAG
+            # and again for completion.
+            status = latest.annotate(
+                status=Case(When(to_completed=True, then=Value("complete")), default=F("to_rag"))
+            ).values("status")[:1]
+            return base.annotate(
                 eff_rag=Subquery(latest.values("to_rag")[:1]),
                 eff_completed=Subquery(latest.values("to_completed")[:1]),
                 eff_reviewed_at=Subquery(latest.values("created_at")[:1]),
-            ).filter(eff_rag__isnull=False)  # actions with no status by then did not exist yet
+                eff_status=Subquery(status, output_field=CharField()),
+            ).filter(eff_status__isnull=False)  # actions with no status by then did not exist yet
         return qs.annotate(
             eff_status=Case(
                 When(eff_completed=True, then=Value("complete")),
@@ -169,16 +185,26 @@ class ActionQuerySet(ScopedQuerySet):
     def with_status_filter(self, statuses):
         return self.filter(eff_status__in=list(statuses))
 
-    def stale(self, now, yes=True, intervals=1):
+    def stale(self, now, yes=True, intervals=1, lengths=None):
         """Not reviewed within the plan's review interval as at ``now`` (complete is never stale).
 
         ``intervals=2`` gives the actions stale for two intervals or more (escalated).
+        ``lengths``: the review intervals plans use (days), when the caller has read them
+        already; otherwise one small query reads them.
         """
-        from .models import Plan
-
-        lengths = set(Plan.objects.values_list("review_interval_days", flat=True).distinct())
-        condition = stale_condition(now, lengths, intervals)
+        condition = stale_condition(now, review_lengths() if lengths is None else lengths, intervals)
         return self.filter(condition) if yes else self.exclude(condition)
+
+    def stale_counts(self, now, lengths=None):
+        """(stale, stale for two intervals or more) among these actions, in one query."""
+        from django.db.models import Count
+
+        lengths = review_lengths() if lengths is None else lengths
+        row = self.order_by().aggregate(
+            stale=Count("pk", filter=stale_condition(now, lengths), distinct=True),
+            escalated=Count("pk", filter=stale_condition(now, lengths, 2), distinct=True),
+        )
+        return row["stale"], row["escalated"]
 
     def overdue(self, today, yes=True):
         condition = overdue_condition(today)

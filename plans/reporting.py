@@ -14,7 +14,7 @@ from django.utils import timezone
 from .choices import ReturnStatus
 from .models import Action, Owner, QuarterlyReturn, ReturnLine
 from .quarters import Quarter
-from .querysets import end_of_day, is_stale
+from .querysets import end_of_day, is_stale, review_lengths
 
 security_log = logging.getLogger("trustplan.security")
 
@@ -76,30 +76,34 @@ def _stale_rows(queryset, now, *, user=None, sort="age", limit=None):
     return rows
 
 
-def not_updated(actions_qs, *, now=None, user=None, sort="age", limit=None, as_at=None):
+def not_updated(actions_qs, *, now=None, user=None, sort="age", limit=None, as_at=None, lengths=None):
     """Actions with no review within their plan's interval, oldest first, with their owners.
 
     ``actions_qs`` is already scoped (visible_to / a plan / a borough). With ``as_at`` (a date)
     the statuses and reviews are those at the end of that day, and ``now`` should be that instant.
+    ``lengths``: the plans' review intervals (days) when already read.
     """
     now = now or timezone.now()
-    stale = actions_qs.with_status(as_at).stale(now)
+    stale = actions_qs.with_status(as_at).stale(now, lengths=lengths)
     return _stale_rows(stale, now, user=user, sort=sort, limit=limit)
 
 
 # --- dashboard panels -----------------------------------------------------------------------
-def not_updated_panel(actions_qs, *, user, sort="age", limit=25, now=None, as_at=None):
+def not_updated_panel(actions_qs, *, user, sort="age", limit=25, now=None, as_at=None, lengths=None):
     """Context for the "who has not updated" panel: the user's own stale actions first (owners
     linked to their account), then the rest, by age (oldest first) or by owner. With ``as_at``
-    (a date; ``now`` the end of that day) every figure is as it stood then."""
+    (a date; ``now`` the end of that day) every figure is as it stood then. ``lengths``: the
+    review intervals (days) of the plans of ``actions_qs``, when the caller has read them."""
     now = now or timezone.now()
     sort = sort if sort in ("age", "owner") else "age"
-    rows = not_updated(actions_qs, now=now, user=user, sort=sort, limit=limit, as_at=as_at)
+    lengths = review_lengths() if lengths is None else lengths  # once, for the list and both counts
+    rows = not_updated(actions_qs, now=now, user=user, sort=sort, limit=limit, as_at=as_at, lengths=lengths)
+    total, escalated = actions_qs.with_status(as_at).stale_counts(now, lengths)
     return {
         "not_updated_rows": rows,
-        "not_updated_total": actions_qs.with_status(as_at).stale(now).count(),
+        "not_updated_total": total,
         "not_updated_mine": sum(1 for r in rows if r.action.is_mine),
-        "not_updated_escalated": actions_qs.with_status(as_at).stale(now, intervals=2).count(),
+        "not_updated_escalated": escalated,
         "not_updated_sort": sort,
     }
 

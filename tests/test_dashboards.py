@@ -341,7 +341,9 @@ def _count_queries(client, url):
     return len(ctx.captured_queries)
 
 
-DASHBOARD_QUERY_LIMIT = 55  # with the panels other features include (outcomes, reporting cycle, force plan)
+# With the panels other features include (outcomes, reporting cycle, force plan), and the session
+# renewed on every request in the suite. Issue 22 asks for 20 at most: not reached yet.
+DASHBOARD_QUERY_LIMIT = 47
 
 
 @pytest.mark.parametrize(
@@ -361,6 +363,12 @@ def test_oversight_queries_do_not_grow_with_london(client_as, world, query, djan
     with django_assert_max_num_queries(DASHBOARD_QUERY_LIMIT):
         large = _count_queries(client, url)
     assert small == large
+    # National in shape: more boroughs than one page of the table shows.
+    make_synthetic(boroughs=72, months=2, seed=2, actions_per_plan=3)
+    assert Plan.objects.filter(borough__isnull=False).count() > 2 * 32
+    with django_assert_max_num_queries(DASHBOARD_QUERY_LIMIT):
+        national = _count_queries(client, url)
+    assert national == small
 
 
 @pytest.mark.parametrize("query", ["", "?as_at={past}", "?compare={past}"])

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.test import Client
 
 from tests.conftest import ROLE_USERS, TEST_PASSWORD
-from trustplan.session_limits import STARTED_KEY
+from trustplan.session_limits import RENEWED_KEY, STARTED_KEY
 
 pytestmark = pytest.mark.django_db
 
@@ -54,5 +54,25 @@ def test_the_api_refuses_an_expired_session(world):
 
 
 def test_the_idle_limit_is_still_the_cookie_age():
-    assert settings.SESSION_SAVE_EVERY_REQUEST
     assert settings.SESSION_COOKIE_AGE < settings.SESSION_ABSOLUTE_SECONDS
+
+
+def _expiry(client):
+    from django.contrib.sessions.models import Session
+
+    return Session.objects.get(session_key=client.cookies[settings.SESSION_COOKIE_NAME].value).expire_date
+
+
+def test_a_request_renews_the_idle_limit_at_most_once_a_minute(world, settings):
+    settings.SESSION_RENEW_SECONDS = 60  # as in production (the suite renews on every request)
+    client = logged_in_client()
+    assert client.get("/oversight/").status_code == 200
+    first = _expiry(client)
+    assert client.get("/oversight/").status_code == 200
+    assert _expiry(client) == first  # renewed a moment ago: the session row is not written
+    session = client.session
+    session[RENEWED_KEY] -= settings.SESSION_RENEW_SECONDS
+    session.save()
+    stamped = _expiry(client)
+    assert client.get("/oversight/").status_code == 200
+    assert _expiry(client) > stamped  # a minute on: the expiry counts from this request

@@ -20,7 +20,7 @@ def not_updated_panel(frame, actions, *, sort, borough=None):
     """The "who has not updated" panel: the stale actions among ``actions`` (the page's scope,
     whatever its other filters), as at the page's day; its links keep the as-at day."""
     context = reporting.not_updated_panel(
-        actions, user=frame.user, sort=sort, now=frame.now, as_at=frame.as_at
+        actions, user=frame.user, sort=sort, now=frame.now, as_at=frame.as_at, lengths=frame.intervals
     )
     keep = QueryDict(mutable=True)
     if frame.as_at:

@@ -103,17 +103,8 @@ def _success_message(results):
     return text + "."
 
 
-@require_http_methods(["GET", "POST"])
-@cached_page  # GET only; a POST always runs, and the page after a save carries its message
-def borough_review(request, slug):
-    borough, plan = _review_target(request, slug)
-    stale_only = request.GET.get("stale") in ("1", "true", "yes", "on")
-    now = timezone.now()
-    today = timezone.localdate()
-    actions = list(_plan_actions(plan))
-    interval = plan.review_interval_days
-    data = request.POST if request.method == "POST" else None
-
+def _rows(actions, data, *, interval, now, today):
+    """One Row per action: its form (bound to ``data`` when the row was submitted), stale, overdue."""
     rows = []
     for action in actions:
         form = StatusForm(data, action=action, prefix=f"a{action.pk}")
@@ -127,60 +118,89 @@ def borough_review(request, slug):
                 overdue=action.is_overdue(today),
             )
         )
+    return rows
 
-    status = 200
-    refused = None
-    if request.method == "POST":
-        submitted = [row for row in rows if row.form.submitted]
-        valid = all(row.form.is_valid() for row in submitted)
-        changed = [row for row in submitted if row.form.is_valid() and row.form.changes()]
-        if valid and not changed:
-            messages.info(request, "No changes to save: nothing was written.")
-            return HttpResponseRedirect(request.get_full_path())
-        review_rows = [row.form.review_row() for row in changed]
-        try:
-            if not valid:
-                # Still check the rows that parsed, so every problem shows at once.
-                _, errors, conflicts = check_review(plan=plan, user=request.user, rows=review_rows)
-                raise ReviewRefused(errors, conflicts)
-            results = apply_review(plan=plan, user=request.user, rows=review_rows)
-        except ReviewRefused as exc:
-            refused = exc
-            by_pk = {row.action.pk: row for row in rows}
-            for pk, message_dict in exc.errors.items():
-                by_pk[pk].form.add_service_errors(message_dict)
-            for pk, conflict in exc.conflicts.items():
-                row = by_pk[pk]
-                row.conflict = conflict
-                row.form = row.form.rebased(conflict.action)
-            status = 409 if exc.conflicts and not exc.errors and valid else 400
-        else:
-            messages.success(request, _success_message(results))
-            return HttpResponseRedirect(request.get_full_path())
 
-    stale_count = sum(1 for row in rows if row.stale)
+def _refuse(rows, exc):
+    """Put a refused save's errors and conflicts on their rows."""
+    by_pk = {row.action.pk: row for row in rows}
+    for pk, message_dict in exc.errors.items():
+        by_pk[pk].form.add_service_errors(message_dict)
+    for pk, conflict in exc.conflicts.items():
+        row = by_pk[pk]
+        row.conflict = conflict
+        row.form = row.form.rebased(conflict.action)
+
+
+def _save(request, plan, rows):
+    """A POST: (redirect, None, 302) once saved or when nothing changed, else (None, the
+    ReviewRefused, 400 or 409) with the problems put on their rows."""
+    submitted = [row for row in rows if row.form.submitted]
+    valid = all(row.form.is_valid() for row in submitted)
+    changed = [row for row in submitted if row.form.is_valid() and row.form.changes()]
+    if valid and not changed:
+        messages.info(request, "No changes to save: nothing was written.")
+        return HttpResponseRedirect(request.get_full_path()), None, 302
+    review_rows = [row.form.review_row() for row in changed]
+    try:
+        if not valid:
+            # Still check the rows that parsed, so every problem shows at once.
+            _, errors, conflicts = check_review(plan=plan, user=request.user, rows=review_rows)
+            raise ReviewRefused(errors, conflicts)
+        results = apply_review(plan=plan, user=request.user, rows=review_rows)
+    except ReviewRefused as exc:
+        _refuse(rows, exc)
+        return None, exc, 409 if exc.conflicts and not exc.errors and valid else 400
+    messages.success(request, _success_message(results))
+    return HttpResponseRedirect(request.get_full_path()), None, 302
+
+
+def _page_context(request, borough, plan, rows, *, stale_only, refused):
+    """The template's context: the rows shown, grouped, with the counts of the summary."""
     # Rows the user submitted stay on the page, so nothing they typed is lost.
     shown = [row for row in rows if row.stale or row.form.submitted] if stale_only else rows
     shown = owner_rows(shown, request)
     problems = [row for row in rows if row.has_problem]
     conflicts = [row for row in problems if row.conflict is not None]
-    return render(
-        request,
-        "plans/review.html",
-        {
-            "borough": borough,
-            "plan": plan,
-            "groups": _group(shown),
-            "row_count": len(rows),
-            "shown_count": len(shown),
-            "stale_count": stale_count,
-            "stale_only": stale_only,
-            "problems": problems,
-            "error_count": len(problems) - len(conflicts),
-            "conflict_count": len(conflicts),
-            "refused": refused,
-            "review_url": reverse("borough-review", args=[borough.slug]),
-            **owner_filter_context(rows, request),
-        },
-        status=status,
+    return {
+        "borough": borough,
+        "plan": plan,
+        "groups": _group(shown),
+        "row_count": len(rows),
+        "shown_count": len(shown),
+        "stale_count": sum(1 for row in rows if row.stale),
+        "stale_only": stale_only,
+        "problems": problems,
+        "error_count": len(problems) - len(conflicts),
+        "conflict_count": len(conflicts),
+        "refused": refused,
+        "review_url": reverse("borough-review", args=[borough.slug]),
+        **owner_filter_context(rows, request),
+    }
+
+
+@require_http_methods(["GET", "POST"])
+@cached_page  # GET only; a POST always runs, and the page after a save carries its message
+def borough_review(request, slug):
+    """The review page of a borough's plan (GET), or its save, all rows or none (POST).
+
+    A refused save answers 400 (an invalid row) or 409 (only conflicts: someone saved first),
+    with every problem on its row and everything typed kept.
+    """
+    borough, plan = _review_target(request, slug)
+    stale_only = request.GET.get("stale") in ("1", "true", "yes", "on")
+    data = request.POST if request.method == "POST" else None
+    rows = _rows(
+        _plan_actions(plan),
+        data,
+        interval=plan.review_interval_days,
+        now=timezone.now(),
+        today=timezone.localdate(),
     )
+    refused, status = None, 200
+    if data is not None:
+        redirect, refused, status = _save(request, plan, rows)
+        if redirect is not None:
+            return redirect
+    context = _page_context(request, borough, plan, rows, stale_only=stale_only, refused=refused)
+    return render(request, "plans/review.html", context, status=status)

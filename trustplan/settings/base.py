@@ -108,7 +108,9 @@ DASHBOARD_CACHE_SECONDS = env_int("DASHBOARD_CACHE_SECONDS", 0 if TESTING else 6
 PAGE_CACHE_ENTRIES_PER_USER = env_int("PAGE_CACHE_ENTRIES_PER_USER", 30)  # plans/page_keys.py
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 60 * 60 * 8)
-SESSION_SAVE_EVERY_REQUEST = True  # expiry counts from the last request: an idle timeout
+# An idle timeout: expiry counts from the last renewal, at most one a minute (session_limits.py);
+# in the suite every request renews, so that query counts do not depend on the order of requests.
+SESSION_RENEW_SECONDS = env_int("SESSION_RENEW_SECONDS", 0 if TESTING else 60)
 # However active, a session ends this long after its log-in (trustplan/session_limits.py).
 SESSION_ABSOLUTE_SECONDS = env_int("SESSION_ABSOLUTE_SECONDS", 60 * 60 * 12)
 SESSION_COOKIE_HTTPONLY = True
