@@ -98,6 +98,8 @@ class ObjectiveAdmin(ScopedHistoryAdmin):
     list_filter = ["pillar", "theme", "plan__borough__bcu"]
     search_fields = ["title", "plan__title"]
     list_select_related = ["plan", "pillar", "theme"]
+    # Retiring is a step of its own (the plan's editing page), which keeps the change as PlanChange.
+    readonly_fields = ["retired_at"]
     inlines = [ActionInline]
 
     def save_formset(self, request, form, formset, change):

@@ -95,7 +95,7 @@ def objective_move(*, user, objective, direction):
             Objective.objects.filter(
                 plan_id=objective.plan_id, pillar_id=objective.pillar_id, retired_at__isnull=True
             )
-            .select_for_update()
+            .select_for_update(of=("self",))
             .select_related("pillar")
             .order_by("number")
         )

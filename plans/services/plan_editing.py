@@ -350,7 +350,7 @@ def action_move(*, user, action, direction):
         siblings = list(
             Action.objects.live()
             .filter(objective_id=action.objective_id)
-            .select_for_update()
+            .select_for_update(of=("self",))
             .select_related("objective__pillar")
             .order_by("position", "pk")
         )

@@ -9,6 +9,7 @@ templates in templates/admin/ add is checked.
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from tests.conftest import ROLE_USERS
 
@@ -63,7 +64,7 @@ def test_a_bad_date_in_the_admin_is_named_and_passes_axe(page, login, live_serve
     page.goto(f"{live_server.url}{reverse('admin:plans_action_change', args=[action.pk])}")
     page.get_by_label("Due date").fill("31/02/2027")
     page.get_by_role("button", name="Save", exact=True).click()
-    assert page.get_by_text("Due date: “31/02/2027” is not a date.").is_visible()
+    expect(page.get_by_text("Due date: “31/02/2027” is not a date.")).to_be_visible()  # waits for the answer
     assert_accessible(page, "admin action form with a bad date")
     action.refresh_from_db()
     assert action.due_date == due_before  # nothing was saved
