@@ -8,14 +8,14 @@ signed-off return beside live. A fixed number of queries whatever the size of th
 
 from ..choices import Status
 from ..filtersets import ActionFilterSet
-from ..models import Challenge, Pillar
+from ..models import Challenge
 from ..querysets import is_overdue, is_stale
 from ..refs import objective_ref
 from ..reporting import signed_off_beside_live
 from .counts import Counts, group_counts, total_counts
 from .coverage import Cell, confidence_drivers, coverage_state
 from .frame import Frame
-from .links import drill, status_cells, with_as_at
+from .links import drill, pillar_entries, status_cells, with_as_at
 from .moves import moves_since
 from .trend import monthly_trend
 
@@ -92,19 +92,9 @@ def pillars_panel(frame, actions):
     for action in actions:
         objectives.setdefault(action.objective_id, {"objective": action.objective, "actions": []})
         objectives[action.objective_id]["actions"].append(action)
-    pillars = []
-    for pillar in Pillar.objects.order_by("order"):
-        counts = by_pillar.get(pillar.pk, Counts())
-        pillars.append(
-            {
-                "pillar": pillar,
-                "label": pillar.name,
-                "counts": counts,
-                "objectives": _objective_items(frame, objectives, pillar, by_objective),
-                "cells": status_cells(counts, None, query=frame.query, extra={"pillar": pillar.slug}),
-                "url": drill(frame.query, pillar=pillar.slug),
-            }
-        )
+    pillars = pillar_entries(frame, by_pillar)
+    for entry in pillars:
+        entry["objectives"] = _objective_items(frame, objectives, entry["pillar"], by_objective)
     return {"pillars": pillars}
 
 

@@ -4,6 +4,8 @@ to the action list."""
 from django.http import QueryDict
 
 from ..choices import STATUS_ORDER
+from ..models import Pillar
+from .counts import Counts
 
 FILTER_KEYS = ("borough", "bcu", "pillar", "objective", "driver", "owner", "rag", "stale", "overdue", "as_at")
 
@@ -51,3 +53,22 @@ def status_cells(counts, previous, *, query, extra):
             }
         )
     return cells
+
+
+def pillar_entries(frame, by_pillar):
+    """One entry per pillar, in order: {pillar, label, counts (``by_pillar``: {pillar_id: Counts}),
+    cells (status cells linking to the action list), url (drill-down)}, filtered as the page
+    (``frame.query``). One query (the pillars)."""
+    entries = []
+    for pillar in Pillar.objects.order_by("order"):
+        counts = by_pillar.get(pillar.pk, Counts())
+        entries.append(
+            {
+                "pillar": pillar,
+                "label": pillar.name,
+                "counts": counts,
+                "cells": status_cells(counts, None, query=frame.query, extra={"pillar": pillar.slug}),
+                "url": drill(frame.query, pillar=pillar.slug),
+            }
+        )
+    return entries

@@ -14,14 +14,14 @@ from dataclasses import dataclass, field
 from django.core.paginator import Paginator
 
 from ..filtersets import ActionFilterSet
-from ..models import Pillar, Plan
+from ..models import Plan
 from ..quarters import Quarter
 from ..querysets import end_of_day
 from .changes import changes_in_view, with_changes_all
 from .counts import STATUSES, Counts, group_counts, review_intervals, statuses_by_action
 from .coverage import GAP, Cell, confidence_drivers, coverage_state
 from .frame import Frame
-from .links import drill, status_cells, with_as_at
+from .links import drill, pillar_entries, status_cells, with_as_at
 from .moves import moves_since
 
 BOROUGHS_PER_PAGE = 40  # every London borough on one page
@@ -282,19 +282,7 @@ def heatmap_panel(frame, rows, shown):
 def pillars_panel(frame):
     """One entry per pillar: its Counts, status cells and drill-down link."""
     by_pillar = group_counts(in_boroughs(frame.qs), "objective__pillar", **frame.counted())
-    pillars = []
-    for pillar in Pillar.objects.order_by("order"):
-        counts = by_pillar.get(pillar.pk, Counts())
-        pillars.append(
-            {
-                "pillar": pillar,
-                "label": pillar.name,
-                "counts": counts,
-                "cells": status_cells(counts, None, query=frame.query, extra={"pillar": pillar.slug}),
-                "url": drill(frame.query, pillar=pillar.slug),
-            }
-        )
-    return {"pillars": pillars}
+    return {"pillars": pillar_entries(frame, by_pillar)}
 
 
 def changes_panel(frame, table, plans, *, compare):
