@@ -130,7 +130,8 @@ class ActionFilterSet(django_filters.FilterSet):
         return queryset.overdue(self.reference_date, yes=value)
 
     def applied(self):
-        """The filters in use, as (label, value) pairs, for headings and the export's About sheet."""
+        """The filters in use, as (label, value) pairs, for headings and the export's About sheet;
+        a date is written the British way (1 Sep 2023)."""
         if not self.is_bound or not self.is_valid():
             return []
         pairs = []
@@ -139,6 +140,8 @@ class ActionFilterSet(django_filters.FilterSet):
                 continue
             if hasattr(value, "__iter__") and not isinstance(value, str):
                 shown = ", ".join(str(v) for v in value)
+            elif isinstance(value, dt.date):
+                shown = f"{value.day} {value:%b %Y}"  # the British way: 1 Sep 2023
             else:
                 shown = str(value)
             pairs.append((self.filters[name].label or name, shown))

@@ -91,3 +91,8 @@ def _admin_user():
     from django.contrib.auth import get_user_model
 
     return get_user_model().objects.get(username=ROLE_USERS["administrator"])
+
+
+def test_a_dashboard_names_its_as_at_day_the_british_way(client_as, southwark_plan):
+    html = client_as("oversight").get("/oversight/?as_at=2023-09-01").content.decode()
+    assert "As at (end of day): 1 Sep 2023" in html and "2023-09-01</p>" not in html
