@@ -115,7 +115,24 @@ def test_bad_input_names_the_field_and_changes_nothing(client_as, southwark_plan
     response = client.post(f"/actions/{action.pk}/edit/", _edit_data(action, owners=[], new_owners=""))
     assert response.status_code == 400 and b"Name at least one owner" in response.content
     response = client.post(f"/actions/{action.pk}/edit/", _edit_data(action, due_date="1899-01-01"))
-    assert response.status_code == 400 and b"Enter a date between" in response.content
+    assert (
+        response.status_code == 400 and b"Enter a date between 01/01/2000 and 31/12/2100." in response.content
+    )
+    response = client.post(f"/actions/{action.pk}/edit/", _edit_data(action, text="\u200b\u200b\u200b"))
+    assert response.status_code == 400  # zero-width spaces are no text
+    response = client.post(
+        f"/actions/{action.pk}/edit/", _edit_data(action, text="Normal \u202egnp.exe\u202c text")
+    )
+    assert response.status_code == 302  # bidirectional overrides are dropped, the text kept
+    action.refresh_from_db()
+    assert action.text == "Normal gnp.exe text"
+    before = (action.text, action.version, PlanChange.objects.count())
+    for version in (None, 10**30):  # a form without the version, or one out of range: refused, not a 500
+        data = _edit_data(action, text="Changed without a version.")
+        data.pop("version") if version is None else data.update(version=version)
+        response = client.post(f"/actions/{action.pk}/edit/", data)
+        assert response.status_code == 400
+    assert b"reload the page" in client.post(f"/actions/{action.pk}/edit/", {"text": "x"}).content
     action.refresh_from_db()
     assert (action.text, action.version, PlanChange.objects.count()) == before
 

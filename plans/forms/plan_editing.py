@@ -17,7 +17,13 @@ class ActionForm(forms.Form):
     """An action's text, objective, owners (picked or added), drivers and due date; ``version``
     (hidden) is the action's version the form was built from (edits only)."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=0,
+        max_value=2**31 - 1,  # a database integer
+        required=False,
+        error_messages={"required": "This form lacks the version it was made from: reload the page."},
+    )
     objective = forms.ModelChoiceField(queryset=None, label="Objective")
     text = forms.CharField(label="Action", widget=forms.Textarea(attrs={"rows": 4}), max_length=TEXT_LIMIT)
     owners = forms.ModelMultipleChoiceField(
@@ -52,6 +58,8 @@ class ActionForm(forms.Form):
         self.fields["drivers"].widget.attrs["size"] = 8
         if action is None:
             del self.fields["version"]
+        else:
+            self.fields["version"].required = True  # an edit is checked against what the editor saw
 
     def service_values(self):
         """The cleaned values as the services take them."""

@@ -26,7 +26,7 @@ def _normalise_text(value):
 
 
 class StatusForm(forms.Form):
-    version = forms.IntegerField(widget=widgets.HiddenInput, min_value=0)
+    version = forms.IntegerField(widget=widgets.HiddenInput, min_value=0, max_value=2**31 - 1)
     seen_rag = forms.ChoiceField(choices=RAG.choices, widget=widgets.HiddenInput)
     seen_completed = forms.BooleanField(required=False, widget=widgets.HiddenInput)
     seen_next_steps = forms.CharField(required=False, strip=False, widget=widgets.HiddenInput)

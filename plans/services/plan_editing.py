@@ -29,7 +29,8 @@ from ..models import Action, Objective, Owner, PlanChange, StatusUpdate
 from ..owners import parse_owners
 from ..refs import action_ref
 from ..scope import EDIT_PLAN, require
-from .status import EARLIEST_DATE, LATEST_DATE, StaleVersion, clean_text, record_initial_status
+from .status import StaleVersion, record_initial_status
+from .text import DATE_RANGE_MESSAGE, EARLIEST_DATE, LATEST_DATE, clean_text
 
 FIRST_COMMENT = "Added to the plan in TrustPlan."
 UP, DOWN = "up", "down"
@@ -120,7 +121,7 @@ def _validate(*, plan, objective, text, owners, new_owners, due_date):
     if not owners and not parsed and "new_owners" not in errors:
         errors["owners"] = "Name at least one owner: pick one or add one."
     if due_date is not None and not (EARLIEST_DATE <= due_date <= LATEST_DATE):
-        errors["due_date"] = f"Enter a date between {EARLIEST_DATE} and {LATEST_DATE}."
+        errors["due_date"] = DATE_RANGE_MESSAGE
     if errors:
         raise ValidationError(errors)
     return text, parsed

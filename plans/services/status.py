@@ -20,14 +20,12 @@ from django.utils import timezone
 
 from ..choices import RAG, UpdateSource, parse_rag
 from ..models import Action, Plan, StatusUpdate
-from ..models.plan import TEXT_LIMIT
+from .text import DATE_RANGE_MESSAGE, EARLIEST_DATE, LATEST_DATE, clean_text
 
 security_log = logging.getLogger("trustplan.security")
 
 MIN_COMMENTARY_CHARS = 15
 MIN_COMMENTARY_WORDS = 3
-EARLIEST_DATE = dt.date(2000, 1, 1)
-LATEST_DATE = dt.date(2100, 12, 31)
 UNCHANGED = object()
 
 
@@ -49,16 +47,6 @@ class UpdateResult:
     action: Action
     update: StatusUpdate | None
     changed_fields: list
-
-
-def clean_text(value, *, field, errors):
-    text = "" if value is None else str(value)
-    # Control characters break exports and are never meaningful in commentary.
-    text = "".join(ch for ch in text if ch in "\n\t" or ord(ch) >= 32).strip()
-    text = text.replace("\r", "")
-    if len(text) > TEXT_LIMIT:
-        errors[field] = f"Too long: at most {TEXT_LIMIT} characters (this has {len(text)})."
-    return text
 
 
 def validate_change(
@@ -93,7 +81,7 @@ def validate_change(
         if due_date is not None and not isinstance(due_date, dt.date):
             errors["due_date"] = "Enter a date as YYYY-MM-DD."
         elif due_date is not None and not (EARLIEST_DATE <= due_date <= LATEST_DATE):
-            errors["due_date"] = f"Enter a date between {EARLIEST_DATE} and {LATEST_DATE}."
+            errors["due_date"] = DATE_RANGE_MESSAGE
         else:
             cleaned["due_date"] = due_date
     status_changes = ("rag" in cleaned and cleaned["rag"] != action.rag) or (
