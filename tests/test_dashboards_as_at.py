@@ -158,3 +158,13 @@ def test_challenges_and_returns_are_marked_as_today(client_as, then):
     assert "<strong>Today:</strong>" in returns
     assert "except in the panels marked “Today”" in oversight_html
     assert "<strong>Today:</strong>" not in client_as("oversight").get("/oversight/").text
+
+
+def test_the_not_updated_panel_says_when_the_filters_do_not_narrow_it(client_as, southwark_plan):
+    client = client_as("oversight")
+    plain = client.get("/boroughs/southwark/").content.decode()
+    filtered = client.get("/boroughs/southwark/?rag=amber").content.decode()
+    london = client.get("/oversight/?bcu=central-south").content.decode()
+    assert "Not filtered:" not in plain
+    assert "Not filtered:</strong> this panel counts every action of the plan" in filtered
+    assert "every action of every borough plan" in london

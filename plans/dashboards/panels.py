@@ -18,7 +18,8 @@ from .london import in_boroughs, oversight_figures
 
 def not_updated_panel(frame, actions, *, sort, borough=None):
     """The "who has not updated" panel: the stale actions among ``actions`` (the page's scope,
-    whatever its other filters), as at the page's day; its links keep the as-at day."""
+    whatever its other filters: ``not_updated_unfiltered`` tells the page to say so when it has
+    any), as at the page's day; its links keep the as-at day."""
     context = reporting.not_updated_panel(
         actions, user=frame.user, sort=sort, now=frame.now, as_at=frame.as_at, lengths=frame.intervals
     )
@@ -31,6 +32,9 @@ def not_updated_panel(frame, actions, *, sort, borough=None):
     if borough is not None:
         stale["borough"] = borough.slug
     context["not_updated_all_query"] = stale.urlencode()
+    # The panel is about who has not updated: the page's other filters do not narrow it (said so).
+    own = {"as_at"} if borough is None else {"as_at", "borough"}
+    context["not_updated_unfiltered"] = any(key not in own for key in frame.query)
     return context
 
 
