@@ -17,8 +17,8 @@ MAX_MODULE_LINES = 400
 MAX_FUNCTION_LINES = 60
 WORST_RANK = "C"
 
-# Modules not yet within the measures: their breaches are reported, not failed. Remove a line
-# once its module is within them (issue 21 stays open until this table is empty).
+# Modules allowed to breach the measures while they are being split ({path: what is left}): their
+# breaches are reported, not failed. Empty: every module is within the measures.
 PENDING = {}
 
 
