@@ -168,3 +168,12 @@ def test_the_not_updated_panel_says_when_the_filters_do_not_narrow_it(client_as,
     assert "Not filtered:" not in plain
     assert "Not filtered:</strong> this panel counts every action of the plan" in filtered
     assert "every action of every borough plan" in london
+
+
+def test_the_pack_buttons_say_they_make_todays_pack_when_the_page_is_filtered(client_as, southwark_plan):
+    client = client_as("oversight")
+    assert "Board pack (PDF)" in client.get("/boroughs/southwark/").content.decode()
+    borough = client.get("/boroughs/southwark/?as_at=2023-09-01").content.decode()
+    assert "Today's board pack, every action (PDF)" in borough and "Today's plan (Word)" in borough
+    london = client.get("/oversight/?rag=red").content.decode()
+    assert "Today's board pack, every borough (PDF)" in london
