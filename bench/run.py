@@ -88,12 +88,15 @@ def measure_pages(dbs, rounds, reps, warmup, budget, env_extra=None, what="pages
             result = run_worker("pages", db.url, params, quiet=True, env_extra=env_extra)
             loads[scale].append(engines.load_average())
             for key, page in result["pages"].items():
-                entry = pooled[scale].setdefault(key, {**page, "samples_ms": [], "query_counts": []})
+                entry = pooled[scale].setdefault(
+                    key, {**page, "samples_ms": [], "query_counts": [], "round_medians_ms": []}
+                )
                 if page["status"] != "ok":
                     entry.update(page)
                     continue
                 entry["samples_ms"] += page["samples_ms"]
                 entry["query_counts"].append(page["queries"])
+                entry["round_medians_ms"].append(page["median_ms"])
     pages = {}
     for scale, entries in pooled.items():
         pages[scale] = {}
@@ -107,6 +110,7 @@ def measure_pages(dbs, rounds, reps, warmup, budget, env_extra=None, what="pages
                 entry["load_average"] = [value for value in loads[scale] if value is not None]
             else:
                 entry.pop("samples_ms", None)
+                entry.pop("round_medians_ms", None)
             pages[scale][key] = entry
     return pages
 

@@ -184,3 +184,39 @@ def test_load_targets_ask_for_throughput_p95_and_no_lost_update():
         t["name"]: t["result"] for t in load_targets({**good, "lost_updates": 1, "requests_per_second": 85})
     }
     assert lost["load_lost_updates"] == "missed" and lost["load_requests_per_second"] == "missed"
+
+
+def test_each_ratio_built_afresh_carries_its_spread_over_the_rounds():
+    results = _results(floor=10)
+
+    def page(*rounds):
+        return {
+            "status": "ok",
+            "median_ms": sorted(rounds)[len(rounds) // 2],
+            "queries": 12,
+            "round_medians_ms": list(rounds),
+        }
+
+    results["pages_cold"] = {
+        "london": {
+            "floor": page(10, 5),
+            "oversight": page(80, 60),
+            "borough": page(40, 30),
+            "review": page(40, 20),
+            "api": page(10, 10),
+        },
+        "national": {
+            "floor": page(10, 5),
+            "oversight": page(120, 150),
+            "borough": page(40, 30),
+            "review": page(40, 20),
+            "api": page(10, 10),
+        },
+    }
+    targets = {t["name"]: t for t in evaluate(results)["targets"]}
+    # Round 1: 80 / 10 = 8; round 2: 60 / 5 = 12 (the floor of the same round).
+    assert targets["oversight_built_vs_floor"]["spread"] == [8.0, 12.0]
+    assert targets["oversight_built_national_vs_london"]["spread"] == [1.5, 2.5]
+    assert targets["review_built_vs_floor"]["spread"] == [4.0, 4.0]
+    single = _results(floor=10)
+    assert {t["name"]: t for t in evaluate(single)["targets"]}["borough_built_vs_floor"]["spread"] is None
