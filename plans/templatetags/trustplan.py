@@ -2,10 +2,44 @@ from django import template
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from plans import refs
+from plans import display, refs
 from plans.badges import status_badge
 
 register = template.Library()
+
+
+@register.filter
+def fixed(value, places=0):
+    """``{{ value|fixed:1 }}``: ``floatformat:1`` for a number, without the locale look-ups
+    (``plans.display.fixed``)."""
+    return display.fixed(value, int(places))
+
+
+@register.filter(expects_localtime=True)
+def british_date(value):
+    """``{{ day|british_date }}``: ``date:"j M Y"`` (31 Mar 2024), without the format look-ups."""
+    return display.day_month_year(value)
+
+
+@register.filter(expects_localtime=True)
+def month_year(value):
+    """``{{ day|month_year }}``: ``date:"M Y"`` (Mar 2024)."""
+    return display.month_year(value)
+
+
+@register.simple_tag
+def quarter_rows(table):
+    """The rows of a measure's "Figures by quarter" table, ``[(quarter end, value, London)]``:
+    the quarter the British way, each figure rounded as ``floatformat:0``, "—" for no London
+    figure. Every value written is a date or a number."""
+    fixed, day = display.fixed, display.day_month_year
+    return mark_safe(  # noqa: S308 — dates and numbers only
+        "".join(
+            f'<tr><td>{day(period)}</td><td class="num">{fixed(value)}%</td>'
+            f'<td class="num">{"—" if london is None else fixed(london) + "%"}</td></tr>'
+            for period, value, london in table
+        )
+    )
 
 
 @register.simple_tag

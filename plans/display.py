@@ -1,0 +1,49 @@
+"""Numbers and dates written for the pages, exactly as Django's ``floatformat`` and ``date``
+filters write them here, without their per-call locale look-ups.
+
+The pages show hundreds of figures (every quarter of every survey measure, every cell of the
+London tables); each ``floatformat`` or ``date`` call looks the language and its formats up
+again. These functions give the same text for the values the pages hold (numbers, dates): a
+figure rounded half up (``floatformat`` rounds through ``Decimal``: 72.55 → 72.6), no "-0", no
+thousands separator (``USE_THOUSAND_SEPARATOR`` is off); a date the British way of
+``trustplan/formats/en_GB/formats.py`` (31 Mar 2024). Anything else goes to Django's filter.
+"""
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django.template import defaultfilters
+
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_STEPS = {places: Decimal(1).scaleb(-places) for places in range(7)}
+
+
+def fixed(value, places=0):
+    """``value|floatformat:places`` (0 to 6 places) for a number: "72.6", "73", "-1.5", "0.0"."""
+    step = _STEPS.get(places)
+    if step is None or isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
+        return str(defaultfilters.floatformat(value, places))
+    try:
+        number = Decimal(str(value))
+        if not number.is_finite():
+            raise InvalidOperation
+        rounded = number.quantize(step, ROUND_HALF_UP)
+    except InvalidOperation:
+        return str(defaultfilters.floatformat(value, places))
+    if not rounded:
+        rounded = abs(rounded)  # floatformat never writes "-0"
+    return f"{rounded:f}"
+
+
+def day_month_year(value):
+    """``value|date:"j M Y"`` for a date (a datetime already in local time): "31 Mar 2024"."""
+    if not isinstance(value, dt.date):
+        return str(defaultfilters.date(value, "j M Y"))
+    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+
+
+def month_year(value):
+    """``value|date:"M Y"`` for a date: "Mar 2024"."""
+    if not isinstance(value, dt.date):
+        return str(defaultfilters.date(value, "M Y"))
+    return f"{MONTHS[value.month - 1]} {value.year}"
