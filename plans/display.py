@@ -13,6 +13,7 @@ import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.template import defaultfilters
+from django.urls import reverse
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _STEPS = {places: Decimal(1).scaleb(-places) for places in range(7)}
@@ -47,3 +48,11 @@ def month_year(value):
     if not isinstance(value, dt.date):
         return str(defaultfilters.date(value, "M Y"))
     return f"{MONTHS[value.month - 1]} {value.year}"
+
+
+def url_maker(name):
+    """A function writing ``reverse(name, args=[pk])`` for an integer pk, reversing only once:
+    for a list of links to the same page (an action's, in the outcome panels)."""
+    marker = 918273645546372819
+    head, _, tail = reverse(name, args=[marker]).partition(str(marker))
+    return lambda pk: f"{head}{int(pk)}{tail}"

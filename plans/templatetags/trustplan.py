@@ -28,21 +28,6 @@ def month_year(value):
 
 
 @register.simple_tag
-def quarter_rows(table):
-    """The rows of a measure's "Figures by quarter" table, ``[(quarter end, value, London)]``:
-    the quarter the British way, each figure rounded as ``floatformat:0``, "—" for no London
-    figure. Every value written is a date or a number."""
-    fixed, day = display.fixed, display.day_month_year
-    return mark_safe(  # noqa: S308 — dates and numbers only
-        "".join(
-            f'<tr><td>{day(period)}</td><td class="num">{fixed(value)}%</td>'
-            f'<td class="num">{"—" if london is None else fixed(london) + "%"}</td></tr>'
-            for period, value, london in table
-        )
-    )
-
-
-@register.simple_tag
 def rag_badge(status):
     """{% rag_badge action.status %}: a RAG badge with word and glyph."""
     return status_badge(status)
