@@ -10,12 +10,14 @@ thousands separator (``USE_THOUSAND_SEPARATOR`` is off); a date the British way 
 """
 
 import datetime as dt
+import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.template import defaultfilters
 from django.urls import reverse
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_PLAIN = re.compile(r"[-a-zA-Z0-9_]+")
 _STEPS = {places: Decimal(1).scaleb(-places) for places in range(7)}
 
 
@@ -51,8 +53,14 @@ def month_year(value):
 
 
 def url_maker(name):
-    """A function writing ``reverse(name, args=[pk])`` for an integer pk, reversing only once:
-    for a list of links to the same page (an action's, in the outcome panels)."""
-    marker = 918273645546372819
-    head, _, tail = reverse(name, args=[marker]).partition(str(marker))
-    return lambda pk: f"{head}{int(pk)}{tail}"
+    """A function writing ``reverse(name, args=[key])`` for a pk or a slug, reversing only once:
+    for a list of links to the same page (an action's, a borough's). A key that is not a plain
+    slug (letters, digits, - and _, which a URL writes as they are) is reversed."""
+    marker = "918273645546372819"  # a number and a slug, which no real key is
+    head, _, tail = reverse(name, args=[marker]).partition(marker)
+
+    def url(key):
+        text = str(key)
+        return f"{head}{text}{tail}" if _PLAIN.fullmatch(text) else reverse(name, args=[key])
+
+    return url

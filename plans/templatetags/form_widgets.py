@@ -56,7 +56,8 @@ def _attrs(attrs):
 
 def _input(widget):
     value = "" if widget["value"] is None else f' value="{_as_s(widget["value"])}"'
-    return f'<input type="{_text(widget["type"])}" name="{_text(widget["name"])}"{value}{_attrs(widget["attrs"])}>'
+    kind, name = _text(widget["type"]), _text(widget["name"])
+    return f'<input type="{kind}" name="{name}"{value}{_attrs(widget["attrs"])}>'
 
 
 def _select(widget):

@@ -37,7 +37,7 @@ def chart_ticks(chart):
         "".join(
             f'<line class="grid" x1="{left}" x2="{right}" y1="{t["y"]}" y2="{t["y"]}"></line>'
             f'<text class="tick" x="{label_x}" y="{t["y"]}" text-anchor="end" dominant-baseline="middle">'
-            f'{t["label"]}%</text>'
+            f"{t['label']}%</text>"
             for t in chart["ticks"]
         )
     )
@@ -54,5 +54,6 @@ def gap_action_items(actions):
         badge = badges.get(status)
         if badge is None:
             badge = badges[status] = status_badge(status)
-        items.append(f'<li><a href="{link(pk)}">{conditional_escape(truncatewords(text, 14))}</a> {badge}</li>')
+        text = conditional_escape(truncatewords(text, 14))
+        items.append(f'<li><a href="{link(pk)}">{text}</a> {badge}</li>')
     return mark_safe("".join(items))  # noqa: S308 — the text is escaped, the rest is ours

@@ -1,0 +1,113 @@
+"""Tags of the London dashboard's tables: the status cells of a borough row and the change
+since the last quarter (▲ 3 / ▼ 2 / =) beside each figure.
+
+The borough table has a cell per borough and status (and one more per BCU and for London), each
+with its change: as template includes they were most of the page's templates. Written here with
+the same markup, every text escaped; a cell is a dict of ``plans.dashboards.links.status_cells``.
+"""
+
+from django import template
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
+from django.utils.timezone import template_localtime
+
+from plans import display
+
+register = template.Library()
+
+SYNTHETIC = ' <span class="synthetic-flag" title="Synthetic data for demonstration">synthetic</span>'
+
+
+def delta_html(cell, quarter):
+    """The change of a status cell since the end of ``quarter`` (its label), if known, and a
+    line end (as the include it replaces wrote)."""
+    delta = cell["delta"]
+    if delta is None:
+        return "\n"
+    quarter = conditional_escape(quarter)
+    if delta == 0:
+        return (
+            f'<span class="delta delta-same" title="No change since the end of {quarter}">'
+            f'<span aria-hidden="true">=</span><span class="visually-hidden">no change since the end of '
+            f"{quarter}</span></span>\n"
+        )
+    size = cell["delta_abs"]
+    kind, arrow, more = ("up", "▲", "more") if delta > 0 else ("down", "▼", "fewer")
+    return (
+        f'<span class="delta delta-{kind}" title="{size} {more} than at the end of {quarter}">'
+        f'<span aria-hidden="true">{arrow}</span>{size}'
+        f'<span class="visually-hidden"> {more} since the end of {quarter}</span></span>\n'
+    )
+
+
+@register.simple_tag
+def delta(cell, quarter):
+    """``{% delta cell previous_quarter.label %}``."""
+    return mark_safe(delta_html(cell, quarter))  # noqa: S308 — numbers and the escaped label
+
+
+def status_tds(cells, name, list_url, quarter):
+    """The status cells of a borough row: count (a link to those actions), share and change;
+    ``name`` and ``list_url`` already escaped."""
+    parts = []
+    for cell in cells:
+        count, share = cell["count"], cell["share"]
+        label = conditional_escape(cell["status"].label)
+        parts.append(
+            f'\n  <td class="num cell-status" data-sort="{share}"><a href="{list_url}?'
+            f'{conditional_escape(cell["url"])}" aria-label="{name}: {count} {label}, {share}%">{count}</a> '
+            f'<span class="share">{share}%</span>{delta_html(cell, quarter)}</td>\n  '
+        )
+    return "".join(parts)
+
+
+def _last_review(when):
+    """The last-review cell: sortable ISO time and the date the British way, or "—"."""
+    if not when:
+        return '<td data-sort="">—</td>'
+    when = template_localtime(when)
+    iso = when.isoformat()
+    return f'<td data-sort="{iso}"><time datetime="{iso}">{display.day_month_year(when)}</time></td>'
+
+
+def _moves(row, link, name, compare):
+    if not compare:
+        return ""
+    return (
+        f'<td class="num"><a href="{link}?{conditional_escape(row.moves_url)}#moves" aria-label="{name}: '
+        f'{row.moved_up} moved up, {row.moved_down} moved down since {display.day_month_year(compare)}">'
+        f'<span title="moved up">↑ {row.moved_up}</span> · '
+        f'<span title="moved down">↓ {row.moved_down}</span></a></td>'
+    )
+
+
+def _count_td(number, list_url, query):
+    query = conditional_escape(query)
+    return f'<td class="num" data-sort="{number}"><a href="{list_url}?{query}">{number}</a></td>'
+
+
+def _borough_row(row, page, list_url, quarter, as_at, compare):
+    borough, counts = row.borough, row.counts
+    link, name = page(borough.slug), conditional_escape(borough.name)
+    synthetic = SYNTHETIC if borough.is_synthetic or getattr(row.plan, "is_synthetic", False) else ""
+    as_at = f"?as_at={as_at.isoformat()}" if as_at else ""
+    return (
+        f'\n<tr>\n  <th scope="row"><a href="{link}{as_at}">{name}</a>{synthetic}</th>\n'
+        f"  <td>{conditional_escape(borough.bcu.name)}</td>\n"
+        f"  {_count_td(counts.total, list_url, row.total_url)}\n"
+        f"  {status_tds(row.cells, name, list_url, quarter)}\n"
+        f"  {_count_td(counts.stale, list_url, row.stale_url)}\n"
+        f"  {_count_td(counts.overdue, list_url, row.overdue_url)}\n"
+        f"  {_last_review(counts.last_review)}\n  {_moves(row, link, name, compare)}\n</tr>\n"
+    )
+
+
+@register.simple_tag
+def borough_rows(rows, list_url, quarter, as_at, compare):
+    """``{% borough_rows rows action_list_url previous_quarter.label as_at compare_date %}``: a
+    ``<tr>`` per borough: name (a link to its dashboard, as at the page's date), BCU, actions,
+    the status cells, stale, overdue, last review and, with a comparison date, the moves."""
+    page, list_url = display.url_maker("borough-dashboard"), conditional_escape(list_url)
+    return mark_safe(  # noqa: S308 — numbers, dates and escaped text
+        "".join(_borough_row(row, page, list_url, quarter, as_at, compare) for row in rows)
+    )
