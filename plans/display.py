@@ -11,10 +11,16 @@ thousands separator (``USE_THOUSAND_SEPARATOR`` is off); a date the British way 
 
 import datetime as dt
 import re
+import unicodedata
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.template import defaultfilters
 from django.urls import reverse
+from django.utils.formats import localize
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeData, mark_safe
+from django.utils.text import add_truncation_text, calculate_truncate_chars_length
+from django.utils.timezone import template_localtime
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _PLAIN = re.compile(r"[-a-zA-Z0-9_]+")
@@ -64,3 +70,25 @@ def url_maker(name):
         return f"{head}{text}{tail}" if _PLAIN.fullmatch(text) else reverse(name, args=[key])
 
     return url
+
+
+def truncate_chars(value, length):
+    """``value|truncatechars:length``: text of plain letters is cut without looking at each
+    character (no combining accents can be in it); any other text is cut by Django."""
+    text = unicodedata.normalize("NFC", str(value))
+    if length > 0 and len(text) <= length:
+        cut = text  # nothing to cut: the normalised text, as the filter gives it
+    elif length > 0 and text.isascii():
+        cut = add_truncation_text(text[: calculate_truncate_chars_length(length, None)])
+    else:
+        return defaultfilters.truncatechars(value, length)
+    return mark_safe(cut) if isinstance(value, SafeData) else cut  # noqa: S308 — was safe
+
+
+def html_text(value):
+    """``{{ value }}`` in a template: localised, then escaped unless already safe."""
+    if not isinstance(value, str):
+        value = localize(template_localtime(value))
+        if not isinstance(value, str):
+            value = str(value)
+    return conditional_escape(value)

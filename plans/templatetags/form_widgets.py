@@ -12,25 +12,16 @@ compares the two.
 from django import forms, template
 from django.forms.boundfield import BoundField
 from django.forms.renderers import DjangoTemplates
-from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeData, mark_safe
-from django.utils.timezone import template_localtime
+
+from plans.display import html_text as _text
 
 register = template.Library()
 
 WIDGETS = "django/forms/widgets/"
 OPTION_TEMPLATE = WIDGETS + "select_option.html"
 INPUT_TEMPLATES = {f"{WIDGETS}{kind}.html" for kind in ("input", "text", "date", "hidden")}
-
-
-def _text(value):
-    """``{{ value }}``: localised, then escaped unless already safe."""
-    if not isinstance(value, str):
-        value = localize(template_localtime(value))
-        if not isinstance(value, str):
-            value = str(value)
-    return conditional_escape(value)
 
 
 def _as_s(value):
