@@ -13,6 +13,7 @@ import datetime as dt
 import re
 import unicodedata
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from html import escape as html_escape
 
 from django.template import defaultfilters
 from django.urls import reverse
@@ -87,6 +88,8 @@ def truncate_chars(value, length):
 
 def html_text(value):
     """``{{ value }}`` in a template: localised, then escaped unless already safe."""
+    if type(value) is str:
+        return html_escape(value)  # what escape() gives, without its check for lazy strings
     if not isinstance(value, str):
         value = localize(template_localtime(value))
         if not isinstance(value, str):
