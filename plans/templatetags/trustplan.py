@@ -33,13 +33,9 @@ def rag_badge(status):
     return status_badge(status)
 
 
-@register.simple_tag
-def heat_cell(cell, borough_name, list_url):
-    """{% heat_cell cell row.borough.name list_url %}: one heatmap cell, a ``<td>`` with its link.
-
-    Written here rather than in the template because the oversight heatmap has a cell per borough
-    and driver (hundreds a page); every value is escaped.
-    """
+def heat_cell_html(cell, borough_name, list_url):
+    """One heatmap cell, a ``<td>`` with its link; ``borough_name`` and ``list_url`` already
+    escaped, every other value escaped here."""
     total = cell.total
     label = cell.label
     mix = ""
@@ -53,15 +49,31 @@ def heat_cell(cell, borough_name, list_url):
         if counts.on_track:
             parts.append(f"●{counts.on_track}")
         mix = f'<span class="heat-mix" aria-hidden="true">{"".join(parts)}</span>'
-    return mark_safe(  # noqa: S308 — every interpolated value is escaped or a number
+    return (
         f'<td class="heat {escape(cell.css)}">'
-        f'<a href="{escape(list_url)}?{escape(cell.url)}">'
-        f'<span class="visually-hidden">{escape(borough_name)}: </span>'
+        f'<a href="{list_url}?{escape(cell.url)}">'
+        f'<span class="visually-hidden">{borough_name}: </span>'
         f'<span class="heat-glyph" aria-hidden="true">{escape(cell.glyph)}</span> '
         f'<span class="heat-count">{total}</span> <span class="heat-word">{escape(label)}</span>'
         f'<span class="visually-hidden">, {total} action{"" if total == 1 else "s"}</span> {mix}'
         "</a></td>"
     )
+
+
+@register.simple_tag
+def heat_rows(rows, list_url):
+    """{% heat_rows rows action_list_url %}: the heatmap's body, a ``<tr>`` per borough (its
+    name, a link to its dashboard, then a cell per driver), with the template loop's spacing."""
+    page, list_url = display.url_maker("borough-dashboard"), escape(list_url)
+    html = []
+    for row in rows:
+        name = escape(row.borough.name)
+        cells = "".join(heat_cell_html(cell, name, list_url) + "\n        " for cell in row.drivers)
+        html.append(
+            f'\n      <tr>\n        <th scope="row"><a href="{page(row.borough.slug)}">{name}</a></th>\n'
+            f"        {cells}\n      </tr>\n    "
+        )
+    return mark_safe("".join(html))  # noqa: S308 — every text is escaped
 
 
 @register.filter
