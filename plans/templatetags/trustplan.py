@@ -33,6 +33,13 @@ def rag_badge(status):
     return status_badge(status)
 
 
+@register.simple_tag
+def heat_cell(cell, borough_name, list_url):
+    """{% heat_cell cell row.borough.name list_url %}: one heatmap cell (``heat_rows`` writes
+    the oversight heatmap's)."""
+    return mark_safe(heat_cell_html(cell, escape(borough_name), escape(list_url)))  # noqa: S308 — escaped
+
+
 def heat_cell_html(cell, borough_name, list_url):
     """One heatmap cell, a ``<td>`` with its link; ``borough_name`` and ``list_url`` already
     escaped, every other value escaped here."""
