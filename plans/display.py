@@ -52,6 +52,13 @@ def day_month_year(value):
     return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
 
 
+def iso_time(value):
+    """``value|date:"c"``: a datetime in local time, ISO 8601 (2024-03-31T14:05:00+01:00)."""
+    if not isinstance(value, dt.date):
+        return str(defaultfilters.date(value, "c"))
+    return template_localtime(value).isoformat()
+
+
 def month_year(value):
     """``value|date:"M Y"`` for a date: "Mar 2024"."""
     if not isinstance(value, dt.date):

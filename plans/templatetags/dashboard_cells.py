@@ -1,9 +1,11 @@
-"""Tags of the London dashboard's tables: the status cells of a borough row and the change
-since the last quarter (▲ 3 / ▼ 2 / =) beside each figure.
+"""Tags of the dashboards' long tables: the London dashboard's borough rows, their status cells
+and the change since the last quarter (▲ 3 / ▼ 2 / =) beside each figure; the rows of a borough's
+plan.
 
 The borough table has a cell per borough and status (and one more per BCU and for London), each
-with its change: as template includes they were most of the page's templates. Written here with
-the same markup, every text escaped; a cell is a dict of ``plans.dashboards.links.status_cells``.
+with its change; a borough's plan a row per action: as template includes and loops they were
+most of the pages' templates. Written here with the same markup, every text escaped; a cell is a
+dict of ``plans.dashboards.links.status_cells``.
 """
 
 from django import template
@@ -12,9 +14,13 @@ from django.utils.safestring import mark_safe
 from django.utils.timezone import template_localtime
 
 from plans import display
+from plans.badges import status_badge
+from plans.refs import action_ref
 
 register = template.Library()
 
+STALE = ' <span class="stale-flag">stale</span>'
+OVERDUE = ' <span class="overdue-flag">overdue</span>'
 SYNTHETIC = ' <span class="synthetic-flag" title="Synthetic data for demonstration">synthetic</span>'
 
 
@@ -111,3 +117,33 @@ def borough_rows(rows, list_url, quarter, as_at, compare):
     return mark_safe(  # noqa: S308 — numbers, dates and escaped text
         "".join(_borough_row(row, page, list_url, quarter, as_at, compare) for row in rows)
     )
+
+
+def _plan_row(action, link):
+    owners = [display.html_text(owner.label) for owner in action.owners.all()]
+    reviewed = action.eff_reviewed_at
+    if reviewed:
+        day = display.day_month_year(template_localtime(reviewed))
+        reviewed = f'<time datetime="{display.iso_time(reviewed)}">{day}</time>'
+    stale = action.is_stale_now
+    text = display.html_text(display.truncate_chars(action.text, 220))
+    return (
+        f'\n      \n      <tr class="{"stale" if stale else ""}">\n'
+        f"        <td>{display.html_text(action_ref(action))}</td>\n"
+        f'        <td><a href="{link(action.pk)}">{text}</a></td>\n'
+        f"        <td>{'; '.join(owners) if owners else '—'}</td>\n"
+        f"        <td>{status_badge(action.eff_status)}</td>\n"
+        f"        <td>{reviewed or 'never'}</td>\n"
+        f'        <td class="num">{"—" if action.age_days is None else display.html_text(action.age_days)}'
+        f"{STALE if stale else ''}</td>\n"
+        f"        <td>{display.day_month_year(action.due_date) if action.due_date else '—'}"
+        f"{OVERDUE if action.is_overdue_now else ''}</td>\n      </tr>\n    "
+    )
+
+
+@register.simple_tag
+def plan_rows(actions):
+    """``{% plan_rows o.actions %}``: a ``<tr>`` per action of an objective on a borough's
+    dashboard: reference, text (a link to the action), owners, status, last update, age, due."""
+    link = display.url_maker("action-detail")
+    return mark_safe("".join(_plan_row(action, link) for action in actions))  # noqa: S308 — escaped
