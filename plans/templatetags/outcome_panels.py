@@ -4,7 +4,7 @@ template loop of a dozen nodes a line. Every value is a number, a date or escape
 
 from django import template
 from django.template.defaultfilters import truncatewords
-from django.utils.html import conditional_escape
+from django.utils.html import conditional_escape, escape
 from django.utils.safestring import mark_safe
 
 from plans import display
@@ -28,18 +28,44 @@ def quarter_rows(table):
     )
 
 
-@register.simple_tag
-def chart_ticks(chart):
-    """The grid lines of a measure's trend chart and their labels ("45%"), left of the plot."""
+def _ticks(chart):
+    """The grid lines of a trend chart and their labels ("45%"), left of the plot."""
     left, right = chart["x_left"], chart["x_right"]
     label_x = left - 4
-    return mark_safe(  # noqa: S308 — numbers only
-        "".join(
-            f'<line class="grid" x1="{left}" x2="{right}" y1="{t["y"]}" y2="{t["y"]}"></line>'
-            f'<text class="tick" x="{label_x}" y="{t["y"]}" text-anchor="end" dominant-baseline="middle">'
-            f"{t['label']}%</text>"
-            for t in chart["ticks"]
-        )
+    return "".join(
+        f'<line class="grid" x1="{left}" x2="{right}" y1="{t["y"]}" y2="{t["y"]}"></line>'
+        f'<text class="tick" x="{label_x}" y="{t["y"]}" text-anchor="end" dominant-baseline="middle">'
+        f"{t['label']}%</text>"
+        for t in chart["ticks"]
+    )
+
+
+def _line(css, points):
+    return f'<polyline class="{css}" points="{escape(points)}"></polyline>' if points else ""
+
+
+@register.simple_tag
+def trend_svg(panel, borough_name):
+    """A measure's trend chart (``plans.outcomes.charts.trend_chart``): the borough, London and
+    the target trajectory, with a title saying what it shows for screen readers."""
+    c, slug = panel.chart, escape(panel.measure.slug)
+    first, last = escape(c["first_label"]), escape(c["last_label"])
+    label_y = c["label_y"]
+    title = (
+        f"{escape(panel.measure.name)}, {escape(borough_name)} against London"
+        f"{' and target' if panel.gap else ''}, {first} to {last}: latest {display.fixed(panel.latest)}%."
+    )
+    return mark_safe(  # noqa: S308 — numbers and escaped text
+        f'\n      <svg class="trend-chart" viewBox="0 0 {c["width"]} {c["height"]}" role="img" '
+        f'aria-labelledby="m-{slug}-t" xmlns="http://www.w3.org/2000/svg">\n'
+        f'        <title id="m-{slug}-t">{title}</title>\n'
+        f"        {_ticks(c)}\n        {_line('line-target', c['target'])}\n"
+        f"        {_line('line-london', c['london'])}\n"
+        f'        <polyline class="line-borough" points="{escape(c["borough"])}"></polyline>\n'
+        f'        <circle class="dot-borough" cx="{c["last"]["x"]}" cy="{c["last"]["y"]}" r="3.5"></circle>\n'
+        f'        <text class="axis-label" x="{c["x_left"]}" y="{label_y}">{first}</text>\n'
+        f'        <text class="axis-label" x="{c["x_right"]}" y="{label_y}" text-anchor="end">{last}</text>\n'
+        "      </svg>\n      "
     )
 
 
