@@ -83,3 +83,51 @@ def gap_action_items(actions):
         text = conditional_escape(truncatewords(text, 14))
         items.append(f'<li><a href="{link(pk)}">{text}</a> {badge}</li>')
     return mark_safe("".join(items))  # noqa: S308 — the text is escaped, the rest is ours
+
+
+def _signed_span(value, text):
+    """A gap: red below zero, green above it (with a +), plain at zero."""
+    css = "gap-neg" if value < 0 else "gap-pos" if value > 0 else ""
+    return f'<span class="{css}">{"+" if value > 0 else ""}{text}</span>'
+
+
+def _headline_cells(cell):
+    fixed = display.fixed
+    latest = "—"
+    if cell.latest is not None:
+        trend = cell.trend
+        word, arrow = escape(trend.word), escape(trend.arrow)
+        size = f" {fixed(trend.size)}" if trend.change else ""
+        latest = (
+            f'{fixed(cell.latest)}% <span class="trend trend-{escape(trend.direction)}" title="{word}">'
+            f'<span aria-hidden="true">{arrow}</span>'
+            f'<span class="visually-hidden"> {word}</span>{size}</span>'
+        )
+    vs_london = cell.vs_london
+    vs_london = "—" if vs_london is None else _signed_span(vs_london, fixed(vs_london))
+    gap = cell.gap
+    if gap:
+        to_target = gap.gap_to_target
+        css = "gap-neg" if to_target < 0 else "gap-pos"
+        london = '<span class="muted"> (London)</span>' if gap.is_london else ""
+        gap = f'<span class="{css}">{"+" if to_target > 0 else ""}{fixed(to_target, 1)}</span>{london}'
+    return (
+        f'\n        <td class="num">{latest}</td>\n        <td class="num">{vs_london}</td>\n'
+        f'        <td class="num">{gap or "—"}</td>\n        '
+    )
+
+
+@register.simple_tag
+def headline_rows(rows):
+    """The London confidence table: a ``<tr>`` per borough (a link to its outcomes panel), then
+    for each measure its latest figure with the trend, the gap to London and to target."""
+    page = display.url_maker("borough-dashboard")
+    return mark_safe(  # noqa: S308 — numbers and escaped text
+        "".join(
+            f'\n      <tr>\n        <th scope="row"><a href="{page(row.borough.slug)}#outcomes">'
+            f"{escape(row.borough.name)}</a></th>\n        "
+            + "".join(_headline_cells(cell) for cell in row.cells)
+            + "\n      </tr>\n    "
+            for row in rows
+        )
+    )
