@@ -67,6 +67,24 @@ def status_tds(cells, name, list_url, quarter):
     return "".join(parts)
 
 
+@register.simple_tag
+def total_tds(cells, list_url, quarter, named=""):
+    """The status cells of a total row (a BCU's, London's): count, share and change; with
+    ``named`` (e.g. "Central South BCU") each link says whose figure it is."""
+    list_url, named = conditional_escape(list_url), conditional_escape(named)
+    parts = []
+    for cell in cells:
+        count, share = cell["count"], cell["share"]
+        label = ""
+        if named:
+            label = f' aria-label="{named}: {count} {conditional_escape(cell["status"].label)}, {share}%"'
+        parts.append(
+            f'<td class="num"><a href="{list_url}?{conditional_escape(cell["url"])}"{label}>{count}</a> '
+            f'<span class="share">{share}%</span>{delta_html(cell, quarter)}</td>'
+        )
+    return mark_safe("".join(parts))  # noqa: S308 — numbers and escaped text
+
+
 def _last_review(when):
     """The last-review cell: sortable ISO time and the date the British way, or "—"."""
     if not when:
