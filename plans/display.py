@@ -102,3 +102,8 @@ def html_text(value):
         if not isinstance(value, str):
             value = str(value)
     return conditional_escape(value)
+
+
+def escaped(value):
+    """``conditional_escape(value)``: a plain string escaped directly (the same text)."""
+    return html_escape(value) if type(value) is str else conditional_escape(value)

@@ -9,12 +9,12 @@ dict of ``plans.dashboards.links.status_cells``.
 """
 
 from django import template
-from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.timezone import template_localtime
 
 from plans import display
 from plans.badges import status_badge
+from plans.display import escaped
 from plans.refs import action_ref
 
 register = template.Library()
@@ -30,7 +30,7 @@ def delta_html(cell, quarter):
     delta = cell["delta"]
     if delta is None:
         return "\n"
-    quarter = conditional_escape(quarter)
+    quarter = escaped(quarter)
     if delta == 0:
         return (
             f'<span class="delta delta-same" title="No change since the end of {quarter}">'
@@ -58,10 +58,10 @@ def status_tds(cells, name, list_url, quarter):
     parts = []
     for cell in cells:
         count, share = cell["count"], cell["share"]
-        label = conditional_escape(cell["status"].label)
+        label = escaped(cell["status"].label)
         parts.append(
             f'\n  <td class="num cell-status" data-sort="{share}"><a href="{list_url}?'
-            f'{conditional_escape(cell["url"])}" aria-label="{name}: {count} {label}, {share}%">{count}</a> '
+            f'{escaped(cell["url"])}" aria-label="{name}: {count} {label}, {share}%">{count}</a> '
             f'<span class="share">{share}%</span>{delta_html(cell, quarter)}</td>\n  '
         )
     return "".join(parts)
@@ -71,15 +71,15 @@ def status_tds(cells, name, list_url, quarter):
 def total_tds(cells, list_url, quarter, named=""):
     """The status cells of a total row (a BCU's, London's): count, share and change; with
     ``named`` (e.g. "Central South BCU") each link says whose figure it is."""
-    list_url, named = conditional_escape(list_url), conditional_escape(named)
+    list_url, named = escaped(list_url), escaped(named)
     parts = []
     for cell in cells:
         count, share = cell["count"], cell["share"]
         label = ""
         if named:
-            label = f' aria-label="{named}: {count} {conditional_escape(cell["status"].label)}, {share}%"'
+            label = f' aria-label="{named}: {count} {escaped(cell["status"].label)}, {share}%"'
         parts.append(
-            f'<td class="num"><a href="{list_url}?{conditional_escape(cell["url"])}"{label}>{count}</a> '
+            f'<td class="num"><a href="{list_url}?{escaped(cell["url"])}"{label}>{count}</a> '
             f'<span class="share">{share}%</span>{delta_html(cell, quarter)}</td>'
         )
     return mark_safe("".join(parts))  # noqa: S308 — numbers and escaped text
@@ -98,7 +98,7 @@ def _moves(row, link, name, compare):
     if not compare:
         return ""
     return (
-        f'<td class="num"><a href="{link}?{conditional_escape(row.moves_url)}#moves" aria-label="{name}: '
+        f'<td class="num"><a href="{link}?{escaped(row.moves_url)}#moves" aria-label="{name}: '
         f'{row.moved_up} moved up, {row.moved_down} moved down since {display.day_month_year(compare)}">'
         f'<span title="moved up">↑ {row.moved_up}</span> · '
         f'<span title="moved down">↓ {row.moved_down}</span></a></td>'
@@ -106,18 +106,18 @@ def _moves(row, link, name, compare):
 
 
 def _count_td(number, list_url, query):
-    query = conditional_escape(query)
+    query = escaped(query)
     return f'<td class="num" data-sort="{number}"><a href="{list_url}?{query}">{number}</a></td>'
 
 
 def _borough_row(row, page, list_url, quarter, as_at, compare):
     borough, counts = row.borough, row.counts
-    link, name = page(borough.slug), conditional_escape(borough.name)
+    link, name = page(borough.slug), escaped(borough.name)
     synthetic = SYNTHETIC if borough.is_synthetic or getattr(row.plan, "is_synthetic", False) else ""
     as_at = f"?as_at={as_at.isoformat()}" if as_at else ""
     return (
         f'\n<tr>\n  <th scope="row"><a href="{link}{as_at}">{name}</a>{synthetic}</th>\n'
-        f"  <td>{conditional_escape(borough.bcu.name)}</td>\n"
+        f"  <td>{escaped(borough.bcu.name)}</td>\n"
         f"  {_count_td(counts.total, list_url, row.total_url)}\n"
         f"  {status_tds(row.cells, name, list_url, quarter)}\n"
         f"  {_count_td(counts.stale, list_url, row.stale_url)}\n"
@@ -131,7 +131,7 @@ def borough_rows(rows, list_url, quarter, as_at, compare):
     """``{% borough_rows rows action_list_url previous_quarter.label as_at compare_date %}``: a
     ``<tr>`` per borough: name (a link to its dashboard, as at the page's date), BCU, actions,
     the status cells, stale, overdue, last review and, with a comparison date, the moves."""
-    page, list_url = display.url_maker("borough-dashboard"), conditional_escape(list_url)
+    page, list_url = display.url_maker("borough-dashboard"), escaped(list_url)
     return mark_safe(  # noqa: S308 — numbers, dates and escaped text
         "".join(_borough_row(row, page, list_url, quarter, as_at, compare) for row in rows)
     )

@@ -4,11 +4,11 @@ template loop of a dozen nodes a line. Every value is a number, a date or escape
 
 from django import template
 from django.template.defaultfilters import truncatewords
-from django.utils.html import conditional_escape, escape
 from django.utils.safestring import mark_safe
 
 from plans import display
 from plans.badges import status_badge
+from plans.display import escaped
 
 register = template.Library()
 
@@ -41,18 +41,18 @@ def _ticks(chart):
 
 
 def _line(css, points):
-    return f'<polyline class="{css}" points="{escape(points)}"></polyline>' if points else ""
+    return f'<polyline class="{css}" points="{escaped(points)}"></polyline>' if points else ""
 
 
 @register.simple_tag
 def trend_svg(panel, borough_name):
     """A measure's trend chart (``plans.outcomes.charts.trend_chart``): the borough, London and
     the target trajectory, with a title saying what it shows for screen readers."""
-    c, slug = panel.chart, escape(panel.measure.slug)
-    first, last = escape(c["first_label"]), escape(c["last_label"])
+    c, slug = panel.chart, escaped(panel.measure.slug)
+    first, last = escaped(c["first_label"]), escaped(c["last_label"])
     label_y = c["label_y"]
     title = (
-        f"{escape(panel.measure.name)}, {escape(borough_name)} against London"
+        f"{escaped(panel.measure.name)}, {escaped(borough_name)} against London"
         f"{' and target' if panel.gap else ''}, {first} to {last}: latest {display.fixed(panel.latest)}%."
     )
     return mark_safe(  # noqa: S308 — numbers and escaped text
@@ -61,7 +61,7 @@ def trend_svg(panel, borough_name):
         f'        <title id="m-{slug}-t">{title}</title>\n'
         f"        {_ticks(c)}\n        {_line('line-target', c['target'])}\n"
         f"        {_line('line-london', c['london'])}\n"
-        f'        <polyline class="line-borough" points="{escape(c["borough"])}"></polyline>\n'
+        f'        <polyline class="line-borough" points="{escaped(c["borough"])}"></polyline>\n'
         f'        <circle class="dot-borough" cx="{c["last"]["x"]}" cy="{c["last"]["y"]}" r="3.5"></circle>\n'
         f'        <text class="axis-label" x="{c["x_left"]}" y="{label_y}">{first}</text>\n'
         f'        <text class="axis-label" x="{c["x_right"]}" y="{label_y}" text-anchor="end">{last}</text>\n'
@@ -80,7 +80,7 @@ def gap_action_items(actions):
         badge = badges.get(status)
         if badge is None:
             badge = badges[status] = status_badge(status)
-        text = conditional_escape(truncatewords(text, 14))
+        text = escaped(truncatewords(text, 14))
         items.append(f'<li><a href="{link(pk)}">{text}</a> {badge}</li>')
     return mark_safe("".join(items))  # noqa: S308 — the text is escaped, the rest is ours
 
@@ -96,10 +96,10 @@ def _headline_cells(cell):
     latest = "—"
     if cell.latest is not None:
         trend = cell.trend
-        word, arrow = escape(trend.word), escape(trend.arrow)
+        word, arrow = escaped(trend.word), escaped(trend.arrow)
         size = f" {fixed(trend.size)}" if trend.change else ""
         latest = (
-            f'{fixed(cell.latest)}% <span class="trend trend-{escape(trend.direction)}" title="{word}">'
+            f'{fixed(cell.latest)}% <span class="trend trend-{escaped(trend.direction)}" title="{word}">'
             f'<span aria-hidden="true">{arrow}</span>'
             f'<span class="visually-hidden"> {word}</span>{size}</span>'
         )
@@ -125,7 +125,7 @@ def headline_rows(rows):
     return mark_safe(  # noqa: S308 — numbers and escaped text
         "".join(
             f'\n      <tr>\n        <th scope="row"><a href="{page(row.borough.slug)}#outcomes">'
-            f"{escape(row.borough.name)}</a></th>\n        "
+            f"{escaped(row.borough.name)}</a></th>\n        "
             + "".join(_headline_cells(cell) for cell in row.cells)
             + "\n      </tr>\n    "
             for row in rows

@@ -1,3 +1,5 @@
+from html import escape as html_escape
+
 from django import template
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -6,6 +8,11 @@ from plans import display, refs
 from plans.badges import status_badge
 
 register = template.Library()
+
+
+def _escape(value):
+    """Django's ``escape`` (always escapes), without its check for lazy strings."""
+    return html_escape(str(value))
 
 
 @register.filter
@@ -57,11 +64,11 @@ def heat_cell_html(cell, borough_name, list_url):
             parts.append(f"●{counts.on_track}")
         mix = f'<span class="heat-mix" aria-hidden="true">{"".join(parts)}</span>'
     return (
-        f'<td class="heat {escape(cell.css)}">'
-        f'<a href="{list_url}?{escape(cell.url)}">'
+        f'<td class="heat {_escape(cell.css)}">'
+        f'<a href="{list_url}?{_escape(cell.url)}">'
         f'<span class="visually-hidden">{borough_name}: </span>'
-        f'<span class="heat-glyph" aria-hidden="true">{escape(cell.glyph)}</span> '
-        f'<span class="heat-count">{total}</span> <span class="heat-word">{escape(label)}</span>'
+        f'<span class="heat-glyph" aria-hidden="true">{_escape(cell.glyph)}</span> '
+        f'<span class="heat-count">{total}</span> <span class="heat-word">{_escape(label)}</span>'
         f'<span class="visually-hidden">, {total} action{"" if total == 1 else "s"}</span> {mix}'
         "</a></td>"
     )
