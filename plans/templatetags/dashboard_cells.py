@@ -68,6 +68,21 @@ def status_tds(cells, name, list_url, quarter):
 
 
 @register.simple_tag
+def chart_tds(cells, name, list_url):
+    """The status cells of a row of the numbers behind a chart: count (a link to those actions,
+    labelled with the row's name) and share."""
+    name, list_url = escaped(name), escaped(list_url)
+    parts = []
+    for cell in cells:
+        count, url, label = cell["count"], escaped(cell["url"]), escaped(cell["status"].label)
+        parts.append(
+            f'<td class="num"><a href="{list_url}?{url}" aria-label="{name}: {count} {label}">{count}</a> '
+            f'<span class="share">{cell["share"]}%</span></td>'
+        )
+    return mark_safe("".join(parts))  # noqa: S308 — numbers and escaped text
+
+
+@register.simple_tag
 def total_tds(cells, list_url, quarter, named=""):
     """The status cells of a total row (a BCU's, London's): count, share and change; with
     ``named`` (e.g. "Central South BCU") each link says whose figure it is."""

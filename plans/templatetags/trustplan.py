@@ -34,6 +34,23 @@ def month_year(value):
     return display.month_year(value)
 
 
+@register.filter(is_safe=True)
+def truncate(value, length):
+    """``{{ text|truncate:90 }}``: ``truncatechars:90`` (``plans.display.truncate_chars``)."""
+    return display.truncate_chars(value, int(length))
+
+
+@register.simple_tag(takes_context=True)
+def link_to(context, name, key):
+    """``{% link_to 'action-detail' a.pk %}``: ``{% url %}`` of a page taking one pk or slug,
+    reversed once for a whole loop (``plans.display.url_maker``)."""
+    makers = context.render_context.setdefault("link_to", {})
+    maker = makers.get(name)
+    if maker is None:
+        maker = makers[name] = display.url_maker(name)
+    return maker(key)
+
+
 @register.simple_tag
 def rag_badge(status):
     """{% rag_badge action.status %}: a RAG badge with word and glyph."""
