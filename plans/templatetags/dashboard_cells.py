@@ -180,3 +180,16 @@ def plan_rows(actions):
     dashboard: reference, text (a link to the action), owners, status, last update, age, due."""
     link = display.url_maker("action-detail")
     return mark_safe("".join(_plan_row(action, link) for action in actions))  # noqa: S308 — escaped
+
+
+@register.simple_tag
+def month_rows(rows):
+    """The numbers behind the month-by-month chart: a row per month end, ``[(day, numbers)]``."""
+    return mark_safe(  # noqa: S308 — dates and numbers
+        "".join(
+            f'<tr><th scope="row">{display.day_month_year(day)}</th>'
+            + "".join(f'<td class="num">{display.html_text(n)}</td>' for n in numbers)
+            + "</tr>"
+            for day, numbers in rows
+        )
+    )
