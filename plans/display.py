@@ -15,6 +15,7 @@ import unicodedata
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from html import escape as html_escape
 
+from django.conf import settings
 from django.template import defaultfilters
 from django.urls import reverse
 from django.utils.formats import localize
@@ -97,6 +98,8 @@ def html_text(value):
     """``{{ value }}`` in a template: localised, then escaped unless already safe."""
     if type(value) is str:
         return html_escape(value)  # what escape() gives, without its check for lazy strings
+    if type(value) is int and not settings.USE_THOUSAND_SEPARATOR:
+        return str(value)  # what number_format() gives a whole number without grouping
     if not isinstance(value, str):
         value = localize(template_localtime(value))
         if not isinstance(value, str):
