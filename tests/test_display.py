@@ -50,7 +50,7 @@ def test_dates_are_the_date_filter():
 
 
 def test_the_filters_write_what_floatformat_and_date_write():
-    moment = timezone.make_aware(dt.datetime(2024, 3, 31, 23, 30), dt.timezone.utc)  # 1 Apr in London
+    moment = timezone.make_aware(dt.datetime(2024, 3, 31, 23, 30), dt.UTC)  # 1 Apr in London
     context = Context({"n": Decimal("72.55"), "m": -0.04, "d": moment, "e": None})
     ours = Template(
         "{% load trustplan %}{{ n|fixed }} {{ n|fixed:1 }} {{ m|fixed:1 }} {{ e|fixed }} "
@@ -117,3 +117,30 @@ def test_widget_tag_escapes_as_the_templates_do(data):
     for field in form:
         assert tag.render(Context({"field": field})) == str(field), field.name
         assert "<script>" not in tag.render(Context({"field": field}))
+
+
+def test_truncate_chars_is_truncatechars():
+    from django.template.defaultfilters import truncatechars
+    from django.utils.safestring import mark_safe
+
+    rng = random.Random(7)
+    alphabet = "abc de’fé\u0301ñ<&>\"'\u200b…x"
+    texts = ["", "short", "x" * 90, "x" * 91, "Cafe\u0301 " * 40, mark_safe("<b>safe</b> " * 20), 12345]
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 300))) for _ in range(300)]
+    words = ["word", "longer", "a"]
+    texts += [" ".join(rng.choice(words) for _ in range(rng.randint(0, 80))) for _ in range(300)]
+    for text in texts:
+        for length in (0, 1, 2, 14, 90, 120, 220, 280):
+            ours, theirs = display.truncate_chars(text, length), truncatechars(text, length)
+            assert ours == theirs and type(ours) is type(theirs), (text, length)
+
+
+def test_html_text_is_what_a_template_writes():
+    from django.utils.functional import lazy
+    from django.utils.safestring import mark_safe
+
+    values = ["plain", HOSTILE, mark_safe("<b>safe</b>"), 0, -7, 12345678, Decimal("72.50"), 1.5, True, None]
+    values += [dt.date(2024, 3, 31), lazy(lambda: HOSTILE, str)()]
+    template = Template("{{ v }}")
+    for value in values:
+        assert display.html_text(value) == template.render(Context({"v": value})), value
