@@ -7,17 +7,21 @@ same markup as Django's templates (``django/forms/widgets/input.html``, ``attrs.
 ``tests/test_widgets.py`` compares the two for every kind of value.
 """
 
+from html import escape as html_escape
+
 from django import forms
-from django.utils.html import conditional_escape, escape
+from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
 
 def _attrs(attrs):
+    # html.escape: the text Django's escape() gives, without its check for lazy strings
     parts = []
     for name, value in attrs.items():
         if value is False:
             continue
-        parts.append(f" {escape(name)}" if value is True else f' {escape(name)}="{escape(str(value))}"')
+        name = html_escape(name)
+        parts.append(f" {name}" if value is True else f' {name}="{html_escape(str(value))}"')
     return "".join(parts)
 
 
@@ -29,8 +33,8 @@ class DirectRender:
 
 class DirectInput(DirectRender):
     def html(self, widget):
-        value = "" if widget["value"] is None else f' value="{escape(str(widget["value"]))}"'
-        kind, name = escape(widget["type"]), escape(widget["name"])
+        value = "" if widget["value"] is None else f' value="{html_escape(str(widget["value"]))}"'
+        kind, name = html_escape(widget["type"]), html_escape(widget["name"])
         return f'<input type="{kind}" name="{name}"{value}{_attrs(widget["attrs"])}>'
 
 
@@ -49,18 +53,18 @@ class CheckboxInput(DirectInput, forms.CheckboxInput):
 class Textarea(DirectRender, forms.Textarea):
     def html(self, widget):
         value = conditional_escape(widget["value"]) if widget["value"] else ""
-        return f'<textarea name="{escape(widget["name"])}"{_attrs(widget["attrs"])}>\n{value}</textarea>'
+        return f'<textarea name="{html_escape(widget["name"])}"{_attrs(widget["attrs"])}>\n{value}</textarea>'
 
 
 class Select(DirectRender, forms.Select):
     def html(self, widget):
-        parts = [f'<select name="{escape(widget["name"])}"{_attrs(widget["attrs"])}>']
+        parts = [f'<select name="{html_escape(widget["name"])}"{_attrs(widget["attrs"])}>']
         for group_name, options, _index in widget["optgroups"]:
             if group_name:
                 parts.append(f'<optgroup label="{conditional_escape(group_name)}">')
             for option in options:
                 parts.append(
-                    f'<option value="{escape(str(option["value"]))}"{_attrs(option["attrs"])}>'
+                    f'<option value="{html_escape(str(option["value"]))}"{_attrs(option["attrs"])}>'
                     f"{conditional_escape(option['label'])}</option>"
                 )
             if group_name:

@@ -1,11 +1,54 @@
+from html import escape as html_escape
+
 from django import template
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from plans import refs
+from plans import display, refs
 from plans.badges import status_badge
 
 register = template.Library()
+
+
+def _escape(value):
+    """Django's ``escape`` (always escapes), without its check for lazy strings."""
+    return html_escape(str(value))
+
+
+@register.filter
+def fixed(value, places=0):
+    """``{{ value|fixed:1 }}``: ``floatformat:1`` for a number, without the locale look-ups
+    (``plans.display.fixed``)."""
+    return display.fixed(value, int(places))
+
+
+@register.filter(expects_localtime=True)
+def british_date(value):
+    """``{{ day|british_date }}``: ``date:"j M Y"`` (31 Mar 2024), without the format look-ups."""
+    return display.day_month_year(value)
+
+
+@register.filter(expects_localtime=True)
+def month_year(value):
+    """``{{ day|month_year }}``: ``date:"M Y"`` (Mar 2024)."""
+    return display.month_year(value)
+
+
+@register.filter(is_safe=True)
+def truncate(value, length):
+    """``{{ text|truncate:90 }}``: ``truncatechars:90`` (``plans.display.truncate_chars``)."""
+    return display.truncate_chars(value, int(length))
+
+
+@register.simple_tag(takes_context=True)
+def link_to(context, name, key):
+    """``{% link_to 'action-detail' a.pk %}``: ``{% url %}`` of a page taking one pk or slug,
+    reversed once for a whole loop (``plans.display.url_maker``)."""
+    makers = context.render_context.setdefault("link_to", {})
+    maker = makers.get(name)
+    if maker is None:
+        maker = makers[name] = display.url_maker(name)
+    return maker(key)
 
 
 @register.simple_tag
@@ -16,11 +59,14 @@ def rag_badge(status):
 
 @register.simple_tag
 def heat_cell(cell, borough_name, list_url):
-    """{% heat_cell cell row.borough.name list_url %}: one heatmap cell, a ``<td>`` with its link.
+    """{% heat_cell cell row.borough.name list_url %}: one heatmap cell (``heat_rows`` writes
+    the oversight heatmap's)."""
+    return mark_safe(heat_cell_html(cell, escape(borough_name), escape(list_url)))  # noqa: S308 — escaped
 
-    Written here rather than in the template because the oversight heatmap has a cell per borough
-    and driver (hundreds a page); every value is escaped.
-    """
+
+def heat_cell_html(cell, borough_name, list_url):
+    """One heatmap cell, a ``<td>`` with its link; ``borough_name`` and ``list_url`` already
+    escaped, every other value escaped here."""
     total = cell.total
     label = cell.label
     mix = ""
@@ -34,15 +80,31 @@ def heat_cell(cell, borough_name, list_url):
         if counts.on_track:
             parts.append(f"●{counts.on_track}")
         mix = f'<span class="heat-mix" aria-hidden="true">{"".join(parts)}</span>'
-    return mark_safe(  # noqa: S308 — every interpolated value is escaped or a number
-        f'<td class="heat {escape(cell.css)}">'
-        f'<a href="{escape(list_url)}?{escape(cell.url)}">'
-        f'<span class="visually-hidden">{escape(borough_name)}: </span>'
-        f'<span class="heat-glyph" aria-hidden="true">{escape(cell.glyph)}</span> '
-        f'<span class="heat-count">{total}</span> <span class="heat-word">{escape(label)}</span>'
+    return (
+        f'<td class="heat {_escape(cell.css)}">'
+        f'<a href="{list_url}?{_escape(cell.url)}">'
+        f'<span class="visually-hidden">{borough_name}: </span>'
+        f'<span class="heat-glyph" aria-hidden="true">{_escape(cell.glyph)}</span> '
+        f'<span class="heat-count">{total}</span> <span class="heat-word">{_escape(label)}</span>'
         f'<span class="visually-hidden">, {total} action{"" if total == 1 else "s"}</span> {mix}'
         "</a></td>"
     )
+
+
+@register.simple_tag
+def heat_rows(rows, list_url):
+    """{% heat_rows rows action_list_url %}: the heatmap's body, a ``<tr>`` per borough (its
+    name, a link to its dashboard, then a cell per driver), with the template loop's spacing."""
+    page, list_url = display.url_maker("borough-dashboard"), escape(list_url)
+    html = []
+    for row in rows:
+        name = escape(row.borough.name)
+        cells = "".join(heat_cell_html(cell, name, list_url) + "\n        " for cell in row.drivers)
+        html.append(
+            f'\n      <tr>\n        <th scope="row"><a href="{page(row.borough.slug)}">{name}</a></th>\n'
+            f"        {cells}\n      </tr>\n    "
+        )
+    return mark_safe("".join(html))  # noqa: S308 — every text is escaped
 
 
 @register.filter

@@ -1,0 +1,104 @@
+"""``{% widget field %}``: a form field's input written directly, byte for byte what ``{{ field }}``
+writes through Django's widget templates (``select.html``, ``select_option.html``,
+``input.html``, ``date.html``, ``attrs.html``), escaped the same way.
+
+The dashboard filters offer every borough, BCU, pillar, driver and status: rendering their
+options through an include per option and per attribute list was the largest part of the
+London dashboard's templates. Any widget this does not know (another template, its own
+``render``, another form renderer) is written by ``{{ field }}`` itself; ``tests/test_form_widgets.py``
+compares the two.
+"""
+
+from django import forms, template
+from django.forms.boundfield import BoundField
+from django.forms.renderers import DjangoTemplates
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeData, mark_safe
+
+from plans.display import html_text as _text
+
+register = template.Library()
+
+WIDGETS = "django/forms/widgets/"
+OPTION_TEMPLATE = WIDGETS + "select_option.html"
+INPUT_TEMPLATES = {f"{WIDGETS}{kind}.html" for kind in ("input", "text", "date", "hidden")}
+
+
+def _as_s(value):
+    """``{{ value|stringformat:'s' }}``."""
+    if isinstance(value, tuple):
+        value = str(value)
+    try:
+        text = "%s" % value  # noqa: UP031 — exactly what stringformat:'s' does
+    except (ValueError, TypeError):
+        return ""
+    return conditional_escape(mark_safe(text) if isinstance(value, SafeData) else text)  # noqa: S308
+
+
+def _attrs(attrs):
+    """``attrs.html``."""
+    parts = []
+    for name, value in attrs.items():
+        if value is False:
+            continue
+        parts.append(f" {_text(name)}" if value is True else f' {_text(name)}="{_as_s(value)}"')
+    return "".join(parts)
+
+
+def _input(widget):
+    value = "" if widget["value"] is None else f' value="{_as_s(widget["value"])}"'
+    kind, name = _text(widget["type"]), _text(widget["name"])
+    return f'<input type="{kind}" name="{name}"{value}{_attrs(widget["attrs"])}>'
+
+
+def _select(widget):
+    parts = [f'<select name="{_text(widget["name"])}"{_attrs(widget["attrs"])}>']
+    for group_name, options, _index in widget["optgroups"]:
+        if group_name:
+            parts.append(f'\n  <optgroup label="{_text(group_name)}">')
+        for option in options:
+            if option["template_name"] != OPTION_TEMPLATE:
+                return None
+            parts.append(
+                f'\n  <option value="{_as_s(option["value"])}"{_attrs(option["attrs"])}>'
+                f"{_text(option['label'])}</option>\n"
+            )
+        if group_name:
+            parts.append("\n  </optgroup>")
+    parts.append("\n</select>")  # the renderer strips the template's last newline
+    return "".join(parts)
+
+
+def _context(field):
+    """The widget context ``BoundField.as_widget`` renders (same attributes, id and value)."""
+    widget = field.field.widget
+    if field.field.localize:
+        widget.is_localized = True
+    attrs = field.build_widget_attrs({}, widget)
+    if field.auto_id and "id" not in widget.attrs:
+        attrs.setdefault("id", field.auto_id)
+    return widget.get_context(field.html_name, field.value(), attrs)["widget"]
+
+
+def _direct(field):
+    """The field's HTML, or None when Django's own rendering must write it."""
+    if type(field) is not BoundField or type(field.form.renderer) is not DjangoTemplates:
+        return None
+    if field.field.show_hidden_initial:
+        return None
+    widget = field.field.widget
+    if type(widget).render is not forms.Widget.render:
+        return None
+    name = widget.template_name
+    if name == WIDGETS + "select.html":
+        return _select(_context(field))
+    if name in INPUT_TEMPLATES:
+        return _input(_context(field))
+    return None
+
+
+@register.simple_tag
+def widget(field):
+    """``{% widget field %}``: what ``{{ field }}`` writes, without the widget templates."""
+    html = _direct(field)
+    return str(field) if html is None else mark_safe(html)  # noqa: S308 — escaped above
