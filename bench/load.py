@@ -225,6 +225,7 @@ def run_load(args):
     server = Server(db.url, secret_key, args.workers, Path(args.data_dir) / "gunicorn-load.log", LOAD_ENV)
     try:
         server.wait_ready()
+        server.settle()
         load_before = engines.load_average()
         log(f"gunicorn ready on 127.0.0.1:{server.port}; running (load average {load_before})")
         run = Run(server.port, setup, args.seconds, args.max_requests)

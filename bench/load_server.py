@@ -92,6 +92,18 @@ class Server:
             time.sleep(0.3)
         raise RuntimeError("gunicorn did not answer /healthz in time")
 
+    def settle(self, timeout=60):
+        """Wait until every worker has booted (imported the app): until the server's processes
+        stop using CPU, so that none of their start-up counts as the run's."""
+        deadline = time.monotonic() + timeout
+        before = self.cpu_seconds()
+        while time.monotonic() < deadline:
+            time.sleep(0.5)
+            now = self.cpu_seconds()
+            if now - before < 0.05:
+                return
+            before = now
+
     def children(self):
         """The process ids of gunicorn's workers."""
         try:
