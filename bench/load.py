@@ -32,7 +32,7 @@ import time
 from pathlib import Path
 
 from bench import datasets, engines
-from bench.load_server import Server
+from bench.load_server import DatabaseCPU, Server
 from bench.procs import run_worker
 from bench.report import load_targets, print_engines
 from bench.run import (
@@ -230,6 +230,8 @@ def run_load(args):
         log(f"gunicorn ready on 127.0.0.1:{server.port}; running (load average {load_before})")
         run = Run(server.port, setup, args.seconds, args.max_requests)
         server.mark()
+        database = DatabaseCPU(db)
+        database.mark()
         client_cpu = time.process_time()
         started = time.perf_counter()
         threads = [
@@ -243,6 +245,7 @@ def run_load(args):
         duration = time.perf_counter() - started
         cpu_seconds = server.cpu_seconds() - server.cpu_start
         client_cpu = time.process_time() - client_cpu
+        database_cpu = database.seconds()
         load_after = engines.load_average()
         workers = server.workers()
     finally:
@@ -274,12 +277,16 @@ def run_load(args):
         "p50_ms": overall["median_ms"],
         "p95_ms": overall["p95_ms"],
         "by_kind": {kind: summary(values) for kind, values in sorted(run.timings.items())},
-        # CPU time per request of the server and of the clients (on the same machine), and the
-        # throughput they allow when nothing else runs on it.
+        # CPU time per request of the server, of PostgreSQL's backends and of the clients (all on
+        # the same machine), and the throughput they allow when nothing else runs on it.
         "server_cpu_ms_per_request": round(cpu_seconds * 1000 / max(run.count, 1), 1),
+        "database_cpu_ms_per_request": round(database_cpu * 1000 / max(run.count, 1), 1),
         "client_cpu_ms_per_request": round(client_cpu * 1000 / max(run.count, 1), 1),
         "idle_machine_requests_per_second": round(
-            (os.cpu_count() or 1) * run.count / (cpu_seconds + client_cpu) if cpu_seconds else 0, 1
+            (os.cpu_count() or 1) * run.count / (cpu_seconds + database_cpu + client_cpu)
+            if cpu_seconds
+            else 0,
+            1,
         ),
         "service_by_kind": service,
     }
@@ -305,7 +312,8 @@ def print_load(load):
         f"{load['p50_ms']:>7} | {load['p95_ms']:>7} |"
     )
     print(
-        f"  CPU a request: server {load['server_cpu_ms_per_request']} ms, clients "
+        f"  CPU a request: server {load['server_cpu_ms_per_request']} ms, database "
+        f"{load['database_cpu_ms_per_request']} ms, clients "
         f"{load['client_cpu_ms_per_request']} ms: {load['idle_machine_requests_per_second']} "
         "requests/s on an otherwise idle machine"
     )

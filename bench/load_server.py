@@ -153,3 +153,29 @@ class Server:
             if kind is not None:
                 times.setdefault(kind, []).append(int(parts[3]) / 1_000_000)
         return {kind: summary(values) for kind, values in sorted(times.items())}
+
+
+class DatabaseCPU:
+    """CPU seconds of the PostgreSQL backends serving the load test's database (their share of
+    each request's work, on the same machine); nothing on SQLite, which runs inside the workers."""
+
+    def __init__(self, db):
+        self.db = db
+        self.start = {}
+
+    def _backends(self):
+        if not self.db.postgres:
+            return []
+        import psycopg
+
+        with psycopg.connect(self.db.url, autocommit=True) as conn:
+            rows = conn.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            ).fetchall()
+        return [row[0] for row in rows]
+
+    def mark(self):
+        self.start = {pid: _cpu_seconds(pid) for pid in self._backends()}
+
+    def seconds(self):
+        return sum(_cpu_seconds(pid) - self.start.get(pid, 0.0) for pid in self._backends())
