@@ -170,7 +170,8 @@ class DatabaseCPU:
 
         with psycopg.connect(self.db.url, autocommit=True) as conn:
             rows = conn.execute(
-                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                "SELECT pid FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
             ).fetchall()
         return [row[0] for row in rows]
 
