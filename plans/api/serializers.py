@@ -26,58 +26,121 @@ from ..models.plan import TEXT_LIMIT
 from ..querysets import is_overdue, is_stale
 
 
+class IdentityURLField(serializers.HyperlinkedIdentityField):
+    """``HyperlinkedIdentityField`` that reverses its route once per response, not once per row:
+    the URL of a placeholder id, with each object's id put in its place (same URLs)."""
+
+    PLACEHOLDER = 987654321987654321
+
+    def get_url(self, obj, view_name, request, format):
+        value = getattr(obj, self.lookup_field, None)
+        if type(value) is not int:
+            return super().get_url(obj, view_name, request, format)
+        cached = getattr(self, "_url_template", None)
+        if cached is None or cached[0] is not request or cached[1] != (view_name, format):
+            kwargs = {self.lookup_url_kwarg: self.PLACEHOLDER}
+            cached = (
+                request,
+                (view_name, format),
+                self.reverse(view_name, kwargs=kwargs, request=request, format=format),
+            )
+            self._url_template = cached
+        return cached[2].replace(str(self.PLACEHOLDER), str(value), 1)
+
+
 def action_etag(action):
     """The ETag of an action: its id and version. ``If-Match`` must carry it back."""
     return f'"action-{action.pk}-v{action.version}"'
 
 
 # --- references: the names a script needs, without a second request ------------------------
-class BCURefSerializer(serializers.ModelSerializer):
+PLAIN_FIELDS = (serializers.CharField, serializers.SlugField, serializers.IntegerField)
+
+
+class PrefetchedList(serializers.ListSerializer):
+    """A list of references read from ``<field>_prefetched`` when the queryset prefetched it
+    there (``Prefetch(..., to_attr=...)``: a plain list, without a queryset per object), else
+    from the relation as usual."""
+
+    def get_attribute(self, instance):
+        prefetched = getattr(instance, f"{self.field_name}_prefetched", None)
+        return prefetched if prefetched is not None else super().get_attribute(instance)
+
+
+class RefSerializer(serializers.ModelSerializer):
+    """A reference to a related object. When every field is a text or a number read from the
+    attribute of its name (what DRF would write as the value itself, or null), the answer is
+    read straight from the object, not field by field: the same JSON, a fraction of the time
+    in a list of hundreds of actions."""
+
+    def plain_names(self):
+        names = self.__dict__.get("_plain_names")
+        if names is None:
+            fields = self.fields
+            plain = all(type(f) in PLAIN_FIELDS and f.source == name for name, f in fields.items())
+            names = self._plain_names = tuple(fields) if plain else ()
+        return names
+
+    def to_representation(self, instance):
+        names = self.plain_names()
+        if not names:
+            return super().to_representation(instance)
+        return {name: getattr(instance, name) for name in names}
+
+
+class BCURefSerializer(RefSerializer):
     class Meta:
         model = BCU
         fields = ["slug", "name"]
 
 
-class BoroughRefSerializer(serializers.ModelSerializer):
+class BoroughRefSerializer(RefSerializer):
     class Meta:
         model = Borough
         fields = ["slug", "name"]
 
 
-class PillarRefSerializer(serializers.ModelSerializer):
+class PillarRefSerializer(RefSerializer):
     class Meta:
         model = Pillar
         fields = ["slug", "name"]
 
 
-class ThemeRefSerializer(serializers.ModelSerializer):
+class ThemeRefSerializer(RefSerializer):
     class Meta:
         model = Theme
         fields = ["slug", "name"]
 
 
-class PlanRefSerializer(serializers.ModelSerializer):
+class PlanRefSerializer(RefSerializer):
     class Meta:
         model = Plan
         fields = ["id", "slug", "title"]
 
 
-class ObjectiveRefSerializer(serializers.ModelSerializer):
+class ObjectiveRefSerializer(RefSerializer):
     class Meta:
         model = Objective
         fields = ["id", "number", "title"]
 
 
-class OwnerRefSerializer(serializers.ModelSerializer):
+class OwnerRefSerializer(RefSerializer):
     class Meta:
         model = Owner
         fields = ["id", "label", "rank", "name", "team"]
+        list_serializer_class = PrefetchedList
 
 
 class DriverRefSerializer(serializers.Serializer):
     slug = serializers.SlugField()
     name = serializers.CharField()
     framework = serializers.SlugField(source="framework.slug")
+
+    class Meta:
+        list_serializer_class = PrefetchedList
+
+    def to_representation(self, instance):
+        return {"slug": instance.slug, "name": instance.name, "framework": instance.framework.slug}
 
 
 # --- boroughs, plans, objectives ---------------------------------------------------------------
@@ -145,8 +208,8 @@ class ActionSerializer(serializers.ModelSerializer):
     """An action with its status now, or as at ``?as_at=`` (rag, status, completed,
     last_reviewed_at, stale and overdue); the other fields are as they are now."""
 
-    url = serializers.HyperlinkedIdentityField(view_name="api:action-detail")
-    updates_url = serializers.HyperlinkedIdentityField(view_name="api:action-updates")
+    url = IdentityURLField(view_name="api:action-detail")
+    updates_url = IdentityURLField(view_name="api:action-updates")
     borough = BoroughRefSerializer(source="objective.plan.borough", allow_null=True)
     plan = PlanRefSerializer(source="objective.plan")
     pillar = PillarRefSerializer(source="objective.pillar", allow_null=True)
@@ -194,10 +257,16 @@ class ActionSerializer(serializers.ModelSerializer):
         ]
 
     def _reference(self):
-        filterset = getattr(self.context.get("view"), "filterset", None)
-        if filterset is not None and filterset.is_bound and filterset.is_valid():
-            return filterset.reference_time, filterset.reference_date
-        return timezone.now(), timezone.localdate()
+        """The instant and the day stale and overdue are judged at: one for the whole answer."""
+        cached = getattr(self, "_reference_cache", None)
+        if cached is None:
+            filterset = getattr(self.context.get("view"), "filterset", None)
+            if filterset is not None and filterset.is_bound and filterset.is_valid():
+                cached = filterset.reference_time, filterset.reference_date
+            else:
+                cached = timezone.now(), timezone.localdate()
+            self._reference_cache = cached
+        return cached
 
     @extend_schema_field(serializers.BooleanField())
     def get_stale(self, action):
