@@ -97,7 +97,7 @@ if REDIS_URL:
 else:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "BACKEND": "trustplan.cache.DatabaseCache",  # one statement a write: trustplan/cache.py
             "LOCATION": "trustplan_cache",
             "OPTIONS": {"MAX_ENTRIES": 20000},  # page cache entries are per user and session
         }
