@@ -20,8 +20,9 @@ from pathlib import Path
 from bench.procs import ROOT, production_env
 from bench.stats import summary
 
-# One line per request: method, path, status, time inside the worker in microseconds.
-ACCESS_FORMAT = "%(m)s %(U)s %(s)s %(D)s"
+# One line per request: when it ended, the worker's process id, method, path, status, and the
+# time inside the worker in microseconds.
+ACCESS_FORMAT = "%(t)s %(p)s %(m)s %(U)s %(s)s %(D)s"
 KINDS = [
     ("api patch", re.compile(r"^PATCH /api/v1/actions/\d+/$")),
     ("api read", re.compile(r"^GET /api/v1/actions/\d+/$")),
@@ -54,6 +55,7 @@ class Server:
         self.port = free_port()
         self.log = open(log_path, "w")  # noqa: SIM115 — closed in stop()
         self.access_path = Path(log_path).with_suffix(".access.log")
+        self.access_path.unlink(missing_ok=True)  # gunicorn appends: one run a file
         env = production_env(database_url, SECRET_KEY=secret_key, **env_extra)
         if workers:
             env["WORKERS"] = str(workers)
@@ -145,7 +147,7 @@ class Server:
             return {}
         times = {}
         for line in lines:
-            parts = line.split()
+            parts = line.split()[-4:]
             if len(parts) != 4 or not parts[3].isdigit():
                 continue
             request = f"{parts[0]} {parts[1]}"

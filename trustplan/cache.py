@@ -6,8 +6,9 @@ commit. The API's throttles write their count on every request and every status 
 a new data generation (``plans/freshness.py``), so on SQLite each of them took the one
 writer's lock for a transaction of its own. Here ``set`` is one statement, an upsert
 (``INSERT … ON CONFLICT … DO UPDATE``, SQLite and PostgreSQL alike), and the table is counted
-on one ``set`` in ``COUNT_EVERY`` (per process), so it may exceed ``MAX_ENTRIES`` by that many
-entries per worker before it is culled. ``add`` and ``touch`` are Django's.
+on one ``set`` in ``OPTIONS["COUNT_EVERY"]`` (per process; default 50), so it may exceed
+``MAX_ENTRIES`` by that many entries per worker before it is culled. A count costs a scan of
+the table (milliseconds when the page cache fills it). ``add`` and ``touch`` are Django's.
 """
 
 import base64
@@ -29,6 +30,7 @@ class DatabaseCache(DjangoDatabaseCache):
     def __init__(self, table, params):
         super().__init__(table, params)
         self._sets = itertools.count()
+        self.count_every = max(1, int(params.get("OPTIONS", {}).get("COUNT_EVERY", COUNT_EVERY)))
 
     def _base_set(self, mode, key, value, timeout=DEFAULT_TIMEOUT):
         db = router.db_for_write(self.cache_model_class)
@@ -47,7 +49,7 @@ class DatabaseCache(DjangoDatabaseCache):
             quote(name) for name in (self._table, "cache_key", "value", "expires")
         )
         with connection.cursor() as cursor:
-            if next(self._sets) % COUNT_EVERY == 0:
+            if next(self._sets) % self.count_every == 0:
                 cursor.execute(f"SELECT COUNT(*) FROM {table}")  # noqa: S608 — quoted names only
                 count = cursor.fetchone()[0]
                 if count > self._max_entries:
