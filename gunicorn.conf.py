@@ -23,14 +23,13 @@ import os
 
 workers = int(os.environ.get("WORKERS") or multiprocessing.cpu_count() + 1)
 worker_class = "sync"
-preload_app = os.environ.get("GUNICORN_PRELOAD", "1") == "1"
+preload_app = True
 timeout = 60
 os.environ.setdefault("CONN_MAX_AGE", "60")
 
 
 def when_ready(server):
     """Once the application is loaded, before the workers are forked."""
-    if preload_app:
-        from trustplan.startup import warm
+    from trustplan.startup import warm
 
-        warm()
+    warm()
