@@ -29,7 +29,11 @@ os.environ.setdefault("CONN_MAX_AGE", "60")
 
 
 def when_ready(server):
-    """Once the application is loaded, before the workers are forked."""
+    """Once the application is loaded, before the workers are forked. A failure here is logged
+    and the server starts anyway: the workers then do that work on their first requests."""
     from trustplan.startup import warm
 
-    warm()
+    try:
+        warm()
+    except Exception:  # noqa: BLE001 — never keep the server from starting
+        server.log.exception("Warm-up failed; the workers will do it on their first requests.")
