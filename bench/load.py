@@ -22,10 +22,9 @@ import argparse
 import datetime as dt
 import http.client
 import json
+import os
 import random
 import secrets
-import socket
-import subprocess
 import sys
 import tempfile
 import threading
@@ -33,7 +32,8 @@ import time
 from pathlib import Path
 
 from bench import datasets, engines
-from bench.procs import ROOT, production_env, run_worker
+from bench.load_server import DatabaseCPU, Server
+from bench.procs import run_worker
 from bench.report import load_targets, print_engines
 from bench.run import (
     RESULTS,
@@ -49,70 +49,6 @@ from bench.stats import summary
 
 RAGS = ["red", "amber", "green"]
 LOAD_ENV = {"THROTTLE_USER": "1000000/minute", "DASHBOARD_CACHE_SECONDS": "0"}
-
-
-def free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class Server:
-    """gunicorn on loopback; stopped by its own process id."""
-
-    def __init__(self, database_url, secret_key, workers, log_path):
-        self.port = free_port()
-        self.log = open(log_path, "w")  # noqa: SIM115 — closed in stop()
-        env = production_env(database_url, SECRET_KEY=secret_key, **LOAD_ENV)
-        if workers:
-            env["WORKERS"] = str(workers)
-        self.process = subprocess.Popen(
-            [
-                str(Path(sys.executable).with_name("gunicorn")),
-                "trustplan.wsgi",
-                "--config",
-                str(ROOT / "gunicorn.conf.py"),
-                "--bind",
-                f"127.0.0.1:{self.port}",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-        )
-
-    def wait_ready(self, timeout=60):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited with {self.process.returncode}; see {self.log.name}")
-            try:
-                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
-                conn.request("GET", "/healthz")
-                if conn.getresponse().status == 200:
-                    return
-            except OSError:
-                pass
-            time.sleep(0.3)
-        raise RuntimeError("gunicorn did not answer /healthz in time")
-
-    def workers(self):
-        """How many workers gunicorn runs (its children)."""
-        try:
-            children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children").read_text()
-        except OSError:
-            return None
-        return len(children.split())
-
-    def stop(self):
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self.log.close()
 
 
 class Run:
@@ -286,12 +222,17 @@ def run_load(args):
     setup = run_worker(
         "load_setup", db.url, {"clients": args.clients}, env_extra={"SECRET_KEY": secret_key}, quiet=True
     )
-    server = Server(db.url, secret_key, args.workers, Path(args.data_dir) / "gunicorn-load.log")
+    server = Server(db.url, secret_key, args.workers, Path(args.data_dir) / "gunicorn-load.log", LOAD_ENV)
     try:
         server.wait_ready()
+        server.settle()
         load_before = engines.load_average()
         log(f"gunicorn ready on 127.0.0.1:{server.port}; running (load average {load_before})")
         run = Run(server.port, setup, args.seconds, args.max_requests)
+        server.mark()
+        database = DatabaseCPU(db)
+        database.mark()
+        client_cpu = time.process_time()
         started = time.perf_counter()
         threads = [
             threading.Thread(target=client_loop, args=(run, i, random.Random(i)), daemon=True)
@@ -302,10 +243,14 @@ def run_load(args):
         for thread in threads:
             thread.join()
         duration = time.perf_counter() - started
+        cpu_seconds = server.cpu_seconds() - server.cpu_start
+        client_cpu = time.process_time() - client_cpu
+        database_cpu = database.seconds()
         load_after = engines.load_average()
         workers = server.workers()
     finally:
         server.stop()
+    service = server.service_times()
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
         json.dump(run.ledger, handle)
     check = run_worker("load_check", db.url, {"ledger": handle.name}, quiet=True)
@@ -332,6 +277,18 @@ def run_load(args):
         "p50_ms": overall["median_ms"],
         "p95_ms": overall["p95_ms"],
         "by_kind": {kind: summary(values) for kind, values in sorted(run.timings.items())},
+        # CPU time per request of the server, of PostgreSQL's backends and of the clients (all on
+        # the same machine), and the throughput they allow when nothing else runs on it.
+        "server_cpu_ms_per_request": round(cpu_seconds * 1000 / max(run.count, 1), 1),
+        "database_cpu_ms_per_request": round(database_cpu * 1000 / max(run.count, 1), 1),
+        "client_cpu_ms_per_request": round(client_cpu * 1000 / max(run.count, 1), 1),
+        "idle_machine_requests_per_second": round(
+            (os.cpu_count() or 1) * run.count / (cpu_seconds + database_cpu + client_cpu)
+            if cpu_seconds
+            else 0,
+            1,
+        ),
+        "service_by_kind": service,
     }
     load["targets"] = load_targets(load)
     load["ok"] = all(t["result"] == "met" for t in load["targets"]) and not check["inconsistent_actions"]
@@ -354,10 +311,19 @@ def print_load(load):
         f"{load['updates_accepted']:>8} | {load['updates_refused_409']:>5} | {load['lost_updates']:>4} | "
         f"{load['p50_ms']:>7} | {load['p95_ms']:>7} |"
     )
+    print(
+        f"  CPU a request: server {load['server_cpu_ms_per_request']} ms, database "
+        f"{load['database_cpu_ms_per_request']} ms, clients "
+        f"{load['client_cpu_ms_per_request']} ms: {load['idle_machine_requests_per_second']} "
+        "requests/s on an otherwise idle machine"
+    )
+    service = load.get("service_by_kind", {})
     for kind, figures in load["by_kind"].items():
+        inside = service.get(kind) or {}
         print(
             f"  {kind:18} n={figures['n']:>5}  median {figures['median_ms']:>7} ms  "
-            f"p95 {figures['p95_ms']:>7} ms"
+            f"p95 {figures['p95_ms']:>7} ms  (in a worker: median {inside.get('median_ms')} ms, "
+            f"p95 {inside.get('p95_ms')} ms)"
         )
     for target in load["targets"]:
         print(f"  {target['name']:26} {target['value']!s:>8} (limit {target['limit']}): {target['result']}")

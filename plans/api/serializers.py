@@ -24,6 +24,7 @@ from ..models import (
 )
 from ..models.plan import TEXT_LIMIT
 from ..querysets import is_overdue, is_stale
+from .fields import IdentityURLField, PrefetchedList, RefSerializer
 
 
 def action_etag(action):
@@ -32,52 +33,59 @@ def action_etag(action):
 
 
 # --- references: the names a script needs, without a second request ------------------------
-class BCURefSerializer(serializers.ModelSerializer):
+class BCURefSerializer(RefSerializer):
     class Meta:
         model = BCU
         fields = ["slug", "name"]
 
 
-class BoroughRefSerializer(serializers.ModelSerializer):
+class BoroughRefSerializer(RefSerializer):
     class Meta:
         model = Borough
         fields = ["slug", "name"]
 
 
-class PillarRefSerializer(serializers.ModelSerializer):
+class PillarRefSerializer(RefSerializer):
     class Meta:
         model = Pillar
         fields = ["slug", "name"]
 
 
-class ThemeRefSerializer(serializers.ModelSerializer):
+class ThemeRefSerializer(RefSerializer):
     class Meta:
         model = Theme
         fields = ["slug", "name"]
 
 
-class PlanRefSerializer(serializers.ModelSerializer):
+class PlanRefSerializer(RefSerializer):
     class Meta:
         model = Plan
         fields = ["id", "slug", "title"]
 
 
-class ObjectiveRefSerializer(serializers.ModelSerializer):
+class ObjectiveRefSerializer(RefSerializer):
     class Meta:
         model = Objective
         fields = ["id", "number", "title"]
 
 
-class OwnerRefSerializer(serializers.ModelSerializer):
+class OwnerRefSerializer(RefSerializer):
     class Meta:
         model = Owner
         fields = ["id", "label", "rank", "name", "team"]
+        list_serializer_class = PrefetchedList
 
 
 class DriverRefSerializer(serializers.Serializer):
     slug = serializers.SlugField()
     name = serializers.CharField()
     framework = serializers.SlugField(source="framework.slug")
+
+    class Meta:
+        list_serializer_class = PrefetchedList
+
+    def to_representation(self, instance):
+        return {"slug": instance.slug, "name": instance.name, "framework": instance.framework.slug}
 
 
 # --- boroughs, plans, objectives ---------------------------------------------------------------
@@ -145,8 +153,8 @@ class ActionSerializer(serializers.ModelSerializer):
     """An action with its status now, or as at ``?as_at=`` (rag, status, completed,
     last_reviewed_at, stale and overdue); the other fields are as they are now."""
 
-    url = serializers.HyperlinkedIdentityField(view_name="api:action-detail")
-    updates_url = serializers.HyperlinkedIdentityField(view_name="api:action-updates")
+    url = IdentityURLField(view_name="api:action-detail")
+    updates_url = IdentityURLField(view_name="api:action-updates")
     borough = BoroughRefSerializer(source="objective.plan.borough", allow_null=True)
     plan = PlanRefSerializer(source="objective.plan")
     pillar = PillarRefSerializer(source="objective.pillar", allow_null=True)
@@ -194,10 +202,16 @@ class ActionSerializer(serializers.ModelSerializer):
         ]
 
     def _reference(self):
-        filterset = getattr(self.context.get("view"), "filterset", None)
-        if filterset is not None and filterset.is_bound and filterset.is_valid():
-            return filterset.reference_time, filterset.reference_date
-        return timezone.now(), timezone.localdate()
+        """The instant and the day stale and overdue are judged at: one for the whole answer."""
+        cached = getattr(self, "_reference_cache", None)
+        if cached is None:
+            filterset = getattr(self.context.get("view"), "filterset", None)
+            if filterset is not None and filterset.is_bound and filterset.is_valid():
+                cached = filterset.reference_time, filterset.reference_date
+            else:
+                cached = timezone.now(), timezone.localdate()
+            self._reference_cache = cached
+        return cached
 
     @extend_schema_field(serializers.BooleanField())
     def get_stale(self, action):

@@ -44,7 +44,11 @@ OPEN_URL_NAMES = {"mfa-verify", "mfa-setup", "logout", "admin:logout", "login", 
 
 
 def is_administrator(user):
-    return user.is_superuser or user.groups.filter(name=Role.ADMINISTRATOR.value).exists()
+    """A superuser or a holder of the Administrator role (the roles the request has read for
+    its scope already: no query of its own)."""
+    from plans.scope import scope_for
+
+    return user.is_superuser or Role.ADMINISTRATOR in scope_for(user).roles
 
 
 def second_factor_owed(request):

@@ -6,6 +6,7 @@ import re
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Prefetch
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -18,8 +19,11 @@ from drf_spectacular.utils import (
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action as route
 from rest_framework.exceptions import NotFound, PermissionDenied, UnsupportedMediaType, ValidationError
+from rest_framework.generics import get_object_or_404
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
+
+from drivers.models import Driver
 
 from ...choices import UpdateSource
 from ...filtersets import ActionFilterSet
@@ -42,6 +46,8 @@ from .common import BAD_FILTER, ERRORS, FORMAT_PARAMETER, CSVListMixin
 from .history import STATUS_UPDATE_CSV, status_update_queryset
 
 security_log = logging.getLogger("trustplan.security")
+# An action's drivers as its answer names them (slug, name, framework): not their texts.
+DRIVER_REFS = Driver.objects.select_related("framework").only("slug", "name", "framework__slug")
 
 
 # --- actions -----------------------------------------------------------------------------------
@@ -166,8 +172,27 @@ class ActionViewSet(CSVListMixin, mixins.ListModelMixin, mixins.RetrieveModelMix
                 "objective__pillar",
                 "objective__theme",
             )
-            .prefetch_related("owners", "drivers__framework")
+            .prefetch_related(
+                Prefetch("owners", to_attr="owners_prefetched"),
+                Prefetch("drivers", queryset=DRIVER_REFS, to_attr="drivers_prefetched"),
+            )
         )
+
+    def filter_queryset(self, queryset):
+        """One action read or updated without a filter: its status now (what ActionFilterSet
+        gives when no filter is asked), without building the FilterSet and its form. With any
+        parameter (``as_at``, a filter) the FilterSet decides, as for the list."""
+        if self.action in ("retrieve", "partial_update") and not set(self.request.query_params) - {"format"}:
+            self.filterset = None
+            return queryset.with_status()
+        return super().filter_queryset(queryset)
+
+    def _target(self):
+        """The action a PATCH names: 404 unless the user sees it and it is in the plan (as
+        ``get_object``), read without the related rows and status the answer needs."""
+        action = get_object_or_404(Action.objects.visible_to(self.request.user).live(), pk=self.kwargs["pk"])
+        self.check_object_permissions(self.request, action)
+        return action
 
     def retrieve(self, request, *args, **kwargs):
         instance = self.get_object()
@@ -238,7 +263,7 @@ class ActionViewSet(CSVListMixin, mixins.ListModelMixin, mixins.RetrieveModelMix
         ],
     )
     def partial_update(self, request, *args, **kwargs):
-        action = self.get_object()  # 404 when it does not exist (every role reads every borough)
+        action = self._target()  # 404 when it does not exist (every role reads every borough)
         if not Action.objects.editable_by(request.user).filter(pk=action.pk).exists():
             security_log.warning(
                 "api: refused PATCH of action=%s by user=%s (not editable)", action.pk, request.user

@@ -1,0 +1,60 @@
+"""Fields and base serializers that keep the API's answers quick to write: a list of hundreds of
+actions names a borough, a plan, an objective, owners and drivers on every row."""
+
+from rest_framework import serializers
+
+
+class IdentityURLField(serializers.HyperlinkedIdentityField):
+    """``HyperlinkedIdentityField`` that reverses its route once per response, not once per row:
+    the URL of a placeholder id, with each object's id put in its place (same URLs)."""
+
+    PLACEHOLDER = 987654321987654321
+
+    def get_url(self, obj, view_name, request, format):
+        value = getattr(obj, self.lookup_field, None)
+        if type(value) is not int:
+            return super().get_url(obj, view_name, request, format)
+        cached = getattr(self, "_url_template", None)
+        if cached is None or cached[0] is not request or cached[1] != (view_name, format):
+            kwargs = {self.lookup_url_kwarg: self.PLACEHOLDER}
+            cached = (
+                request,
+                (view_name, format),
+                self.reverse(view_name, kwargs=kwargs, request=request, format=format),
+            )
+            self._url_template = cached
+        return cached[2].replace(str(self.PLACEHOLDER), str(value), 1)
+
+
+PLAIN_FIELDS = (serializers.CharField, serializers.SlugField, serializers.IntegerField)
+
+
+class PrefetchedList(serializers.ListSerializer):
+    """A list of references read from ``<field>_prefetched`` when the queryset prefetched it
+    there (``Prefetch(..., to_attr=...)``: a plain list, without a queryset per object), else
+    from the relation as usual."""
+
+    def get_attribute(self, instance):
+        prefetched = getattr(instance, f"{self.field_name}_prefetched", None)
+        return prefetched if prefetched is not None else super().get_attribute(instance)
+
+
+# A reference to a related object. When every field is a text or a number read from the
+# attribute of its name (what DRF would write as the value itself, or null), the answer is read
+# straight from the object, not field by field: the same JSON, a fraction of the time in a list
+# of hundreds of actions. (A comment, not a docstring: the API's schema would show a docstring
+# as the description of every reference.)
+class RefSerializer(serializers.ModelSerializer):
+    def plain_names(self):
+        names = self.__dict__.get("_plain_names")
+        if names is None:
+            fields = self.fields
+            plain = all(type(f) in PLAIN_FIELDS and f.source == name for name, f in fields.items())
+            names = self._plain_names = tuple(fields) if plain else ()
+        return names
+
+    def to_representation(self, instance):
+        names = self.plain_names()
+        if not names:
+            return super().to_representation(instance)
+        return {name: getattr(instance, name) for name in names}
