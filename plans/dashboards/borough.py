@@ -12,7 +12,7 @@ from ..models import Challenge
 from ..querysets import is_overdue, is_stale
 from ..refs import objective_ref
 from ..reporting import signed_off_beside_live
-from .counts import Counts, group_counts, total_counts
+from .counts import Counts, group_counts, roll_up
 from .coverage import Cell, confidence_drivers, coverage_state
 from .frame import Frame
 from .links import drill, pillar_entries, status_cells, with_as_at
@@ -43,9 +43,17 @@ def plan_actions(frame, plan):
     return actions
 
 
-def totals_panel(frame):
+def counts_by_objective(frame):
+    """{(pillar_id, objective_id): Counts} of the page's actions: one query for the totals, the
+    pillars and the objectives (each action in one objective, each objective in one pillar)."""
+    return group_counts(frame.qs, ("objective__pillar", "objective"), **frame.counted())
+
+
+def totals_panel(frame, by_objective):
     """The headline tiles: counts per status, stale and overdue, with their links."""
-    totals = total_counts(frame.qs, **frame.counted())
+    totals = Counts()
+    for counts in by_objective.values():
+        totals.add(counts)
     query = frame.query
     return {
         "totals": totals,
@@ -84,10 +92,11 @@ def _objective_items(frame, objectives, pillar, by_objective):
     return items
 
 
-def pillars_panel(frame, actions):
-    """Pillars → objectives → actions, each level with its Counts, status cells and link."""
-    by_pillar = group_counts(frame.qs, "objective__pillar", **frame.counted())
-    by_objective = group_counts(frame.qs, "objective", **frame.counted())
+def pillars_panel(frame, actions, counts):
+    """Pillars → objectives → actions, each level with its Counts (``counts``: {(pillar_id,
+    objective_id): Counts}), status cells and link."""
+    by_pillar = roll_up(counts, 0)
+    by_objective = roll_up(counts, 1)
     objectives = {}
     for action in actions:
         objectives.setdefault(action.objective_id, {"objective": action.objective, "actions": []})
@@ -161,8 +170,9 @@ def borough_figures(frame, *, plan, compare=None):
     actions = plan_actions(frame, plan)
     context = {"actions": actions, "query": frame.query}
     context.update(signed_off_beside_live(plan, user=user, as_at=frame.as_at))
-    context.update(totals_panel(frame))
-    context.update(pillars_panel(frame, actions))
+    counts = counts_by_objective(frame)
+    context.update(totals_panel(frame, counts))
+    context.update(pillars_panel(frame, actions, counts))
     context.update(coverage_panel(frame))
     context.update(trend_panel(frame))
     context.update(short_lists_panel(actions))

@@ -9,7 +9,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Q, Subquery
 
 from ..choices import STATUS_ORDER, Status
 from ..models import Plan
@@ -86,39 +86,73 @@ def _key_of(row, keys):
     return row[keys[0]] if len(keys) == 1 else tuple(row[k] for k in keys)
 
 
+def _from_history(qs):
+    """True when the queryset's ``eff_status`` is rebuilt from the history (a subquery per action:
+    the as-at rule), False when it is a CASE on columns (today's status, or the statuses kept at a
+    quarter's end)."""
+    return isinstance(qs.query.annotations.get("eff_status"), Subquery)
+
+
+def _status_annotations():
+    return {status: Count("pk", filter=Q(eff_status=status), distinct=True) for status in STATUSES}
+
+
 def group_counts(qs, keys, *, now, today, intervals, statuses_only=False):
     """{key (or tuple of keys): Counts} for an annotated action queryset.
 
-    Two queries: counts per status grouped by the keys and the status (the status expression,
-    a subquery when as at a date, is evaluated once per row), then stale, overdue and the last
-    review per key (skipped with ``statuses_only``).
+    Today's status (a CASE on columns): one query, a conditional count per status beside stale,
+    overdue and the last review. As at a date (the status a subquery per action): the counts per
+    status grouped by the keys and the status, so that the subquery is evaluated once per row,
+    then stale, overdue and the last review per key (skipped with ``statuses_only``).
     """
     keys = [keys] if isinstance(keys, str) else list(keys)
     qs = qs.order_by()
+    state = {} if statuses_only else state_annotations(now=now, today=today, intervals=intervals)
     result = defaultdict(Counts)
+    if not _from_history(qs):
+        for row in qs.values(*keys).annotate(**_status_annotations(), **state):
+            result[_key_of(row, keys)] = _counts_of(row, statuses_only=statuses_only)
+        return dict(result)
     for row in qs.values(*keys, "eff_status").annotate(n=Count("pk", distinct=True)):
         counts = result[_key_of(row, keys)]
         setattr(counts, row["eff_status"], row["n"])
         counts.total += row["n"]
-    if not statuses_only:
-        state = state_annotations(now=now, today=today, intervals=intervals)
+    if state:
         for row in qs.values(*keys).annotate(**state):
             counts = result[_key_of(row, keys)]
-            counts.stale, counts.overdue, counts.last_review = (
-                row["stale"],
-                row["overdue"],
-                row["last_review"],
-            )
+            counts.stale, counts.overdue, counts.last_review = row["stale"], row["overdue"], row["last_review"]
     return dict(result)
 
 
+def _counts_of(row, *, statuses_only):
+    """Counts from one row of conditional counts (``_status_annotations`` and ``state_annotations``)."""
+    counts = Counts(**{status: row[status] for status in STATUSES})
+    counts.total = sum(row[status] for status in STATUSES)
+    if not statuses_only:
+        counts.stale, counts.overdue, counts.last_review = row["stale"], row["overdue"], row["last_review"]
+    return counts
+
+
+def roll_up(by_keys, index):
+    """{key: Counts} summed from ``by_keys`` ({tuple of keys: Counts}, a partition of the actions,
+    e.g. by borough and pillar: each action in one borough and one pillar) on its ``index``-th key."""
+    totals = defaultdict(Counts)
+    for keys, counts in by_keys.items():
+        totals[keys[index]].add(counts)
+    return dict(totals)
+
+
 def total_counts(qs, *, now, today, intervals):
-    """Counts over the whole queryset, in two queries."""
+    """Counts over the whole queryset: one query today, two as at a date."""
+    qs = qs.order_by()
+    state = state_annotations(now=now, today=today, intervals=intervals)
+    if not _from_history(qs):
+        return _counts_of(qs.aggregate(**_status_annotations(), **state), statuses_only=False)
     counts = Counts()
-    for row in qs.order_by().values("eff_status").annotate(n=Count("pk", distinct=True)):
+    for row in qs.values("eff_status").annotate(n=Count("pk", distinct=True)):
         setattr(counts, row["eff_status"], row["n"])
         counts.total += row["n"]
-    row = qs.order_by().aggregate(**state_annotations(now=now, today=today, intervals=intervals))
+    row = qs.aggregate(**state)
     counts.stale, counts.overdue, counts.last_review = row["stale"], row["overdue"], row["last_review"]
     return counts
 

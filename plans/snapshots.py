@@ -1,0 +1,84 @@
+"""Quarter-end snapshots: every action's status at the end of a closed quarter, kept.
+
+The oversight dashboard compares today with the end of the last closed quarter. Rebuilding every
+action's status then from the history (``ActionQuerySet.with_status(quarter_end)``: a subquery per
+action) grows with the history; the statuses at a closed quarter's end change only when an update
+dated before that end is written later (an import or seed writing back-dated history). So they
+are kept (``QuarterEndStatus``, one row per action with a status by then) the first time a page
+needs them, or by ``manage.py quarter_snapshots``, and read with a join
+(``ActionQuerySet.with_quarter_snapshot``): the same figures as the history rule, whatever the
+filters.
+
+*Stale*: the ``QuarterEndSnapshot`` row keeps the highest ``StatusUpdate`` id when it was built;
+history is append-only (``StatusUpdate`` refuses changes and deletes, and an action with history
+cannot be deleted), so the kept rows are exact until an update with a higher id is dated before
+the quarter's end, whichever way it was written (a service, a bulk insert, raw SQL). That check is
+one indexed query (the updates written since); a stale snapshot is rebuilt in one statement.
+Retirements need nothing: the join keeps ``live(at)`` on the action's own ``retired_at``.
+"""
+
+import datetime as dt
+
+from django.db import DatabaseError, connection, transaction
+from django.db.models import Exists, OuterRef
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from .models import Action, QuarterEndSnapshot, QuarterEndStatus, StatusUpdate
+from .quarters import Quarter
+from .querysets import end_of_day
+
+__all__ = ["build_snapshot", "closed_quarter_end", "quarter_snapshot"]
+
+
+def closed_quarter_end(quarter: Quarter, today: dt.date) -> dt.date | None:
+    """The quarter's last day if the quarter has closed by ``today`` (a local date), else None."""
+    return quarter.end if quarter.end < today else None
+
+
+def quarter_snapshot(quarter: Quarter, *, today: dt.date | None = None) -> dt.date | None:
+    """The last day of ``quarter`` when its quarter-end statuses are kept and current (built or
+    rebuilt now if needed), else None (the quarter has not closed, or the build lost a race):
+    then the caller uses the history rule. One query when current; a few more to (re)build."""
+    day = closed_quarter_end(quarter, today or timezone.localdate())
+    if day is None:
+        return None
+    # The updates written since (by id: the primary key's index), then their dates: the date is
+    # wrapped so that no engine walks the whole history by its date index instead.
+    written_since = (
+        StatusUpdate.objects.filter(pk__gt=OuterRef("last_update_id"))
+        .alias(dated=Coalesce("created_at", "created_at"))
+        .filter(dated__lt=end_of_day(day))
+    )
+    kept = QuarterEndSnapshot.objects.filter(quarter_end=day).annotate(stale=Exists(written_since)).first()
+    if kept is not None and not kept.stale:
+        return day
+    return day if build_snapshot(day) else None
+
+
+def build_snapshot(day: dt.date) -> bool:
+    """(Re)write the statuses of every action at the end of ``day`` (a closed quarter's last day)
+    from the history, in one transaction: the old rows, then one INSERT … SELECT of the history
+    rule. False when another request was writing the same snapshot (nothing is changed then)."""
+    source = (
+        Action.objects.with_status(day, with_retired=True)
+        .order_by()
+        .values_list("pk", "eff_rag", "eff_completed", "eff_reviewed_at")
+    )
+    select, params = source.query.sql_with_params()
+    table = connection.ops.quote_name(QuarterEndStatus._meta.db_table)
+    insert = (
+        f"INSERT INTO {table} (action_id, rag, completed, reviewed_at, quarter_end) "
+        f"SELECT history.*, %s FROM ({select}) history"
+    )
+    try:
+        with transaction.atomic():
+            last = StatusUpdate.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+            QuarterEndStatus.objects.filter(quarter_end=day).delete()
+            QuarterEndSnapshot.objects.filter(quarter_end=day).delete()
+            with connection.cursor() as cursor:
+                cursor.execute(insert, (*params, connection.ops.adapt_datefield_value(day)))
+            QuarterEndSnapshot.objects.create(quarter_end=day, built_at=timezone.now(), last_update_id=last)
+    except DatabaseError:  # another request built it at the same moment: use the history this time
+        return False
+    return True
