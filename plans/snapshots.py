@@ -67,10 +67,9 @@ def build_snapshot(day: dt.date) -> bool:
     )
     select, params = source.query.sql_with_params()
     table = connection.ops.quote_name(QuarterEndStatus._meta.db_table)
-    insert = (
-        f"INSERT INTO {table} (action_id, rag, completed, reviewed_at, quarter_end) "
-        f"SELECT history.*, %s FROM ({select}) history"
-    )
+    # Names from the model, values as parameters (the compiled query's and the day).
+    columns = "(action_id, rag, completed, reviewed_at, quarter_end)"
+    insert = f"INSERT INTO {table} {columns} SELECT history.*, %s FROM ({select}) history"  # noqa: S608
     try:
         with transaction.atomic():
             last = StatusUpdate.objects.order_by("-pk").values_list("pk", flat=True).first() or 0

@@ -13,7 +13,7 @@ from ..querysets import is_overdue, is_stale
 from ..refs import objective_ref
 from ..reporting import signed_off_beside_live
 from .counts import Counts, group_counts, roll_up
-from .coverage import Cell, confidence_drivers, coverage_state
+from .coverage import Cell, coverage_state
 from .frame import Frame
 from .links import drill, pillar_entries, status_cells, with_as_at
 from .moves import moves_since
@@ -111,7 +111,7 @@ def coverage_panel(frame):
     """One Cell per driver of the confidence model: how the page's actions serve it."""
     by_driver = group_counts(frame.qs, "drivers", **frame.counted(), statuses_only=True)
     coverage = []
-    for driver in confidence_drivers():
+    for driver in frame.tables.confidence_drivers:
         counts = by_driver.get(driver.pk)
         url = drill(frame.query, driver=driver.slug)
         coverage.append(

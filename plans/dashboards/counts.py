@@ -120,7 +120,11 @@ def group_counts(qs, keys, *, now, today, intervals, statuses_only=False):
     if state:
         for row in qs.values(*keys).annotate(**state):
             counts = result[_key_of(row, keys)]
-            counts.stale, counts.overdue, counts.last_review = row["stale"], row["overdue"], row["last_review"]
+            counts.stale, counts.overdue, counts.last_review = (
+                row["stale"],
+                row["overdue"],
+                row["last_review"],
+            )
     return dict(result)
 
 

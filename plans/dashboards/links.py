@@ -4,7 +4,6 @@ to the action list."""
 from django.http import QueryDict
 
 from ..choices import STATUS_ORDER
-from ..models import Pillar
 from .counts import Counts
 
 FILTER_KEYS = ("borough", "bcu", "pillar", "objective", "driver", "owner", "rag", "stale", "overdue", "as_at")
@@ -58,9 +57,9 @@ def status_cells(counts, previous, *, query, extra):
 def pillar_entries(frame, by_pillar):
     """One entry per pillar, in order: {pillar, label, counts (``by_pillar``: {pillar_id: Counts}),
     cells (status cells linking to the action list), url (drill-down)}, filtered as the page
-    (``frame.query``). One query (the pillars)."""
+    (``frame.query``). No query (the pillars of ``frame.tables``)."""
     entries = []
-    for pillar in Pillar.objects.order_by("order"):
+    for pillar in frame.tables.pillars:
         counts = by_pillar.get(pillar.pk, Counts())
         entries.append(
             {

@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 from django.core.paginator import Paginator
 
 from ..filtersets import ActionFilterSet
-from ..models import Action, Plan
+from ..models import Action
 from ..quarters import Quarter
 from ..querysets import end_of_day
 from ..snapshots import quarter_snapshot
 from .changes import changes_in_view, with_changes_all
-from .counts import STATUSES, Counts, group_counts, review_intervals, roll_up, statuses_by_action
-from .coverage import GAP, Cell, confidence_drivers, coverage_state
+from .counts import STATUSES, Counts, group_counts, roll_up, statuses_by_action
+from .coverage import GAP, Cell, coverage_state
 from .frame import Frame
 from .links import drill, pillar_entries, status_cells, with_as_at
 from .moves import moves_since
@@ -133,13 +133,16 @@ def scope_name(frame):
 
 def oversight_plans(frame):
     """The borough plans in view: every visible one, narrowed by the borough and BCU filters."""
-    plans = Plan.objects.visible_to(frame.user).filter(borough__isnull=False).select_related("borough__bcu")
     chosen = frame.filterset.form.cleaned_data
-    if chosen.get("borough"):
-        plans = plans.filter(borough__in=chosen["borough"])
-    if chosen.get("bcu"):
-        plans = plans.filter(borough__bcu__in=chosen["bcu"])
-    return list(plans)
+    boroughs = {b.pk for b in chosen.get("borough") or []}
+    bcus = {b.pk for b in chosen.get("bcu") or []}
+    return [
+        plan
+        for plan in frame.tables.plans
+        if plan.borough is not None
+        and (not boroughs or plan.borough_id in boroughs)
+        and (not bcus or plan.borough.bcu_id in bcus)
+    ]
 
 
 def counts_last_quarter(frame):
@@ -176,7 +179,9 @@ def moves_by_borough(frame, *, compare):
 def borough_table(frame, plans, *, compare):
     """One BoroughRow per plan in view, with the scope's totals now and at the last quarter's end."""
     previous_quarter, before = counts_last_quarter(frame)
-    by_borough_pillar = group_counts(in_boroughs(frame.qs), (BY_BOROUGH, "objective__pillar"), **frame.counted())
+    by_borough_pillar = group_counts(
+        in_boroughs(frame.qs), (BY_BOROUGH, "objective__pillar"), **frame.counted()
+    )
     by_borough = roll_up(by_borough_pillar, 0)
     moves, moved = moves_by_borough(frame, compare=compare)
     rows, total, total_before = [], Counts(), Counts()
@@ -193,7 +198,9 @@ def borough_table(frame, plans, *, compare):
         if moved is not None:
             row.moved_up, row.moved_down = moved[borough.pk]["up"], moved[borough.pk]["down"]
         rows.append(row)
-    return BoroughTable(rows, total, total_before, previous_quarter, moves, moved, roll_up(by_borough_pillar, 1))
+    return BoroughTable(
+        rows, total, total_before, previous_quarter, moves, moved, roll_up(by_borough_pillar, 1)
+    )
 
 
 def headline_panel(frame, table, *, compare):
@@ -271,8 +278,9 @@ def boroughs_panel(frame, table, *, sort, page, per_page, compare):
 
 def heatmap_panel(frame, rows, shown):
     """The borough × driver heatmap: cells for the rows shown, gap counts over every row."""
-    drivers = confidence_drivers()
+    drivers = frame.tables.confidence_drivers
     by_driver = group_counts(in_boroughs(frame.qs), BOROUGH_DRIVER, **frame.counted(), statuses_only=True)
+    frame.by_borough_driver = by_driver
     for row in shown:
         for driver in drivers:
             counts = by_driver.get((row.borough.pk, driver.pk))
@@ -307,7 +315,7 @@ def oversight(filterset, *, user, sort="bcu", compare=None, page=1, per_page=Non
     (with their links and heatmap cells) are one page of ``per_page`` boroughs of that order, so
     the page stays the same size at national scale.
     """
-    frame = Frame.of(filterset, user=user, intervals=review_intervals())
+    frame = Frame.of(filterset, user=user)
     return oversight_figures(frame, sort=sort, compare=compare, page=page, per_page=per_page)
 
 

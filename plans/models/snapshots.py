@@ -19,6 +19,9 @@ class QuarterEndStatus(models.Model):
             models.UniqueConstraint(fields=["quarter_end", "action"], name="quarter_end_status_unique"),
         ]
 
+    def __str__(self):
+        return f"Action {self.action_id} at {self.quarter_end}: {'complete' if self.completed else self.rag}"
+
 
 class QuarterEndSnapshot(models.Model):
     """The statuses of every action at the end of one closed quarter are kept (``QuarterEndStatus``)
@@ -28,3 +31,6 @@ class QuarterEndSnapshot(models.Model):
     quarter_end = models.DateField(unique=True)
     built_at = models.DateTimeField()
     last_update_id = models.BigIntegerField()
+
+    def __str__(self):
+        return f"Statuses at {self.quarter_end} (history to update {self.last_update_id})"

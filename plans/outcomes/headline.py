@@ -39,17 +39,26 @@ class HeadlineRow:
     cells: list
 
 
-def oversight_measures(user, *, sort="", boroughs=None, as_at=None):
-    """One row per borough with a cell per headline measure; sortable. 5 queries. With ``as_at``
-    (a date) only the quarters ended by then count."""
+def oversight_measures(user, *, sort="", boroughs=None, as_at=None, measures=None, survey=None):
+    """One row per borough with a cell per headline measure; sortable. 5 queries (none with
+    ``boroughs``, ``measures``, every measure by order, and ``survey``, (the recent series of
+    the headline measures, the current targets of them and these boroughs), read by the caller).
+    With ``as_at`` (a date) only the quarters ended by then count."""
     if not scope_for(user).read_all:
         return {"rows": [], "measures": [], "sort": "", "sort_options": []}
-    measures = list(Measure.objects.filter(slug__in=HEADLINE_MEASURES).order_by("order"))
+    if measures is None:
+        measures = list(Measure.objects.filter(slug__in=HEADLINE_MEASURES).order_by("order"))
+    else:
+        measures = [m for m in measures if m.slug in HEADLINE_MEASURES]
     ids = [m.pk for m in measures]
     if boroughs is None:
         boroughs = list(Borough.objects.visible_to(user).filter(is_synthetic=False).select_related("bcu"))
-    series = _recent_readings(user, ids, as_at=as_at)
-    targets = _current_targets(ids, [b.pk for b in boroughs], on=as_at)
+    if survey is None:
+        survey = (
+            _recent_readings(user, ids, as_at=as_at),
+            _current_targets(ids, [b.pk for b in boroughs], on=as_at),
+        )
+    series, targets = survey
     rows = []
     for borough in boroughs:
         cells = []
