@@ -76,7 +76,7 @@ def build_snapshot(day: dt.date) -> bool:
             QuarterEndStatus.objects.filter(quarter_end=day).delete()
             QuarterEndSnapshot.objects.filter(quarter_end=day).delete()
             with connection.cursor() as cursor:
-                cursor.execute(insert, (*params, connection.ops.adapt_datefield_value(day)))
+                cursor.execute(insert, (connection.ops.adapt_datefield_value(day), *params))
             QuarterEndSnapshot.objects.create(quarter_end=day, built_at=timezone.now(), last_update_id=last)
     except DatabaseError:  # another request built it at the same moment: use the history this time
         return False
