@@ -6,6 +6,8 @@ monthly trend, the short lists (Red, stale, overdue), moves since a date, challe
 signed-off return beside live. A fixed number of queries whatever the size of the plan.
 """
 
+from collections import defaultdict
+
 from ..choices import Status
 from ..filtersets import ActionFilterSet
 from ..models import Challenge
@@ -43,10 +45,22 @@ def plan_actions(frame, plan):
     return actions
 
 
-def counts_by_objective(frame):
-    """{(pillar_id, objective_id): Counts} of the page's actions: one query for the totals, the
-    pillars and the objectives (each action in one objective, each objective in one pillar)."""
-    return group_counts(frame.qs, ("objective__pillar", "objective"), **frame.counted())
+def counts_by_objective(actions):
+    """{(pillar_id, objective_id): Counts} of the page's actions (``plan_actions``: each with its
+    effective status, ``is_stale_now``, ``is_overdue_now`` and ``eff_reviewed_at``), counted
+    without a query: the totals, the pillars and the objectives roll up from it (each action in
+    one objective, each objective in one pillar). The figures of ``counts.group_counts``."""
+    result = defaultdict(Counts)
+    for action in actions:
+        counts = result[(action.objective.pillar_id, action.objective_id)]
+        counts.total += 1
+        setattr(counts, action.eff_status, counts.count(action.eff_status) + 1)
+        counts.stale += action.is_stale_now
+        counts.overdue += action.is_overdue_now
+        reviewed = action.eff_reviewed_at
+        if reviewed is not None and (counts.last_review is None or reviewed > counts.last_review):
+            counts.last_review = reviewed
+    return dict(result)
 
 
 def totals_panel(frame, by_objective):
@@ -170,7 +184,7 @@ def borough_figures(frame, *, plan, compare=None):
     actions = plan_actions(frame, plan)
     context = {"actions": actions, "query": frame.query}
     context.update(signed_off_beside_live(plan, user=user, as_at=frame.as_at))
-    counts = counts_by_objective(frame)
+    counts = counts_by_objective(actions)
     context.update(totals_panel(frame, counts))
     context.update(pillars_panel(frame, actions, counts))
     context.update(coverage_panel(frame))
