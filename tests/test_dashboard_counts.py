@@ -38,7 +38,9 @@ def by_rules(filterset):
         counts = result[(borough, pillar)]
         counts.total += 1
         setattr(counts, status, counts.count(status) + 1)
-        counts.stale += is_stale(reviewed_at=reviewed, completed=completed, interval_days=interval, now=now)
+        state = {"reviewed_at": reviewed, "completed": completed, "interval_days": interval, "now": now}
+        counts.stale += is_stale(**state)
+        counts.escalated += is_stale(**state, intervals=2)
         counts.overdue += is_overdue(due_date=due, completed=completed, today=today)
         if reviewed and (counts.last_review is None or reviewed > counts.last_review):
             counts.last_review = reviewed
@@ -61,6 +63,7 @@ def test_group_counts_give_the_rules_today_and_as_at_a_date(oversight_user, as_a
     for counts in expected.values():
         total.add(counts)
     assert total_counts(frame.qs, **frame.counted()) == total
+    assert frame.qs.stale_counts(frame.now, frame.intervals) == (total.stale, total.escalated)
 
 
 def test_the_borough_dashboard_counts_its_listed_actions_as_group_counts(southwark_plan, oversight_user):
@@ -75,3 +78,24 @@ def test_the_borough_dashboard_counts_its_listed_actions_as_group_counts(southwa
             in_python = counts_by_objective(plan_actions(frame, plan))
             in_sql = group_counts(frame.qs, ("objective__pillar", "objective"), **frame.counted())
             assert in_python == in_sql, (plan, query)
+            assert sum(c.escalated for c in in_python.values()) == frame.qs.stale_counts(frame.now)[1]
+
+
+def test_the_not_updated_counts_of_an_unfiltered_page_are_its_own(client_as, southwark_plan):
+    """Who has not updated counts the page's scope: taken from the page's counts when the page
+    has no filter, counted apart when it has."""
+    from plans.models import Action
+
+    make_synthetic(boroughs=3, months=6, seed=9, actions_per_plan=20)
+    client = client_as("oversight")
+    scope = Action.objects.filter(objective__plan__borough__isnull=False).with_status()
+    intervals = sorted(set(Plan.objects.values_list("review_interval_days", flat=True)))
+    expected = scope.stale_counts(timezone.now(), intervals)
+    for url in ("/oversight/", "/oversight/?rag=red"):
+        context = client.get(url).context
+        assert (context["not_updated_total"], context["not_updated_escalated"]) == expected, url
+    plan_scope = Action.objects.filter(objective__plan=southwark_plan).with_status()
+    expected = plan_scope.stale_counts(timezone.now(), [southwark_plan.review_interval_days])
+    for url in ("/boroughs/southwark/", "/boroughs/southwark/?rag=red"):
+        context = client.get(url).context
+        assert (context["not_updated_total"], context["not_updated_escalated"]) == expected, url

@@ -355,8 +355,9 @@ def _keep_snapshot(client, url):
 
 
 # With the panels other features include (outcomes, reporting cycle, force plan), and the session
-# renewed on every request in the suite. Issue 22 asks for 20 at most: not reached yet.
-DASHBOARD_QUERY_LIMIT = 34
+# renewed on every request in the suite. Issue 22 asks for 20 at most: not reached yet (the bench's
+# oversight page runs 24, its borough page 27, each with the 7 of the session, user and roles).
+DASHBOARD_QUERY_LIMIT = 32
 
 
 @pytest.mark.parametrize(

@@ -23,8 +23,9 @@ from .trend import monthly_trend
 
 
 def plan_actions(frame, plan):
-    """The page's actions in plan order, each with ``age_days``, ``is_stale_now`` and
-    ``is_overdue_now`` as at the page's day."""
+    """The page's actions in plan order, each with ``age_days``, ``is_stale_now``,
+    ``is_escalated_now`` (stale for two review intervals or more) and ``is_overdue_now`` as at the
+    page's day."""
     actions = list(
         frame.qs.select_related("objective__pillar", "objective__theme")
         .prefetch_related("owners")
@@ -39,6 +40,13 @@ def plan_actions(frame, plan):
             interval_days=plan.review_interval_days,
             now=now,
         )
+        action.is_escalated_now = action.is_stale_now and is_stale(
+            reviewed_at=action.eff_reviewed_at,
+            completed=action.eff_completed,
+            interval_days=plan.review_interval_days,
+            now=now,
+            intervals=2,
+        )
         action.is_overdue_now = is_overdue(
             due_date=action.due_date, completed=action.eff_completed, today=today
         )
@@ -47,7 +55,8 @@ def plan_actions(frame, plan):
 
 def counts_by_objective(actions):
     """{(pillar_id, objective_id): Counts} of the page's actions (``plan_actions``: each with its
-    effective status, ``is_stale_now``, ``is_overdue_now`` and ``eff_reviewed_at``), counted
+    effective status, ``is_stale_now``, ``is_escalated_now``, ``is_overdue_now`` and
+    ``eff_reviewed_at``), counted
     without a query: the totals, the pillars and the objectives roll up from it (each action in
     one objective, each objective in one pillar). The figures of ``counts.group_counts``."""
     result = defaultdict(Counts)
@@ -57,6 +66,7 @@ def counts_by_objective(actions):
         setattr(counts, action.eff_status, counts.count(action.eff_status) + 1)
         counts.stale += action.is_stale_now
         counts.overdue += action.is_overdue_now
+        counts.escalated += action.is_escalated_now
         reviewed = action.eff_reviewed_at
         if reviewed is not None and (counts.last_review is None or reviewed > counts.last_review):
             counts.last_review = reviewed
@@ -68,6 +78,7 @@ def totals_panel(frame, by_objective):
     totals = Counts()
     for counts in by_objective.values():
         totals.add(counts)
+    frame.counts_in_view = totals
     query = frame.query
     return {
         "totals": totals,
@@ -181,6 +192,7 @@ def borough_figures(frame, *, plan, compare=None):
     user = frame.user
     frame.query.setlist("borough", [plan.borough.slug])
     frame.query.pop("bcu", None)
+    frame.own_keys = frozenset({"as_at", "borough"})
     actions = plan_actions(frame, plan)
     context = {"actions": actions, "query": frame.query}
     context.update(signed_off_beside_live(plan, user=user, as_at=frame.as_at))

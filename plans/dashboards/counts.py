@@ -31,6 +31,7 @@ class Counts:
     complete: int = 0
     stale: int = 0
     overdue: int = 0
+    escalated: int = 0  # stale for two review intervals or more
     last_review: dt.datetime | None = None
 
     def count(self, status):
@@ -65,6 +66,7 @@ FIELDS = [
     "complete",
     "stale",
     "overdue",
+    "escalated",
     "last_review",
 ]
 
@@ -78,6 +80,7 @@ def state_annotations(*, now, today, intervals):
     return {
         "stale": Count("pk", filter=stale_condition(now, intervals), distinct=True),
         "overdue": Count("pk", filter=overdue_condition(today), distinct=True),
+        "escalated": Count("pk", filter=stale_condition(now, intervals, 2), distinct=True),
         "last_review": Max("eff_reviewed_at"),
     }
 
@@ -120,11 +123,7 @@ def group_counts(qs, keys, *, now, today, intervals, statuses_only=False):
     if state:
         for row in qs.values(*keys).annotate(**state):
             counts = result[_key_of(row, keys)]
-            counts.stale, counts.overdue, counts.last_review = (
-                row["stale"],
-                row["overdue"],
-                row["last_review"],
-            )
+            _set_state(counts, row)
     return dict(result)
 
 
@@ -133,8 +132,14 @@ def _counts_of(row, *, statuses_only):
     counts = Counts(**{status: row[status] for status in STATUSES})
     counts.total = sum(row[status] for status in STATUSES)
     if not statuses_only:
-        counts.stale, counts.overdue, counts.last_review = row["stale"], row["overdue"], row["last_review"]
+        _set_state(counts, row)
     return counts
+
+
+def _set_state(counts, row):
+    """Stale, overdue, escalated and the last review from a row of ``state_annotations``."""
+    counts.stale, counts.overdue, counts.escalated = row["stale"], row["overdue"], row["escalated"]
+    counts.last_review = row["last_review"]
 
 
 def roll_up(by_keys, index):
@@ -156,8 +161,7 @@ def total_counts(qs, *, now, today, intervals):
     for row in qs.values("eff_status").annotate(n=Count("pk", distinct=True)):
         setattr(counts, row["eff_status"], row["n"])
         counts.total += row["n"]
-    row = qs.aggregate(**state)
-    counts.stale, counts.overdue, counts.last_review = row["stale"], row["overdue"], row["last_review"]
+    _set_state(counts, qs.aggregate(**state))
     return counts
 
 

@@ -132,11 +132,14 @@ class Frame:
     query: QueryDict
     tables: Tables = field(default=None)
     by_borough_driver: dict | None = None  # {(borough_id, driver_id): Counts} once the heatmap has them
+    counts_in_view: object = None  # the Counts of the page's actions (every borough in view) once counted
+    own_keys: frozenset = frozenset({"as_at"})  # the query keys that are the page's own, not filters
 
     @property
     def unfiltered(self):
-        """True when the page has no filter but its as-at day: its actions are its whole scope."""
-        return set(self.query) <= {"as_at"}
+        """True when the page has no filter but its own (the as-at day; a borough dashboard's
+        borough): its actions are its whole scope."""
+        return set(self.query) <= self.own_keys
 
     @classmethod
     def of(cls, filterset, *, user, intervals=None, tables=None):

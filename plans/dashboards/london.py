@@ -183,6 +183,9 @@ def borough_table(frame, plans, *, compare):
         in_boroughs(frame.qs), (BY_BOROUGH, "objective__pillar"), **frame.counted()
     )
     by_borough = roll_up(by_borough_pillar, 0)
+    frame.counts_in_view = Counts()
+    for counts in by_borough.values():
+        frame.counts_in_view.add(counts)
     moves, moved = moves_by_borough(frame, compare=compare)
     rows, total, total_before = [], Counts(), Counts()
     for plan in plans:
