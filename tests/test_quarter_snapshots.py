@@ -146,3 +146,15 @@ def test_an_open_quarter_has_no_snapshot(world):
     current = Quarter.containing(timezone.localdate())
     assert quarter_snapshot(current) is None
     assert not QuarterEndSnapshot.objects.exists()
+
+
+def test_the_command_keeps_the_last_closed_quarter(world):
+    from django.core.management import call_command
+
+    call_command("quarter_snapshots")
+    kept = QuarterEndSnapshot.objects.get()
+    assert kept.quarter_end == last_quarter().end
+    call_command("quarter_snapshots")
+    assert QuarterEndSnapshot.objects.get().pk == kept.pk  # current: left as it is
+    call_command("quarter_snapshots", "--rebuild")
+    assert QuarterEndSnapshot.objects.get().pk != kept.pk

@@ -59,19 +59,7 @@ def oversight_measures(user, *, sort="", boroughs=None, as_at=None, measures=Non
             _current_targets(ids, [b.pk for b in boroughs], on=as_at),
         )
     series, targets = survey
-    rows = []
-    for borough in boroughs:
-        cells = []
-        for measure in measures:
-            figures, _target = latest_figures(series, targets, measure.pk, borough.pk)
-            cells.append(
-                HeadlineCell(
-                    measure=measure,
-                    london=figures["london_latest"],
-                    **{name: figures[name] for name in ("latest", "latest_date", "previous", "trend", "gap")},
-                )
-            )
-        rows.append(HeadlineRow(borough=borough, cells=cells))
+    rows = [HeadlineRow(borough=b, cells=_headline_cells(b, measures, series, targets)) for b in boroughs]
     options = [("borough", "Borough")]
     for measure in measures:
         options += [
@@ -93,6 +81,21 @@ def oversight_measures(user, *, sort="", boroughs=None, as_at=None, measures=Non
             (m, targets.expired[(m.pk, None)]) for m in measures if (m.pk, None) in targets.expired
         ],
     }
+
+
+def _headline_cells(borough, measures, series, targets):
+    """[HeadlineCell] of one borough, one per measure (no query)."""
+    cells = []
+    for measure in measures:
+        figures, _target = latest_figures(series, targets, measure.pk, borough.pk)
+        cells.append(
+            HeadlineCell(
+                measure=measure,
+                london=figures["london_latest"],
+                **{name: figures[name] for name in ("latest", "latest_date", "previous", "trend", "gap")},
+            )
+        )
+    return cells
 
 
 def sort_headline_rows(rows, measures, sort):
