@@ -16,6 +16,7 @@ from ..models import Plan
 from ..querysets import overdue_condition, stale_condition
 
 STATUSES = [s.value for s in STATUS_ORDER]
+_STATUS_NAMES = {**{s: s.value for s in STATUS_ORDER}, **{s.value: s.value for s in STATUS_ORDER}}
 ON_TRACK = {Status.GREEN.value, Status.COMPLETE.value}
 
 
@@ -35,7 +36,9 @@ class Counts:
     last_review: dt.datetime | None = None
 
     def count(self, status):
-        return getattr(self, Status(status).value)
+        """The number of actions with ``status`` (a Status or its value, e.g. "red")."""
+        name = _STATUS_NAMES.get(status)
+        return getattr(self, name if name is not None else Status(status).value)
 
     def share(self, status):
         """Percentage of the total, rounded; 0 when there are no actions."""

@@ -8,6 +8,7 @@ each built from the page's Frame: the filters, the scope and the as-at day of th
 from django.http import QueryDict
 
 from .. import outcomes, reporting
+from ..choices import STATUS_ORDER
 from ..force import borough_force_support
 from .borough import borough_figures
 from .frame import Frame
@@ -64,7 +65,7 @@ def oversight_outcomes_panel(frame):
     action_counts = None
     if frame.unfiltered and frame.by_borough_driver is not None:  # the heatmap counted the same actions
         action_counts = {
-            key: {status: n for status, n, _share in counts.statuses() if n}
+            key: {status: n for status in STATUS_ORDER if (n := counts.count(status))}
             for key, counts in frame.by_borough_driver.items()
         }
     return {
