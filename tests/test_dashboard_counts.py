@@ -12,12 +12,13 @@ from django.utils import timezone
 from plans.dashboards import Counts, Frame, group_counts, total_counts
 from plans.dashboards.borough import counts_by_objective, plan_actions
 from plans.filtersets import ActionFilterSet
-from plans.models import Action, Plan
+from plans.models import Action, Owner, Plan
 from plans.querysets import is_overdue, is_stale
 from plans.synthetic import make_synthetic
 
 pytestmark = pytest.mark.django_db
 
+TWO_DRIVERS = "driver=effectiveness&driver=engagement-fair-treatment"
 KEYS = ("objective__plan__borough", "objective__pillar")
 
 
@@ -48,9 +49,16 @@ def by_rules(filterset):
 
 
 @pytest.mark.parametrize("as_at", [None, 20, 75])
-def test_group_counts_give_the_rules_today_and_as_at_a_date(oversight_user, as_at):
+@pytest.mark.parametrize(
+    "filters", ["", "driver=effectiveness&driver=engagement-fair-treatment", "owner=all", "rag=red&rag=green"]
+)
+def test_group_counts_give_the_rules_today_and_as_at_a_date(oversight_user, as_at, filters):
+    """Also with filters on many-valued relations (drivers, owners: an action may match twice)."""
     make_synthetic(boroughs=4, months=6, seed=5, actions_per_plan=20)
-    data = QueryDict(mutable=True)
+    if filters == "owner=all":  # owners of borough actions: an action with two of them matches twice
+        owners = Owner.objects.filter(actions__objective__plan__is_synthetic=True).distinct()[:6]
+        filters = "&".join(f"owner={o.pk}" for o in owners)
+    data = QueryDict(filters, mutable=True)
     if as_at:
         data["as_at"] = (timezone.localdate() - dt.timedelta(days=as_at)).isoformat()
     filterset = ActionFilterSet(data, user=oversight_user)

@@ -79,13 +79,24 @@ def review_intervals():
     return sorted(set(Plan.objects.order_by().values_list("review_interval_days", flat=True).distinct()))
 
 
-def state_annotations(*, now, today, intervals):
+def state_annotations(*, now, today, intervals, distinct=True):
+    """Stale, overdue, escalated (counts of actions) and the last review as aggregates;
+    ``distinct``: see ``_repeats``."""
     return {
-        "stale": Count("pk", filter=stale_condition(now, intervals), distinct=True),
-        "overdue": Count("pk", filter=overdue_condition(today), distinct=True),
-        "escalated": Count("pk", filter=stale_condition(now, intervals, 2), distinct=True),
+        "stale": Count("pk", filter=stale_condition(now, intervals), distinct=distinct),
+        "overdue": Count("pk", filter=overdue_condition(today), distinct=distinct),
+        "escalated": Count("pk", filter=stale_condition(now, intervals, 2), distinct=distinct),
         "last_review": Max("eff_reviewed_at"),
     }
+
+
+def _repeats(qs):
+    """True when an action may be more than one row of ``qs`` within a group: the queryset is
+    DISTINCT, as the FilterSet makes it for a filter on a many-valued relation (owners, drivers).
+    Then the counts count distinct actions; otherwise each action is one row of its group (the
+    keys are the action's own, or one row per driver when grouped by driver), and a plain count
+    gives the same figure without sorting every group."""
+    return bool(qs.query.distinct)
 
 
 def _key_of(row, keys):
@@ -99,8 +110,8 @@ def _from_history(qs):
     return isinstance(qs.query.annotations.get("eff_status"), Subquery)
 
 
-def _status_annotations():
-    return {status: Count("pk", filter=Q(eff_status=status), distinct=True) for status in STATUSES}
+def _status_annotations(distinct=True):
+    return {status: Count("pk", filter=Q(eff_status=status), distinct=distinct) for status in STATUSES}
 
 
 def group_counts(qs, keys, *, now, today, intervals, statuses_only=False):
@@ -113,13 +124,18 @@ def group_counts(qs, keys, *, now, today, intervals, statuses_only=False):
     """
     keys = [keys] if isinstance(keys, str) else list(keys)
     qs = qs.order_by()
-    state = {} if statuses_only else state_annotations(now=now, today=today, intervals=intervals)
+    distinct = _repeats(qs)
+    state = (
+        {}
+        if statuses_only
+        else state_annotations(now=now, today=today, intervals=intervals, distinct=distinct)
+    )
     result = defaultdict(Counts)
     if not _from_history(qs):
-        for row in qs.values(*keys).annotate(**_status_annotations(), **state):
+        for row in qs.values(*keys).annotate(**_status_annotations(distinct), **state):
             result[_key_of(row, keys)] = _counts_of(row, statuses_only=statuses_only)
         return dict(result)
-    for row in qs.values(*keys, "eff_status").annotate(n=Count("pk", distinct=True)):
+    for row in qs.values(*keys, "eff_status").annotate(n=Count("pk", distinct=distinct)):
         counts = result[_key_of(row, keys)]
         setattr(counts, row["eff_status"], row["n"])
         counts.total += row["n"]
@@ -157,11 +173,12 @@ def roll_up(by_keys, index):
 def total_counts(qs, *, now, today, intervals):
     """Counts over the whole queryset: one query today, two as at a date."""
     qs = qs.order_by()
-    state = state_annotations(now=now, today=today, intervals=intervals)
+    distinct = _repeats(qs)
+    state = state_annotations(now=now, today=today, intervals=intervals, distinct=distinct)
     if not _from_history(qs):
-        return _counts_of(qs.aggregate(**_status_annotations(), **state), statuses_only=False)
+        return _counts_of(qs.aggregate(**_status_annotations(distinct), **state), statuses_only=False)
     counts = Counts()
-    for row in qs.values("eff_status").annotate(n=Count("pk", distinct=True)):
+    for row in qs.values("eff_status").annotate(n=Count("pk", distinct=distinct)):
         setattr(counts, row["eff_status"], row["n"])
         counts.total += row["n"]
     _set_state(counts, qs.aggregate(**state))
