@@ -356,8 +356,9 @@ def _keep_snapshot(client, url):
 
 # With the panels other features include (outcomes, reporting cycle, force plan), and the session
 # renewed on every request in the suite. Issue 22 asks for 20 at most: not reached yet (the bench's
-# oversight page runs 24, its borough page 27, each with the 7 of the session, user and roles).
+# oversight page runs 24, its borough page 26, each with the 7 of the session, user and roles).
 DASHBOARD_QUERY_LIMIT = 32
+BOROUGH_QUERY_LIMIT = 30  # the borough dashboard, with the same session and panels
 
 
 @pytest.mark.parametrize(
@@ -405,6 +406,6 @@ def test_borough_dashboard_queries_do_not_grow_with_actions_or_updates(
         StatusUpdate.objects.filter(action__objective__plan=large_plan).count()
         > 10 * Action.objects.filter(objective__plan=small_plan).count()
     )
-    with django_assert_max_num_queries(DASHBOARD_QUERY_LIMIT):
+    with django_assert_max_num_queries(BOROUGH_QUERY_LIMIT):
         large = _count_queries(client, f"/boroughs/{large_plan.borough.slug}/" + query.format(past=past))
     assert small == large

@@ -8,7 +8,9 @@ signed-off return beside live. A fixed number of queries whatever the size of th
 
 from collections import defaultdict
 
-from ..choices import Status
+from django.db.models import prefetch_related_objects
+
+from ..choices import ChallengeStatus, Status
 from ..filtersets import ActionFilterSet
 from ..models import Challenge
 from ..querysets import is_overdue, is_stale
@@ -170,15 +172,17 @@ def moves_panel(frame, plan, actions, *, compare):
 
 def challenges_panel(frame, plan):
     """The plan's open challenges (with replies) and the number closed: today's, whatever the
-    page's as-at date (marked so on the page)."""
-    visible = Challenge.objects.visible_to(frame.user).filter(plan=plan)
-    challenges = list(
-        visible.exclude(status="closed")
+    page's as-at date (marked so on the page). One query for both (a plan has a handful), and the
+    replies of the open ones."""
+    every = list(
+        Challenge.objects.visible_to(frame.user)
+        .filter(plan=plan)
         .select_related("raised_by", "action")
-        .prefetch_related("replies__author")
         .order_by("due_date", "raised_at")
     )
-    return {"challenges": challenges, "closed_challenges": visible.filter(status="closed").count()}
+    challenges = [c for c in every if c.status != ChallengeStatus.CLOSED]
+    prefetch_related_objects(challenges, "replies__author")
+    return {"challenges": challenges, "closed_challenges": len(every) - len(challenges)}
 
 
 def borough_dashboard(filterset, *, plan, user, compare=None):
