@@ -13,7 +13,7 @@ filters.
 history is append-only (``StatusUpdate`` refuses changes and deletes, and an action with history
 cannot be deleted), so the kept rows are exact until an update with a higher id is dated before
 the quarter's end, whichever way it was written (a service, a bulk insert, raw SQL). That check is
-one indexed query of the updates written since, none when there are none; a stale snapshot is
+two small indexed queries (the newest update id, the updates written since); a stale snapshot is
 rebuilt in one statement.
 Retirements need nothing: the join keeps ``live(at)`` on the action's own ``retired_at``.
 """
@@ -40,8 +40,8 @@ def closed_quarter_end(quarter: Quarter, today: dt.date) -> dt.date | None:
 def quarter_snapshot(quarter: Quarter, *, today: dt.date | None = None) -> dt.date | None:
     """The last day of ``quarter`` when its quarter-end statuses are kept and current (built or
     rebuilt now if needed), else None (the quarter has not closed, or the build lost a race):
-    then the caller uses the history rule. One query when current and nothing was written since
-    it was built, two when updates were (dated after the quarter's end); a few more to (re)build."""
+    then the caller uses the history rule. Two queries when current (the kept snapshot with the
+    newest update id, then the updates written since it); a few more to (re)build."""
     day = closed_quarter_end(quarter, today or timezone.localdate())
     if day is None:
         return None
@@ -54,14 +54,13 @@ def quarter_snapshot(quarter: Quarter, *, today: dt.date | None = None) -> dt.da
 
 def _written_before(day, *, since, newest):
     """True when an update written after the one numbered ``since`` (up to ``newest``, the highest
-    id now) is dated before the end of ``day``. No query when nothing was written since; else one,
-    over those updates only (by the primary key, the literal bounds letting every engine use it;
-    their date is wrapped so that none walks the history by its date index instead)."""
-    if newest is None or newest <= since:
-        return False
-    written = StatusUpdate.objects.filter(pk__gt=since, pk__lte=newest).alias(
-        dated=Coalesce("created_at", "created_at")
-    )
+    id now) is dated before the end of ``day``. One query, over those updates only (by the primary
+    key: literal bounds let every engine use it; their date is wrapped so that none walks the
+    history by its date index instead), run even when there are none so that a page's number
+    of queries does not depend on what was written since."""
+    upto = since if newest is None else newest
+    dated = Coalesce("created_at", "created_at")
+    written = StatusUpdate.objects.filter(pk__gt=since, pk__lte=upto).alias(dated=dated)
     return written.filter(dated__lt=end_of_day(day)).exists()
 
 
