@@ -107,3 +107,36 @@ def test_the_not_updated_counts_of_an_unfiltered_page_are_its_own(client_as, sou
     for url in ("/boroughs/southwark/", "/boroughs/southwark/?rag=red"):
         context = client.get(url).context
         assert (context["not_updated_total"], context["not_updated_escalated"]) == expected, url
+
+
+def test_the_borough_dashboard_driver_figures_from_its_listed_actions(southwark_plan, oversight_user):
+    """Driver coverage and the driver-gap listing from the page's actions (with their drivers)
+    are those counted and listed in SQL: any filter for coverage, the unfiltered page for gaps."""
+    from plans.dashboards.borough import coverage_panel
+    from plans.dashboards.panels import _serving_drivers
+    from plans.outcomes import Known, borough_driver_gaps
+
+    make_synthetic(boroughs=2, months=6, seed=6, actions_per_plan=30)
+    listed_any = 0
+    for plan in (southwark_plan, Plan.objects.filter(is_synthetic=True).first()):
+        for query in ("", "rag=red&rag=amber", f"as_at={timezone.localdate() - dt.timedelta(days=30)}"):
+            actions = Action.objects.visible_to(oversight_user).filter(objective__plan=plan)
+            filterset = ActionFilterSet(QueryDict(query), actions, user=oversight_user)
+            assert filterset.is_valid()
+            frame = Frame.of(filterset, user=oversight_user, intervals=[plan.review_interval_days])
+            listed = plan_actions(frame, plan)
+            in_sql = group_counts(frame.qs, "drivers", **frame.counted(), statuses_only=True)
+            cells = {c["driver"].pk: c["cell"].counts for c in coverage_panel(frame, listed)["coverage"]}
+            assert cells == {pk: in_sql.get(pk) for pk in cells}, (plan, query)
+            if query.startswith("rag"):
+                continue
+            counts, lists = _serving_drivers(plan.borough, listed)
+            known = Known(action_counts=counts, action_lists=lists)
+            as_at = filterset.as_at_date
+            mine = borough_driver_gaps(plan.borough, oversight_user, as_at=as_at, known=known)["rows"]
+            theirs = borough_driver_gaps(plan.borough, oversight_user, as_at=as_at)["rows"]
+            assert [(g.driver.pk, g.counts, g.actions) for g in mine] == [
+                (g.driver.pk, g.counts, g.actions) for g in theirs
+            ], (plan, query)
+            listed_any += sum(len(g.actions) for g in theirs)
+    assert listed_any

@@ -8,7 +8,7 @@ each built from the page's Frame: the filters, the scope and the as-at day of th
 from django.http import QueryDict
 
 from .. import outcomes, reporting
-from ..choices import STATUS_ORDER
+from ..choices import STATUS_ORDER, Status
 from ..force import borough_force_support
 from .borough import borough_figures
 from .frame import Frame
@@ -87,7 +87,24 @@ def oversight_outcomes_panel(frame):
 def borough_outcomes_panel(frame, borough):
     """The borough's survey measures and driver gaps."""
     known = outcomes.Known(drivers=frame.tables.confidence_drivers, measures=frame.tables.measures)
+    if frame.unfiltered and frame.listed_actions is not None:  # one plan per borough: the same actions
+        known.action_counts, known.action_lists = _serving_drivers(borough, frame.listed_actions)
     return {"outcomes": outcomes.borough_panel(borough, frame.user, as_at=frame.as_at, known=known)}
+
+
+def _serving_drivers(borough, actions):
+    """({(borough_id, driver_id): {Status: n}}, {(borough_id, driver_id): [(pk, text, Status)]}):
+    the actions serving each driver, by status and listed in objective number, position and id
+    order, as ``outcomes.gaps._action_counts`` gives them, from actions with their drivers."""
+    counts, listed = {}, {}
+    for action in sorted(actions, key=lambda a: (a.objective.number, a.position, a.pk)):
+        status = Status(action.eff_status)
+        for driver in action.drivers.all():
+            key = (borough.pk, driver.pk)
+            counts.setdefault(key, {}).setdefault(status, 0)
+            counts[key][status] += 1
+            listed.setdefault(key, []).append((action.pk, action.text, status))
+    return counts, listed
 
 
 def force_support_panel(frame, borough):

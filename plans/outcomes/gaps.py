@@ -180,11 +180,13 @@ def driver_gaps(
     as_at=None,
     survey=None,
     action_counts=None,
+    action_lists=None,
 ):
     """Driver gaps for each borough: {borough_id: [DriverGap in driver order]}. 6–7 queries; 1
     with ``drivers`` (with their measures) and ``survey`` (the recent series of their measures, with
     London's, and the current targets of these measures and boroughs) read by the caller, none
-    with ``action_counts`` too ({(borough_id, driver_id): {Status: n}}, as ``_action_counts``).
+    with ``action_counts`` too ({(borough_id, driver_id): {Status: n}}, as ``_action_counts``;
+    with ``with_actions``, and ``action_lists``, its listing).
 
     ``importance`` maps driver slugs to importance shares (from the key-driver analysis) and
     fills the weighted gap score; ``with_actions`` also lists the actions (for one borough);
@@ -203,8 +205,8 @@ def driver_gaps(
             _current_targets(measure_ids, borough_ids, on=as_at),
         )
     series, targets = survey
-    if action_counts is not None and not with_actions:
-        counts, listed = action_counts, {}
+    if action_counts is not None and (action_lists is not None or not with_actions):
+        counts, listed = action_counts, action_lists or {}
     else:
         actions = Action.objects.visible_to(user).filter(objective__plan__borough_id__in=borough_ids)
         counts, listed = _action_counts(
@@ -234,9 +236,9 @@ def importance_weights():
     return driver_weights()
 
 
-def borough_driver_gaps(borough, user, *, as_at=None, drivers=None, survey=None):
+def borough_driver_gaps(borough, user, *, as_at=None, drivers=None, survey=None, known=NOTHING_KNOWN):
     """Context of the driver-gap panel of a borough dashboard (``as_at``, ``drivers``, ``survey``:
-    see driver_gaps)."""
+    see driver_gaps; ``known``: its ``action_counts`` and ``action_lists``, when the caller has them)."""
     weights = importance_weights()
     gaps = driver_gaps(
         user,
@@ -246,6 +248,8 @@ def borough_driver_gaps(borough, user, *, as_at=None, drivers=None, survey=None)
         as_at=as_at,
         drivers=drivers,
         survey=survey,
+        action_counts=known.action_counts,
+        action_lists=known.action_lists,
     )
     rows = gaps.get(borough.pk, [])
     return {"rows": rows, "blind": [r for r in rows if r.blind], "weights": weights}

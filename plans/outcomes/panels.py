@@ -141,7 +141,9 @@ def borough_panel(borough, user, *, as_at=None, known=NOTHING_KNOWN):
     return {
         "borough": borough,
         "panels": borough_measures(borough, user, as_at=as_at, measures=known.measures, survey=survey),
-        "gaps": borough_driver_gaps(borough, user, as_at=as_at, drivers=known.drivers, survey=gap_survey),
+        "gaps": borough_driver_gaps(
+            borough, user, as_at=as_at, drivers=known.drivers, survey=gap_survey, known=known
+        ),
         "may_set_targets": may(user, SET_TARGETS),
     }
 

@@ -37,6 +37,7 @@ class Known:
     drivers: list | None = None
     measures: list | None = None
     action_counts: dict | None = None  # {(borough_id, driver_id): {Status: n}} of the scope's actions
+    action_lists: dict | None = None  # {(borough_id, driver_id): [(pk, text, Status)]} of the same
 
 
 NOTHING_KNOWN = Known()
