@@ -89,16 +89,19 @@ def not_updated(actions_qs, *, now=None, user=None, sort="age", limit=None, as_a
 
 
 # --- dashboard panels -----------------------------------------------------------------------
-def not_updated_panel(actions_qs, *, user, sort="age", limit=25, now=None, as_at=None, lengths=None):
+def not_updated_panel(
+    actions_qs, *, user, sort="age", limit=25, now=None, as_at=None, lengths=None, counted=None
+):
     """Context for the "who has not updated" panel: the user's own stale actions first (owners
     linked to their account), then the rest, by age (oldest first) or by owner. With ``as_at``
     (a date; ``now`` the end of that day) every figure is as it stood then. ``lengths``: the
-    review intervals (days) of the plans of ``actions_qs``, when the caller has read them."""
+    review intervals (days) of the plans of ``actions_qs``, when the caller has read them;
+    ``counted``: (stale, escalated) among ``actions_qs`` when the caller has counted them."""
     now = now or timezone.now()
     sort = sort if sort in ("age", "owner") else "age"
     lengths = review_lengths() if lengths is None else lengths  # once, for the list and both counts
     rows = not_updated(actions_qs, now=now, user=user, sort=sort, limit=limit, as_at=as_at, lengths=lengths)
-    total, escalated = actions_qs.with_status(as_at).stale_counts(now, lengths)
+    total, escalated = counted or actions_qs.with_status(as_at).stale_counts(now, lengths)
     return {
         "not_updated_rows": rows,
         "not_updated_total": total,

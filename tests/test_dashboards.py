@@ -341,9 +341,24 @@ def _count_queries(client, url):
     return len(ctx.captured_queries)
 
 
+# The first oversight page after a quarter closes, or after history dated before its end is
+# written, keeps every action's status at that end (plans.snapshots): these few queries more, once.
+SNAPSHOT_BUILD_QUERIES = 8  # 7, and ANALYZE on PostgreSQL
+
+
+def _keep_snapshot(client, url):
+    """Request ``url`` once, so that its quarter-end snapshot is kept: within the limit and at most
+    ``SNAPSHOT_BUILD_QUERIES`` more than the page then needs."""
+    first = _count_queries(client, url)
+    assert first <= DASHBOARD_QUERY_LIMIT + SNAPSHOT_BUILD_QUERIES
+    return first
+
+
 # With the panels other features include (outcomes, reporting cycle, force plan), and the session
-# renewed on every request in the suite. Issue 22 asks for 20 at most: not reached yet.
-DASHBOARD_QUERY_LIMIT = 47
+# renewed on every request in the suite. Issue 22 asks for 20 at most: not reached yet (the bench's
+# oversight page runs 25, its borough page 25, each with the 7 of the session, user and roles).
+DASHBOARD_QUERY_LIMIT = 33
+BOROUGH_QUERY_LIMIT = 29  # the borough dashboard, with the same session and panels
 
 
 @pytest.mark.parametrize(
@@ -356,16 +371,20 @@ def test_oversight_queries_do_not_grow_with_london(client_as, world, query, djan
     client = client_as("oversight")
     make_synthetic(boroughs=2, months=3, seed=1, actions_per_plan=10)  # Lambeth's is synthetic too
     assert Plan.objects.filter(borough__isnull=False).count() == 3
+    first = _keep_snapshot(client, url)
     with django_assert_max_num_queries(DASHBOARD_QUERY_LIMIT):
         small = _count_queries(client, url)
+    assert small <= first <= small + SNAPSHOT_BUILD_QUERIES
     make_synthetic(boroughs=32, months=6, seed=1, actions_per_plan=20)
     assert Plan.objects.filter(borough__isnull=False).count() >= 32
+    _keep_snapshot(client, url)
     with django_assert_max_num_queries(DASHBOARD_QUERY_LIMIT):
         large = _count_queries(client, url)
     assert small == large
     # National in shape: more boroughs than one page of the table shows.
     make_synthetic(boroughs=72, months=2, seed=2, actions_per_plan=3)
     assert Plan.objects.filter(borough__isnull=False).count() > 2 * 32
+    _keep_snapshot(client, url)
     with django_assert_max_num_queries(DASHBOARD_QUERY_LIMIT):
         national = _count_queries(client, url)
     assert national == small
@@ -387,6 +406,6 @@ def test_borough_dashboard_queries_do_not_grow_with_actions_or_updates(
         StatusUpdate.objects.filter(action__objective__plan=large_plan).count()
         > 10 * Action.objects.filter(objective__plan=small_plan).count()
     )
-    with django_assert_max_num_queries(DASHBOARD_QUERY_LIMIT):
+    with django_assert_max_num_queries(BOROUGH_QUERY_LIMIT):
         large = _count_queries(client, f"/boroughs/{large_plan.borough.slug}/" + query.format(past=past))
     assert small == large

@@ -6,14 +6,18 @@ monthly trend, the short lists (Red, stale, overdue), moves since a date, challe
 signed-off return beside live. A fixed number of queries whatever the size of the plan.
 """
 
-from ..choices import Status
+from collections import defaultdict
+
+from django.db.models import prefetch_related_objects
+
+from ..choices import ChallengeStatus, Status
 from ..filtersets import ActionFilterSet
 from ..models import Challenge
 from ..querysets import is_overdue, is_stale
 from ..refs import objective_ref
 from ..reporting import signed_off_beside_live
-from .counts import Counts, group_counts, total_counts
-from .coverage import Cell, confidence_drivers, coverage_state
+from .counts import Counts, roll_up
+from .coverage import Cell, coverage_state
 from .frame import Frame
 from .links import drill, pillar_entries, status_cells, with_as_at
 from .moves import moves_since
@@ -21,11 +25,12 @@ from .trend import monthly_trend
 
 
 def plan_actions(frame, plan):
-    """The page's actions in plan order, each with ``age_days``, ``is_stale_now`` and
-    ``is_overdue_now`` as at the page's day."""
+    """The page's actions in plan order, each with ``age_days``, ``is_stale_now``,
+    ``is_escalated_now`` (stale for two review intervals or more) and ``is_overdue_now`` as at the
+    page's day."""
     actions = list(
         frame.qs.select_related("objective__pillar", "objective__theme")
-        .prefetch_related("owners")
+        .prefetch_related("owners", "drivers")
         .order_by("objective__pillar__order", "objective__number", "position", "id")
     )
     now, today = frame.now, frame.today
@@ -37,15 +42,45 @@ def plan_actions(frame, plan):
             interval_days=plan.review_interval_days,
             now=now,
         )
+        action.is_escalated_now = action.is_stale_now and is_stale(
+            reviewed_at=action.eff_reviewed_at,
+            completed=action.eff_completed,
+            interval_days=plan.review_interval_days,
+            now=now,
+            intervals=2,
+        )
         action.is_overdue_now = is_overdue(
             due_date=action.due_date, completed=action.eff_completed, today=today
         )
     return actions
 
 
-def totals_panel(frame):
+def counts_by_objective(actions):
+    """{(pillar_id, objective_id): Counts} of the page's actions (``plan_actions``: each with its
+    effective status, ``is_stale_now``, ``is_escalated_now``, ``is_overdue_now`` and
+    ``eff_reviewed_at``), counted
+    without a query: the totals, the pillars and the objectives roll up from it (each action in
+    one objective, each objective in one pillar). The figures of ``counts.group_counts``."""
+    result = defaultdict(Counts)
+    for action in actions:
+        counts = result[(action.objective.pillar_id, action.objective_id)]
+        counts.total += 1
+        setattr(counts, action.eff_status, counts.count(action.eff_status) + 1)
+        counts.stale += action.is_stale_now
+        counts.overdue += action.is_overdue_now
+        counts.escalated += action.is_escalated_now
+        reviewed = action.eff_reviewed_at
+        if reviewed is not None and (counts.last_review is None or reviewed > counts.last_review):
+            counts.last_review = reviewed
+    return dict(result)
+
+
+def totals_panel(frame, by_objective):
     """The headline tiles: counts per status, stale and overdue, with their links."""
-    totals = total_counts(frame.qs, **frame.counted())
+    totals = Counts()
+    for counts in by_objective.values():
+        totals.add(counts)
+    frame.counts_in_view = totals
     query = frame.query
     return {
         "totals": totals,
@@ -84,10 +119,11 @@ def _objective_items(frame, objectives, pillar, by_objective):
     return items
 
 
-def pillars_panel(frame, actions):
-    """Pillars → objectives → actions, each level with its Counts, status cells and link."""
-    by_pillar = group_counts(frame.qs, "objective__pillar", **frame.counted())
-    by_objective = group_counts(frame.qs, "objective", **frame.counted())
+def pillars_panel(frame, actions, counts):
+    """Pillars → objectives → actions, each level with its Counts (``counts``: {(pillar_id,
+    objective_id): Counts}), status cells and link."""
+    by_pillar = roll_up(counts, 0)
+    by_objective = roll_up(counts, 1)
     objectives = {}
     for action in actions:
         objectives.setdefault(action.objective_id, {"objective": action.objective, "actions": []})
@@ -98,11 +134,18 @@ def pillars_panel(frame, actions):
     return {"pillars": pillars}
 
 
-def coverage_panel(frame):
-    """One Cell per driver of the confidence model: how the page's actions serve it."""
-    by_driver = group_counts(frame.qs, "drivers", **frame.counted(), statuses_only=True)
+def coverage_panel(frame, actions):
+    """One Cell per driver of the confidence model: how the page's actions (``plan_actions``, with
+    their drivers) serve it, counted per status without a query (``group_counts`` by driver,
+    statuses only, gives the same)."""
+    by_driver = defaultdict(Counts)
+    for action in actions:
+        for driver in action.drivers.all():
+            counts = by_driver[driver.pk]
+            counts.total += 1
+            setattr(counts, action.eff_status, counts.count(action.eff_status) + 1)
     coverage = []
-    for driver in confidence_drivers():
+    for driver in frame.tables.confidence_drivers:
         counts = by_driver.get(driver.pk)
         url = drill(frame.query, driver=driver.slug)
         coverage.append(
@@ -136,15 +179,17 @@ def moves_panel(frame, plan, actions, *, compare):
 
 def challenges_panel(frame, plan):
     """The plan's open challenges (with replies) and the number closed: today's, whatever the
-    page's as-at date (marked so on the page)."""
-    visible = Challenge.objects.visible_to(frame.user).filter(plan=plan)
-    challenges = list(
-        visible.exclude(status="closed")
+    page's as-at date (marked so on the page). One query for both (a plan has a handful), and the
+    replies of the open ones."""
+    every = list(
+        Challenge.objects.visible_to(frame.user)
+        .filter(plan=plan)
         .select_related("raised_by", "action")
-        .prefetch_related("replies__author")
         .order_by("due_date", "raised_at")
     )
-    return {"challenges": challenges, "closed_challenges": visible.filter(status="closed").count()}
+    challenges = [c for c in every if c.status != ChallengeStatus.CLOSED]
+    prefetch_related_objects(challenges, "replies__author")
+    return {"challenges": challenges, "closed_challenges": len(every) - len(challenges)}
 
 
 def borough_dashboard(filterset, *, plan, user, compare=None):
@@ -158,12 +203,15 @@ def borough_figures(frame, *, plan, compare=None):
     user = frame.user
     frame.query.setlist("borough", [plan.borough.slug])
     frame.query.pop("bcu", None)
+    frame.own_keys = frozenset({"as_at", "borough"})
     actions = plan_actions(frame, plan)
     context = {"actions": actions, "query": frame.query}
     context.update(signed_off_beside_live(plan, user=user, as_at=frame.as_at))
-    context.update(totals_panel(frame))
-    context.update(pillars_panel(frame, actions))
-    context.update(coverage_panel(frame))
+    counts = counts_by_objective(actions)
+    context.update(totals_panel(frame, counts))
+    context.update(pillars_panel(frame, actions, counts))
+    context.update(coverage_panel(frame, actions))
+    frame.listed_actions = actions
     context.update(trend_panel(frame))
     context.update(short_lists_panel(actions))
     context.update(moves_panel(frame, plan, actions, compare=compare))

@@ -9,13 +9,14 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Q, Subquery
 
 from ..choices import STATUS_ORDER, Status
 from ..models import Plan
 from ..querysets import overdue_condition, stale_condition
 
 STATUSES = [s.value for s in STATUS_ORDER]
+_STATUS_NAMES = {**{s: s.value for s in STATUS_ORDER}, **{s.value: s.value for s in STATUS_ORDER}}
 ON_TRACK = {Status.GREEN.value, Status.COMPLETE.value}
 
 
@@ -31,10 +32,13 @@ class Counts:
     complete: int = 0
     stale: int = 0
     overdue: int = 0
+    escalated: int = 0  # stale for two review intervals or more
     last_review: dt.datetime | None = None
 
     def count(self, status):
-        return getattr(self, Status(status).value)
+        """The number of actions with ``status`` (a Status or its value, e.g. "red")."""
+        name = _STATUS_NAMES.get(status)
+        return getattr(self, name if name is not None else Status(status).value)
 
     def share(self, status):
         """Percentage of the total, rounded; 0 when there are no actions."""
@@ -65,6 +69,7 @@ FIELDS = [
     "complete",
     "stale",
     "overdue",
+    "escalated",
     "last_review",
 ]
 
@@ -74,52 +79,109 @@ def review_intervals():
     return sorted(set(Plan.objects.order_by().values_list("review_interval_days", flat=True).distinct()))
 
 
-def state_annotations(*, now, today, intervals):
+def state_annotations(*, now, today, intervals, distinct=True):
+    """Stale, overdue, escalated (counts of actions) and the last review as aggregates;
+    ``distinct``: see ``_repeats``."""
     return {
-        "stale": Count("pk", filter=stale_condition(now, intervals), distinct=True),
-        "overdue": Count("pk", filter=overdue_condition(today), distinct=True),
+        "stale": Count("pk", filter=stale_condition(now, intervals), distinct=distinct),
+        "overdue": Count("pk", filter=overdue_condition(today), distinct=distinct),
+        "escalated": Count("pk", filter=stale_condition(now, intervals, 2), distinct=distinct),
         "last_review": Max("eff_reviewed_at"),
     }
+
+
+def _repeats(qs):
+    """True when an action may be more than one row of ``qs`` within a group: the queryset is
+    DISTINCT, as the FilterSet makes it for a filter on a many-valued relation (owners, drivers).
+    Then the counts count distinct actions; otherwise each action is one row of its group (the
+    keys are the action's own, or one row per driver when grouped by driver), and a plain count
+    gives the same figure without sorting every group."""
+    return bool(qs.query.distinct)
 
 
 def _key_of(row, keys):
     return row[keys[0]] if len(keys) == 1 else tuple(row[k] for k in keys)
 
 
+def _from_history(qs):
+    """True when the queryset's ``eff_status`` is rebuilt from the history (a subquery per action:
+    the as-at rule), False when it is a CASE on columns (today's status, or the statuses kept at a
+    quarter's end)."""
+    return isinstance(qs.query.annotations.get("eff_status"), Subquery)
+
+
+def _status_annotations(distinct=True):
+    return {status: Count("pk", filter=Q(eff_status=status), distinct=distinct) for status in STATUSES}
+
+
 def group_counts(qs, keys, *, now, today, intervals, statuses_only=False):
     """{key (or tuple of keys): Counts} for an annotated action queryset.
 
-    Two queries: counts per status grouped by the keys and the status (the status expression,
-    a subquery when as at a date, is evaluated once per row), then stale, overdue and the last
-    review per key (skipped with ``statuses_only``).
+    Today's status (a CASE on columns): one query, a conditional count per status beside stale,
+    overdue and the last review. As at a date (the status a subquery per action): the counts per
+    status grouped by the keys and the status, so that the subquery is evaluated once per row,
+    then stale, overdue and the last review per key (skipped with ``statuses_only``).
     """
     keys = [keys] if isinstance(keys, str) else list(keys)
     qs = qs.order_by()
+    distinct = _repeats(qs)
+    state = (
+        {}
+        if statuses_only
+        else state_annotations(now=now, today=today, intervals=intervals, distinct=distinct)
+    )
     result = defaultdict(Counts)
-    for row in qs.values(*keys, "eff_status").annotate(n=Count("pk", distinct=True)):
+    if not _from_history(qs):
+        for row in qs.values(*keys).annotate(**_status_annotations(distinct), **state):
+            result[_key_of(row, keys)] = _counts_of(row, statuses_only=statuses_only)
+        return dict(result)
+    for row in qs.values(*keys, "eff_status").annotate(n=Count("pk", distinct=distinct)):
         counts = result[_key_of(row, keys)]
         setattr(counts, row["eff_status"], row["n"])
         counts.total += row["n"]
-    if not statuses_only:
-        state = state_annotations(now=now, today=today, intervals=intervals)
+    if state:
         for row in qs.values(*keys).annotate(**state):
             counts = result[_key_of(row, keys)]
-            counts.stale, counts.overdue, counts.last_review = (
-                row["stale"],
-                row["overdue"],
-                row["last_review"],
-            )
+            _set_state(counts, row)
     return dict(result)
 
 
+def _counts_of(row, *, statuses_only):
+    """Counts from one row of conditional counts (``_status_annotations`` and ``state_annotations``)."""
+    counts = Counts(**{status: row[status] for status in STATUSES})
+    counts.total = sum(row[status] for status in STATUSES)
+    if not statuses_only:
+        _set_state(counts, row)
+    return counts
+
+
+def _set_state(counts, row):
+    """Stale, overdue, escalated and the last review from a row of ``state_annotations``."""
+    counts.stale, counts.overdue, counts.escalated = row["stale"], row["overdue"], row["escalated"]
+    counts.last_review = row["last_review"]
+
+
+def roll_up(by_keys, index):
+    """{key: Counts} summed from ``by_keys`` ({tuple of keys: Counts}, a partition of the actions,
+    e.g. by borough and pillar: each action in one borough and one pillar) on its ``index``-th key."""
+    totals = defaultdict(Counts)
+    for keys, counts in by_keys.items():
+        totals[keys[index]].add(counts)
+    return dict(totals)
+
+
 def total_counts(qs, *, now, today, intervals):
-    """Counts over the whole queryset, in two queries."""
+    """Counts over the whole queryset: one query today, two as at a date."""
+    qs = qs.order_by()
+    distinct = _repeats(qs)
+    state = state_annotations(now=now, today=today, intervals=intervals, distinct=distinct)
+    if not _from_history(qs):
+        return _counts_of(qs.aggregate(**_status_annotations(distinct), **state), statuses_only=False)
     counts = Counts()
-    for row in qs.order_by().values("eff_status").annotate(n=Count("pk", distinct=True)):
+    for row in qs.values("eff_status").annotate(n=Count("pk", distinct=distinct)):
         setattr(counts, row["eff_status"], row["n"])
         counts.total += row["n"]
-    row = qs.order_by().aggregate(**state_annotations(now=now, today=today, intervals=intervals))
-    counts.stale, counts.overdue, counts.last_review = row["stale"], row["overdue"], row["last_review"]
+    _set_state(counts, qs.aggregate(**state))
     return counts
 
 

@@ -1,12 +1,121 @@
-"""What every panel of one dashboard shares, read once from the page's FilterSet."""
+"""What every panel of one dashboard shares, read once from the page's FilterSet: the Frame, and
+its ``Tables`` (the reference tables a page reads, each at most once)."""
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 
+from django.db.models import F
+from django.forms.models import ModelChoiceIterator
 from django.http import QueryDict
 
+from drivers.models import Driver, Measure
+
 from ..filtersets import ActionFilterSet
+from ..models import BCU, Borough, Pillar, Plan
+from .coverage import CONFIDENCE_FRAMEWORK
 from .links import base_query
+
+
+class Tables:
+    """The reference tables of one page, each read at most once (on first use) for the user: the
+    one place every panel, the outcomes panels and the filter choices take them from. Lists in
+    the order the models give them (boroughs, BCUs by name; pillars by order; drivers by
+    framework, order and name)."""
+
+    def __init__(self, user):
+        self.user = user
+
+    @cached_property
+    def plans(self):
+        """Every plan the user may read, with its borough and BCU (the force plan's borough None)."""
+        return list(Plan.objects.visible_to(self.user).select_related("borough__bcu"))
+
+    @cached_property
+    def review_intervals(self):
+        """The review intervals plans use (days), sorted."""
+        return sorted({plan.review_interval_days for plan in self.plans})
+
+    @cached_property
+    def boroughs(self):
+        """Every borough the user may read, with its BCU, by name."""
+        return list(Borough.objects.visible_to(self.user).select_related("bcu"))
+
+    @cached_property
+    def bcus(self):
+        return list(BCU.objects.all())
+
+    @cached_property
+    def pillars(self):
+        return list(Pillar.objects.all())
+
+    @cached_property
+    def drivers(self):
+        """Every driver, with its framework, and its measures (``driver.measures.all()``, as a
+        prefetch gives them) from ``measures``: 2 queries for drivers and measures."""
+        drivers = list(Driver.objects.select_related("framework"))
+        for driver in drivers:
+            kept = driver.measures.all()
+            kept._result_cache = [m for m in self.measures if driver.pk in m.driver_ids]
+            kept._prefetch_done = True
+            driver._prefetched_objects_cache = {"measures": kept}
+        return drivers
+
+    @cached_property
+    def confidence_drivers(self):
+        """The drivers of the MPS confidence model, by order and name."""
+        chosen = [d for d in self.drivers if d.framework.slug == CONFIDENCE_FRAMEWORK]
+        return sorted(chosen, key=lambda d: (d.order, d.name))
+
+    @cached_property
+    def measures(self):
+        """Every survey measure, by order and name, each with ``driver_ids`` (the drivers it
+        reflects): one query, a row per measure and driver."""
+        measures = {}
+        for measure in Measure.objects.annotate(driver_link=F("drivers")).order_by("order", "name", "pk"):
+            kept = measures.setdefault(measure.pk, measure)
+            kept.driver_ids = getattr(kept, "driver_ids", set())
+            if measure.driver_link is not None:
+                kept.driver_ids.add(measure.driver_link)
+        return list(measures.values())
+
+    def share_choices(self, form):
+        """Give the page's filter form these rows as the choices of its borough, BCU, pillar and
+        driver fields (the same rows and order as their querysets give), read when a field is
+        rendered, once for the page."""
+        for name, rows in (
+            ("borough", "boroughs"),
+            ("bcu", "bcus"),
+            ("pillar", "pillars"),
+            ("driver", "drivers"),
+        ):
+            if name in form.fields:
+                known = {"tables": self, "table": rows}
+                form.fields[name].iterator = type("KnownChoices", (KnownChoices,), known)
+                form.fields[name].widget.choices = form.fields[name].choices
+
+
+class KnownChoices(ModelChoiceIterator):
+    """The choices of a model choice field from a page's ``tables`` (the list named ``table``)."""
+
+    tables = None
+    table = ""
+
+    @property
+    def rows(self):
+        return getattr(self.tables, self.table)
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.rows:
+            yield self.choice(obj)
+
+    def __len__(self):
+        return len(self.rows) + (self.field.empty_label is not None)
+
+    def __bool__(self):
+        return self.field.empty_label is not None or bool(self.rows)
 
 
 @dataclass
@@ -21,10 +130,30 @@ class Frame:
     user: object
     intervals: list
     query: QueryDict
+    tables: Tables = field(default=None)
+    by_borough_driver: dict | None = None  # {(borough_id, driver_id): Counts} once the heatmap has them
+    counts_in_view: object = None  # the Counts of the page's actions (every borough in view) once counted
+    listed_actions: list | None = None  # a borough dashboard's actions, with their drivers
+    own_keys: frozenset = frozenset({"as_at"})  # the query keys that are the page's own, not filters
+
+    @property
+    def unfiltered(self):
+        """True when the page has no filter but its own (the as-at day; a borough dashboard's
+        borough): its actions are its whole scope."""
+        return set(self.query) <= self.own_keys
 
     @classmethod
-    def of(cls, filterset, *, user, intervals):
-        return cls(filterset=filterset, user=user, intervals=intervals, query=base_query(filterset.data))
+    def of(cls, filterset, *, user, intervals=None, tables=None):
+        """The page's Frame; ``intervals`` default to those of every plan (``tables.review_intervals``)."""
+        tables = tables or Tables(user)
+        intervals = tables.review_intervals if intervals is None else intervals
+        return cls(
+            filterset=filterset,
+            user=user,
+            intervals=intervals,
+            query=base_query(filterset.data),
+            tables=tables,
+        )
 
     @property
     def now(self) -> dt.datetime:

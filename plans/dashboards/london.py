@@ -14,12 +14,13 @@ from dataclasses import dataclass, field
 from django.core.paginator import Paginator
 
 from ..filtersets import ActionFilterSet
-from ..models import Plan
+from ..models import Action
 from ..quarters import Quarter
 from ..querysets import end_of_day
+from ..snapshots import quarter_snapshot
 from .changes import changes_in_view, with_changes_all
-from .counts import STATUSES, Counts, group_counts, review_intervals, statuses_by_action
-from .coverage import GAP, Cell, confidence_drivers, coverage_state
+from .counts import STATUSES, Counts, group_counts, roll_up, statuses_by_action
+from .coverage import GAP, Cell, coverage_state
 from .frame import Frame
 from .links import drill, pillar_entries, status_cells, with_as_at
 from .moves import moves_since
@@ -90,7 +91,8 @@ class BcuGroup:
 
 @dataclass
 class BoroughTable:
-    """Every borough row in view, the total of the scope now and at the last quarter's end."""
+    """Every borough row in view, the total of the scope now and at the last quarter's end, and
+    the page's Counts per pillar ({pillar_id: Counts}, from the same query as the rows')."""
 
     rows: list
     total: Counts
@@ -98,6 +100,7 @@ class BoroughTable:
     previous_quarter: Quarter
     moves: list
     moves_by_borough: dict | None
+    by_pillar: dict
 
 
 def parse_sort(value):
@@ -130,19 +133,25 @@ def scope_name(frame):
 
 def oversight_plans(frame):
     """The borough plans in view: every visible one, narrowed by the borough and BCU filters."""
-    plans = Plan.objects.visible_to(frame.user).filter(borough__isnull=False).select_related("borough__bcu")
     chosen = frame.filterset.form.cleaned_data
-    if chosen.get("borough"):
-        plans = plans.filter(borough__in=chosen["borough"])
-    if chosen.get("bcu"):
-        plans = plans.filter(borough__bcu__in=chosen["bcu"])
-    return list(plans)
+    boroughs = {b.pk for b in chosen.get("borough") or []}
+    bcus = {b.pk for b in chosen.get("bcu") or []}
+    return [
+        plan
+        for plan in frame.tables.plans
+        if plan.borough is not None
+        and (not boroughs or plan.borough_id in boroughs)
+        and (not bcus or plan.borough.bcu_id in bcus)
+    ]
 
 
 def counts_last_quarter(frame):
-    """(the previous quarter, {borough_id: Counts}) as at that quarter's end, statuses only."""
+    """(the previous quarter, {borough_id: Counts}) as at that quarter's end, statuses only: from
+    the statuses kept at that closed quarter's end (``plans.snapshots``), the page's filters as
+    they stood then (the same figures as the history rule, without reading the history)."""
     quarter = Quarter.containing(frame.today).previous()
-    previous = ActionFilterSet(with_as_at(frame.filterset.data, quarter.end), user=frame.user).qs
+    actions = Action.objects.visible_to(frame.user).with_quarter_snapshot(quarter_snapshot(quarter))
+    previous = ActionFilterSet(with_as_at(frame.filterset.data, quarter.end), actions, user=frame.user).qs
     counts = group_counts(
         in_boroughs(previous),
         BY_BOROUGH,
@@ -170,7 +179,13 @@ def moves_by_borough(frame, *, compare):
 def borough_table(frame, plans, *, compare):
     """One BoroughRow per plan in view, with the scope's totals now and at the last quarter's end."""
     previous_quarter, before = counts_last_quarter(frame)
-    by_borough = group_counts(in_boroughs(frame.qs), BY_BOROUGH, **frame.counted())
+    by_borough_pillar = group_counts(
+        in_boroughs(frame.qs), (BY_BOROUGH, "objective__pillar"), **frame.counted()
+    )
+    by_borough = roll_up(by_borough_pillar, 0)
+    frame.counts_in_view = Counts()
+    for counts in by_borough.values():
+        frame.counts_in_view.add(counts)
     moves, moved = moves_by_borough(frame, compare=compare)
     rows, total, total_before = [], Counts(), Counts()
     for plan in plans:
@@ -186,7 +201,9 @@ def borough_table(frame, plans, *, compare):
         if moved is not None:
             row.moved_up, row.moved_down = moved[borough.pk]["up"], moved[borough.pk]["down"]
         rows.append(row)
-    return BoroughTable(rows, total, total_before, previous_quarter, moves, moved)
+    return BoroughTable(
+        rows, total, total_before, previous_quarter, moves, moved, roll_up(by_borough_pillar, 1)
+    )
 
 
 def headline_panel(frame, table, *, compare):
@@ -264,8 +281,9 @@ def boroughs_panel(frame, table, *, sort, page, per_page, compare):
 
 def heatmap_panel(frame, rows, shown):
     """The borough × driver heatmap: cells for the rows shown, gap counts over every row."""
-    drivers = confidence_drivers()
+    drivers = frame.tables.confidence_drivers
     by_driver = group_counts(in_boroughs(frame.qs), BOROUGH_DRIVER, **frame.counted(), statuses_only=True)
+    frame.by_borough_driver = by_driver
     for row in shown:
         for driver in drivers:
             counts = by_driver.get((row.borough.pk, driver.pk))
@@ -279,10 +297,9 @@ def heatmap_panel(frame, rows, shown):
     return {"drivers": drivers, "driver_gaps": [gaps[d.pk] for d in drivers]}
 
 
-def pillars_panel(frame):
-    """One entry per pillar: its Counts, status cells and drill-down link."""
-    by_pillar = group_counts(in_boroughs(frame.qs), "objective__pillar", **frame.counted())
-    return {"pillars": pillar_entries(frame, by_pillar)}
+def pillars_panel(frame, table):
+    """One entry per pillar: its Counts (``table.by_pillar``), status cells and drill-down link."""
+    return {"pillars": pillar_entries(frame, table.by_pillar)}
 
 
 def changes_panel(frame, table, plans, *, compare):
@@ -301,7 +318,7 @@ def oversight(filterset, *, user, sort="bcu", compare=None, page=1, per_page=Non
     (with their links and heatmap cells) are one page of ``per_page`` boroughs of that order, so
     the page stays the same size at national scale.
     """
-    frame = Frame.of(filterset, user=user, intervals=review_intervals())
+    frame = Frame.of(filterset, user=user)
     return oversight_figures(frame, sort=sort, compare=compare, page=page, per_page=per_page)
 
 
@@ -313,7 +330,7 @@ def oversight_figures(frame, *, sort="bcu", compare=None, page=1, per_page=None)
     context.update(headline_panel(frame, table, compare=compare))
     context.update(boroughs_panel(frame, table, sort=sort, page=page, per_page=per_page, compare=compare))
     context.update(heatmap_panel(frame, table.rows, context["rows"]))
-    context.update(pillars_panel(frame))
+    context.update(pillars_panel(frame, table))
     context.update(changes_panel(frame, table, plans, compare=compare))
     return context
 

@@ -8,10 +8,9 @@ each built from the page's Frame: the filters, the scope and the as-at day of th
 from django.http import QueryDict
 
 from .. import outcomes, reporting
+from ..choices import STATUS_ORDER, Status
 from ..force import borough_force_support
-from ..models import Borough, Plan
 from .borough import borough_figures
-from .counts import review_intervals
 from .frame import Frame
 from .london import in_boroughs, oversight_figures
 
@@ -20,8 +19,17 @@ def not_updated_panel(frame, actions, *, sort, borough=None):
     """The "who has not updated" panel: the stale actions among ``actions`` (the page's scope,
     whatever its other filters: ``not_updated_unfiltered`` tells the page to say so when it has
     any), as at the page's day; its links keep the as-at day."""
+    counted = None
+    if frame.unfiltered and frame.counts_in_view is not None:  # the page's counts are of the same actions
+        counted = frame.counts_in_view.stale, frame.counts_in_view.escalated
     context = reporting.not_updated_panel(
-        actions, user=frame.user, sort=sort, now=frame.now, as_at=frame.as_at, lengths=frame.intervals
+        actions,
+        user=frame.user,
+        sort=sort,
+        now=frame.now,
+        as_at=frame.as_at,
+        lengths=frame.intervals,
+        counted=counted,
     )
     keep = QueryDict(mutable=True)
     if frame.as_at:
@@ -41,23 +49,62 @@ def not_updated_panel(frame, actions, *, sort, borough=None):
 def return_status_panel(frame):
     """Each real borough's return for the last ended quarter: today's state, whatever the page's
     as-at day (the page marks it so)."""
-    plans = Plan.objects.visible_to(frame.user).filter(borough__isnull=False, borough__is_synthetic=False)
-    return reporting.return_status_panel(plans.select_related("borough").order_by("borough__name"))
+    plans = [p for p in frame.tables.plans if p.borough is not None and not p.borough.is_synthetic]
+    return reporting.return_status_panel(sorted(plans, key=lambda p: (p.borough.name, p.pk)))
 
 
 def no_plan_panel(frame):
     """The boroughs in view with no plan recorded (listed apart, never counted)."""
-    return {"no_plan": Borough.objects.visible_to(frame.user).filter(plans__isnull=True).order_by("name")}
+    planned = {plan.borough_id for plan in frame.tables.plans}
+    return {"no_plan": [b for b in frame.tables.boroughs if b.pk not in planned]}
 
 
 def oversight_outcomes_panel(frame):
     """Survey headline and "where plans are blind" across London."""
-    return {"outcomes": outcomes.oversight_panel(frame.user, frame.filterset.data, as_at=frame.as_at)}
+    tables = frame.tables
+    action_counts = None
+    if frame.unfiltered and frame.by_borough_driver is not None:  # the heatmap counted the same actions
+        action_counts = {
+            key: {status: n for status in STATUS_ORDER if (n := counts.count(status))}
+            for key, counts in frame.by_borough_driver.items()
+        }
+    return {
+        "outcomes": outcomes.oversight_panel(
+            frame.user,
+            frame.filterset.data,
+            as_at=frame.as_at,
+            known=outcomes.Known(
+                boroughs=[b for b in tables.boroughs if not b.is_synthetic],
+                planned={plan.borough_id for plan in tables.plans},
+                drivers=tables.confidence_drivers,
+                measures=tables.measures,
+                action_counts=action_counts,
+            ),
+        )
+    }
 
 
 def borough_outcomes_panel(frame, borough):
     """The borough's survey measures and driver gaps."""
-    return {"outcomes": outcomes.borough_panel(borough, frame.user, as_at=frame.as_at)}
+    known = outcomes.Known(drivers=frame.tables.confidence_drivers, measures=frame.tables.measures)
+    if frame.unfiltered and frame.listed_actions is not None:  # one plan per borough: the same actions
+        known.action_counts, known.action_lists = _serving_drivers(borough, frame.listed_actions)
+    return {"outcomes": outcomes.borough_panel(borough, frame.user, as_at=frame.as_at, known=known)}
+
+
+def _serving_drivers(borough, actions):
+    """({(borough_id, driver_id): {Status: n}}, {(borough_id, driver_id): [(pk, text, Status)]}):
+    the actions serving each driver, by status and listed in objective number, position and id
+    order, as ``outcomes.gaps._action_counts`` gives them, from actions with their drivers."""
+    counts, listed = {}, {}
+    for action in sorted(actions, key=lambda a: (a.objective.number, a.position, a.pk)):
+        status = Status(action.eff_status)
+        for driver in action.drivers.all():
+            key = (borough.pk, driver.pk)
+            counts.setdefault(key, {}).setdefault(status, 0)
+            counts[key][status] += 1
+            listed.setdefault(key, []).append((action.pk, action.text, status))
+    return counts, listed
 
 
 def force_support_panel(frame, borough):
@@ -68,12 +115,13 @@ def force_support_panel(frame, borough):
 def oversight_page(filterset, *, user, sort="bcu", compare=None, page=1, nu_sort="age"):
     """Everything the oversight page shows, from a valid ActionFilterSet: the figures of
     ``oversight`` and the outcomes, reporting-cycle and no-plan panels."""
-    frame = Frame.of(filterset, user=user, intervals=review_intervals())
+    frame = Frame.of(filterset, user=user)
     context = oversight_figures(frame, sort=sort, compare=compare, page=page)
     context.update(no_plan_panel(frame))
     context.update(oversight_outcomes_panel(frame))
     context.update(not_updated_panel(frame, in_boroughs(filterset.queryset), sort=nu_sort))
     context.update(return_status_panel(frame))
+    frame.tables.share_choices(filterset.form)
     return context
 
 
@@ -81,8 +129,11 @@ def borough_page(filterset, *, borough, plan, user, compare=None, nu_sort="age")
     """Everything a borough dashboard shows, from a valid ActionFilterSet scoped to ``plan``: the
     figures of ``borough_dashboard`` and the outcomes, force-support and not-updated panels."""
     frame = Frame.of(filterset, user=user, intervals=[plan.review_interval_days])
+    if plan.borough_id == borough.pk:
+        plan.borough = borough  # read by the view already
     context = borough_figures(frame, plan=plan, compare=compare)
     context.update(borough_outcomes_panel(frame, borough))
     context.update(force_support_panel(frame, borough))
     context.update(not_updated_panel(frame, filterset.queryset, sort=nu_sort, borough=borough))
+    frame.tables.share_choices(filterset.form)
     return context

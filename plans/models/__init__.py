@@ -5,6 +5,7 @@ from .outcomes import MeasureReading, Target
 from .plan import Action, Milestone, Objective, Owner, Pillar, Plan, Theme
 from .publishing import Publication, PublicLine, PublicNote
 from .returns import QuarterlyReturn, ReminderLog, ReturnEvent, ReturnLine
+from .snapshots import QuarterEndSnapshot, QuarterEndStatus
 from .status import Challenge, ChallengeReply, StatusUpdate
 from .tokens import ApiToken, TokenScope
 
@@ -24,6 +25,8 @@ __all__ = [
     "Objective",
     "Owner",
     "Pillar",
+    "QuarterEndSnapshot",
+    "QuarterEndStatus",
     "QuarterlyReturn",
     "ReminderLog",
     "ReturnEvent",

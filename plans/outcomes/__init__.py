@@ -44,7 +44,7 @@ from .panels import (
     measures_by_borough,
     oversight_panel,
 )
-from .readings import applicable_target
+from .readings import Known, applicable_target
 from .rows import DRIVER_GAP_COLUMNS, driver_gap_rows, measure_rows
 from .targets import TargetGap, Trend, latest_reading, target_gap, trajectory_value, trend
 
@@ -54,6 +54,7 @@ __all__ = [
     "DriverGap",
     "HeadlineCell",
     "HeadlineRow",
+    "Known",
     "MeasureGap",
     "MeasurePanel",
     "TargetGap",

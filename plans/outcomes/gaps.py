@@ -12,7 +12,14 @@ from ..choices import STATUS_ORDER, Status
 from ..models import Action, Borough, Plan
 from ..scope import scope_for
 from .headline import VsLondon
-from .readings import MPS_FRAMEWORK, _current_targets, _recent_readings, _value_at, applicable_target
+from .readings import (
+    MPS_FRAMEWORK,
+    NOTHING_KNOWN,
+    _current_targets,
+    _recent_readings,
+    _value_at,
+    applicable_target,
+)
 from .targets import TargetGap, target_gap
 
 
@@ -163,8 +170,23 @@ def _measure_gaps(driver, borough, series, targets):
     return gaps
 
 
-def driver_gaps(user, *, boroughs=None, importance=None, with_actions=False, drivers=None, as_at=None):
-    """Driver gaps for each borough: {borough_id: [DriverGap in driver order]}. 6–7 queries.
+def driver_gaps(
+    user,
+    *,
+    boroughs=None,
+    importance=None,
+    with_actions=False,
+    drivers=None,
+    as_at=None,
+    survey=None,
+    action_counts=None,
+    action_lists=None,
+):
+    """Driver gaps for each borough: {borough_id: [DriverGap in driver order]}. 6–7 queries; 1
+    with ``drivers`` (with their measures) and ``survey`` (the recent series of their measures, with
+    London's, and the current targets of these measures and boroughs) read by the caller, none
+    with ``action_counts`` too ({(borough_id, driver_id): {Status: n}}, as ``_action_counts``;
+    with ``with_actions``, and ``action_lists``, its listing).
 
     ``importance`` maps driver slugs to importance shares (from the key-driver analysis) and
     fills the weighted gap score; ``with_actions`` also lists the actions (for one borough);
@@ -177,12 +199,19 @@ def driver_gaps(user, *, boroughs=None, importance=None, with_actions=False, dri
     drivers = drivers if drivers is not None else mps_drivers()
     borough_ids = [b.pk for b in boroughs]
     measure_ids = {m.pk for d in drivers for m in d.measures.all() if m.unit != "qualitative"}
-    series = _recent_readings(user, measure_ids, borough_ids if len(borough_ids) <= 5 else None, as_at=as_at)
-    targets = _current_targets(measure_ids, borough_ids, on=as_at)
-    actions = Action.objects.visible_to(user).filter(objective__plan__borough_id__in=borough_ids)
-    counts, listed = _action_counts(
-        actions.with_status(as_at), [d.pk for d in drivers], with_actions=with_actions
-    )
+    if survey is None:
+        survey = (
+            _recent_readings(user, measure_ids, borough_ids if len(borough_ids) <= 5 else None, as_at=as_at),
+            _current_targets(measure_ids, borough_ids, on=as_at),
+        )
+    series, targets = survey
+    if action_counts is not None and (action_lists is not None or not with_actions):
+        counts, listed = action_counts, action_lists or {}
+    else:
+        actions = Action.objects.visible_to(user).filter(objective__plan__borough_id__in=borough_ids)
+        counts, listed = _action_counts(
+            actions.with_status(as_at), [d.pk for d in drivers], with_actions=with_actions
+        )
     return {
         borough.pk: [
             DriverGap(
@@ -207,10 +236,21 @@ def importance_weights():
     return driver_weights()
 
 
-def borough_driver_gaps(borough, user, *, as_at=None):
-    """Context of the driver-gap panel of a borough dashboard (``as_at``: see driver_gaps)."""
+def borough_driver_gaps(borough, user, *, as_at=None, drivers=None, survey=None, known=NOTHING_KNOWN):
+    """Context of the driver-gap panel of a borough dashboard (``as_at``, ``drivers``, ``survey``:
+    see driver_gaps; ``known``: its ``action_counts`` and ``action_lists``, when the caller has them)."""
     weights = importance_weights()
-    gaps = driver_gaps(user, boroughs=[borough], importance=weights["shares"], with_actions=True, as_at=as_at)
+    gaps = driver_gaps(
+        user,
+        boroughs=[borough],
+        importance=weights["shares"],
+        with_actions=True,
+        as_at=as_at,
+        drivers=drivers,
+        survey=survey,
+        action_counts=known.action_counts,
+        action_lists=known.action_lists,
+    )
     rows = gaps.get(borough.pk, [])
     return {"rows": rows, "blind": [r for r in rows if r.blind], "weights": weights}
 
@@ -218,25 +258,37 @@ def borough_driver_gaps(borough, user, *, as_at=None):
 NO_PLAN_FLAG = "No plan recorded: not scored"
 
 
-def split_by_plan(boroughs):
-    """(the boroughs with a plan recorded, those with none), each in the given order: one query.
-    A borough with no plan is never scored for driver gaps: it is listed apart."""
-    planned = set(
-        Plan.objects.filter(borough__in=[b.pk for b in boroughs]).values_list("borough_id", flat=True)
-    )
+def split_by_plan(boroughs, planned=None):
+    """(the boroughs with a plan recorded, those with none), each in the given order: one query,
+    none with ``planned`` (the ids of the boroughs with a plan, read by the caller). A borough with
+    no plan is never scored for driver gaps: it is listed apart."""
+    if planned is None:
+        planned = set(
+            Plan.objects.filter(borough__in=[b.pk for b in boroughs]).values_list("borough_id", flat=True)
+        )
     return [b for b in boroughs if b.pk in planned], [b for b in boroughs if b.pk not in planned]
 
 
-def london_driver_gaps(user, *, boroughs=None, as_at=None):
+def london_driver_gaps(user, *, boroughs=None, as_at=None, known=NOTHING_KNOWN, survey=None):
     """Context of the oversight panel: for each borough with a plan its blind drivers and total
     weighted score (``rows``, most blind first); the boroughs with no plan recorded apart
-    (``no_plan``, by name), never scored."""
+    (``no_plan``, by name), never scored. ``known``: the boroughs, plans and drivers the caller
+    has read (``readings.Known``); ``survey``: see ``driver_gaps``."""
     weights = importance_weights()
-    drivers = mps_drivers()
+    drivers = known.drivers if known.drivers is not None else mps_drivers()
+    boroughs = boroughs if boroughs is not None else known.boroughs
     if boroughs is None:
         boroughs = list(Borough.objects.visible_to(user).filter(is_synthetic=False))
-    boroughs, no_plan = split_by_plan(boroughs)
-    gaps = driver_gaps(user, boroughs=boroughs, importance=weights["shares"], drivers=drivers, as_at=as_at)
+    boroughs, no_plan = split_by_plan(boroughs, known.planned)
+    gaps = driver_gaps(
+        user,
+        boroughs=boroughs,
+        importance=weights["shares"],
+        drivers=drivers,
+        as_at=as_at,
+        survey=survey,
+        action_counts=known.action_counts,
+    )
     rows = []
     for borough in boroughs:
         items = gaps.get(borough.pk, [])

@@ -39,30 +39,27 @@ class HeadlineRow:
     cells: list
 
 
-def oversight_measures(user, *, sort="", boroughs=None, as_at=None):
-    """One row per borough with a cell per headline measure; sortable. 5 queries. With ``as_at``
-    (a date) only the quarters ended by then count."""
+def oversight_measures(user, *, sort="", boroughs=None, as_at=None, measures=None, survey=None):
+    """One row per borough with a cell per headline measure; sortable. 5 queries (none with
+    ``boroughs``, ``measures``, every measure by order, and ``survey``, (the recent series of
+    the headline measures, the current targets of them and these boroughs), read by the caller).
+    With ``as_at`` (a date) only the quarters ended by then count."""
     if not scope_for(user).read_all:
         return {"rows": [], "measures": [], "sort": "", "sort_options": []}
-    measures = list(Measure.objects.filter(slug__in=HEADLINE_MEASURES).order_by("order"))
+    if measures is None:
+        measures = list(Measure.objects.filter(slug__in=HEADLINE_MEASURES).order_by("order"))
+    else:
+        measures = [m for m in measures if m.slug in HEADLINE_MEASURES]
     ids = [m.pk for m in measures]
     if boroughs is None:
         boroughs = list(Borough.objects.visible_to(user).filter(is_synthetic=False).select_related("bcu"))
-    series = _recent_readings(user, ids, as_at=as_at)
-    targets = _current_targets(ids, [b.pk for b in boroughs], on=as_at)
-    rows = []
-    for borough in boroughs:
-        cells = []
-        for measure in measures:
-            figures, _target = latest_figures(series, targets, measure.pk, borough.pk)
-            cells.append(
-                HeadlineCell(
-                    measure=measure,
-                    london=figures["london_latest"],
-                    **{name: figures[name] for name in ("latest", "latest_date", "previous", "trend", "gap")},
-                )
-            )
-        rows.append(HeadlineRow(borough=borough, cells=cells))
+    if survey is None:
+        survey = (
+            _recent_readings(user, ids, as_at=as_at),
+            _current_targets(ids, [b.pk for b in boroughs], on=as_at),
+        )
+    series, targets = survey
+    rows = [HeadlineRow(borough=b, cells=_headline_cells(b, measures, series, targets)) for b in boroughs]
     options = [("borough", "Borough")]
     for measure in measures:
         options += [
@@ -84,6 +81,21 @@ def oversight_measures(user, *, sort="", boroughs=None, as_at=None):
             (m, targets.expired[(m.pk, None)]) for m in measures if (m.pk, None) in targets.expired
         ],
     }
+
+
+def _headline_cells(borough, measures, series, targets):
+    """[HeadlineCell] of one borough, one per measure (no query)."""
+    cells = []
+    for measure in measures:
+        figures, _target = latest_figures(series, targets, measure.pk, borough.pk)
+        cells.append(
+            HeadlineCell(
+                measure=measure,
+                london=figures["london_latest"],
+                **{name: figures[name] for name in ("latest", "latest_date", "previous", "trend", "gap")},
+            )
+        )
+    return cells
 
 
 def sort_headline_rows(rows, measures, sort):

@@ -4,7 +4,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db.models import Max, Q
 
 from drivers.models import Measure
 
@@ -13,12 +13,16 @@ from .charts import trend_chart
 from .gaps import borough_driver_gaps, london_driver_gaps
 from .headline import oversight_measures
 from .readings import (
+    HEADLINE_MEASURES,
+    NOTHING_KNOWN,
+    RECENT_DAYS,
     _current_targets,
     _quantitative_measures,
     _series,
     expired_target,
     latest_figures,
     readings_as_at,
+    recent_series,
 )
 from .targets import TargetGap, Trend
 
@@ -49,13 +53,13 @@ class MeasurePanel:
         return [(period, value, london.get(period)) for period, value in reversed(self.points)]
 
 
-def borough_measures(borough, user, *, as_at=None):
-    """The measures panel of a borough dashboard, with its charts: 3 queries, whatever the data.
-    With ``as_at`` (a date) only the quarters ended by then count."""
-    return [
-        _with_chart(panel, target)
-        for panel, target in _panels_and_targets(user, [borough], as_at=as_at).get(borough.pk, [])
-    ]
+def borough_measures(borough, user, *, as_at=None, measures=None, survey=None):
+    """The measures panel of a borough dashboard, with its charts: 3 queries, whatever the data
+    (2 with ``measures``, every measure by order and name, read by the caller). With ``as_at``
+    (a date) only the quarters ended by then count. ``survey``: see ``_panels_and_targets``."""
+    pairs = _panels_and_targets(user, [borough], as_at=as_at, measures=measures, survey=survey)
+    pairs = pairs.get(borough.pk, [])
+    return [_with_chart(panel, target) for panel, target in pairs]
 
 
 def _with_chart(panel, target):
@@ -81,12 +85,10 @@ def measures_by_borough(user, boroughs):
     }
 
 
-def _panels_and_targets(user, boroughs, *, as_at=None):
-    """{borough_id: [(MeasurePanel, the target that applies)]} from one read of the readings and
-    targets of these boroughs and London (3 queries); empty for a user who may not read them."""
-    if not scope_for(user).read_all or not boroughs:
-        return {}
-    measures = _quantitative_measures()
+def _survey_of(user, boroughs, measures, *, as_at=None):
+    """(series, targets) of ``measures`` for these boroughs and London: the whole series of
+    readings of quarters ended by ``as_at`` ({(measure_id, borough_id or None): [(period_end,
+    value)] oldest first, percent}) and the targets current then (``readings.Targets``): 2 queries."""
     ids = [m.pk for m in measures]
     borough_ids = [b.pk for b in boroughs]
     readings = (
@@ -95,32 +97,69 @@ def _panels_and_targets(user, boroughs, *, as_at=None):
         .filter(Q(borough_id__in=borough_ids) | Q(borough__isnull=True))
     )
     series = _series(readings.values_list("measure_id", "borough_id", "period_end", "value"))
-    targets = _current_targets(ids, borough_ids, on=as_at)
+    return series, _current_targets(ids, borough_ids, on=as_at)
+
+
+def _recent_part(user, series, measure_ids, *, as_at=None):
+    """Of ``series`` (``_survey_of``), what ``readings._recent_readings`` gives for ``measure_ids``
+    and the same boroughs: the quarters from ``RECENT_DAYS`` before the newest reading of those
+    measures (any borough) on. One query (that newest quarter)."""
+    newest = (
+        readings_as_at(user, as_at).filter(measure_id__in=measure_ids).aggregate(day=Max("period_end"))["day"]
+    )
+    if newest is None:
+        return {}
+    since = newest - dt.timedelta(days=RECENT_DAYS)
+    return {
+        key: [p for p in points if p[0] >= since] for key, points in series.items() if key[0] in measure_ids
+    }
+
+
+def _panels_and_targets(user, boroughs, *, as_at=None, measures=None, survey=None):
+    """{borough_id: [(MeasurePanel, the target that applies)]} from one read of the readings and
+    targets of these boroughs and London (3 queries; 2 with ``measures`` read by the caller, none
+    with ``survey`` too, their ``_survey_of``); empty for a user who may not read them."""
+    if not scope_for(user).read_all or not boroughs:
+        return {}
+    measures = _quantitative_measures(measures)
+    series, targets = survey or _survey_of(user, boroughs, measures, as_at=as_at)
     return {
         borough.pk: [measure_panel(measure, borough.pk, series, targets) for measure in measures]
         for borough in boroughs
     }
 
 
-def borough_panel(borough, user, *, as_at=None):
+def borough_panel(borough, user, *, as_at=None, known=NOTHING_KNOWN):
     """Context of the outcomes panels of a borough dashboard (fixed number of queries); with
-    ``as_at`` (a date) the survey quarters ended by then and the actions' statuses then."""
+    ``as_at`` (a date) the survey quarters ended by then and the actions' statuses then;
+    ``known``: the drivers and measures the caller has read (``readings.Known``)."""
+    survey = gap_survey = None
+    if known.measures is not None and known.drivers is not None and scope_for(user).read_all:
+        survey = _survey_of(user, [borough], _quantitative_measures(known.measures), as_at=as_at)
+        gap_ids = {m.pk for d in known.drivers for m in d.measures.all() if m.unit != "qualitative"}
+        gap_survey = _recent_part(user, survey[0], gap_ids, as_at=as_at), survey[1]
     return {
         "borough": borough,
-        "panels": borough_measures(borough, user, as_at=as_at),
-        "gaps": borough_driver_gaps(borough, user, as_at=as_at),
+        "panels": borough_measures(borough, user, as_at=as_at, measures=known.measures, survey=survey),
+        "gaps": borough_driver_gaps(
+            borough, user, as_at=as_at, drivers=known.drivers, survey=gap_survey, known=known
+        ),
         "may_set_targets": may(user, SET_TARGETS),
     }
 
 
-def oversight_panel(user, query=None, *, as_at=None):
+def oversight_panel(user, query=None, *, as_at=None, known=NOTHING_KNOWN):
     """Context of the outcomes panels of the oversight dashboard; ``query`` is the page's query
     (a QueryDict), whose ``outcomes_sort`` orders the headline table (links keep the other
     parameters); with ``as_at`` (a date) the survey quarters ended by then and the actions'
-    statuses then."""
+    statuses then; ``known``: the boroughs, plans, drivers and measures the caller has read
+    (``readings.Known``)."""
     query = query.copy() if query is not None else {}
     sort = query.get("outcomes_sort", "") if hasattr(query, "get") else ""
-    headline = oversight_measures(user, sort=sort, as_at=as_at)
+    surveys = _oversight_surveys(user, known, as_at=as_at)
+    headline = oversight_measures(
+        user, sort=sort, as_at=as_at, boroughs=known.boroughs, measures=known.measures, survey=surveys[0]
+    )
     current = headline["sort"] or "borough"
     links = []
     for key, label in headline["sort_options"]:
@@ -132,4 +171,20 @@ def oversight_panel(user, query=None, *, as_at=None):
             encoded = f"outcomes_sort={key}"
         links.append({"key": key, "label": label, "query": encoded, "current": key == current})
     headline["sort_links"] = links
-    return {"headline": headline, "gaps": london_driver_gaps(user, as_at=as_at)}
+    return {
+        "headline": headline,
+        "gaps": london_driver_gaps(user, as_at=as_at, known=known, survey=surveys[1]),
+    }
+
+
+def _oversight_surveys(user, known, *, as_at):
+    """[(series, targets) of the headline measures, the same of the drivers' measures] read
+    together (3 queries), when ``known`` has the boroughs, drivers and measures; else [None, None]
+    (each panel reads its own)."""
+    if None in (known.boroughs, known.drivers, known.measures) or not scope_for(user).read_all:
+        return [None, None]
+    headline = [m.pk for m in known.measures if m.slug in HEADLINE_MEASURES]
+    gaps = {m.pk for d in known.drivers for m in d.measures.all() if m.unit != "qualitative"}
+    series = recent_series(user, [headline, gaps], as_at=as_at)
+    targets = _current_targets([*headline, *gaps], [b.pk for b in known.boroughs], on=as_at)
+    return [(series[0], targets), (series[1], targets)]

@@ -1,6 +1,7 @@
 """Reading survey figures in a fixed number of queries: series, current targets, recent readings."""
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Q
@@ -18,6 +19,28 @@ HEADLINE_MEASURES = ["good-job-local", "trust-mps"]
 
 
 RECENT_DAYS = 400  # the latest and previous quarter of every measure lie within this window
+
+
+@dataclass
+class Known:
+    """Reference rows the caller has read already (a dashboard reads each table once per page),
+    so that the outcome panels do not read them again; None: read here.
+
+    ``boroughs``: the real boroughs the user may read, with their BCU, by name; ``planned``: the
+    ids of the boroughs with a plan; ``drivers``: the MPS confidence model's drivers in order, with
+    their measures prefetched; ``measures``: every measure, by order and name; ``action_counts``:
+    the actions of the user's scope serving each driver in each borough, by status (as at the
+    page's day), when the caller has counted them."""
+
+    boroughs: list | None = None
+    planned: set | None = None
+    drivers: list | None = None
+    measures: list | None = None
+    action_counts: dict | None = None  # {(borough_id, driver_id): {Status: n}} of the scope's actions
+    action_lists: dict | None = None  # {(borough_id, driver_id): [(pk, text, Status)]} of the same
+
+
+NOTHING_KNOWN = Known()
 
 
 def _series(readings):
@@ -104,14 +127,48 @@ def latest_figures(series, targets, measure_id, borough_id):
     return figures, target
 
 
-def _quantitative_measures():
-    return list(Measure.objects.exclude(unit="qualitative").order_by("order", "name"))
+def _quantitative_measures(measures=None):
+    """The measures with a level (not qualitative), by order and name; from ``measures`` (every
+    measure, in that order) when the caller has read them."""
+    if measures is None:
+        return list(Measure.objects.exclude(unit="qualitative").order_by("order", "name"))
+    return [m for m in measures if m.unit != "qualitative"]
 
 
 def readings_as_at(user, as_at=None):
     """The survey readings the user may read, of quarters ended by ``as_at`` (a date; all without)."""
     readings = MeasureReading.objects.visible_to(user)
     return readings if as_at is None else readings.filter(period_end__lte=as_at)
+
+
+def recent_series(user, measure_sets, *, as_at=None):
+    """[one series per set of measure ids, each as ``_recent_readings(user, ids, as_at=as_at)``
+    gives it: {(measure_id, borough_id or None): [(period, value)]} for the ~5 quarters up to the
+    newest of that set]: 2 queries whatever the number of sets (their newest quarters, then
+    their readings)."""
+    from django.db.models import Max
+
+    scoped = readings_as_at(user, as_at)
+    sets = [set(ids) for ids in measure_sets]
+    wanted = {
+        f"newest_{i}": Max("period_end", filter=Q(measure_id__in=ids)) for i, ids in enumerate(sets) if ids
+    }
+    newest = scoped.aggregate(**wanted) if wanted else {}
+    since = [
+        newest[f"newest_{i}"] - dt.timedelta(days=RECENT_DAYS) if newest.get(f"newest_{i}") else None
+        for i in range(len(sets))
+    ]
+    condition = Q(pk__in=[])
+    for ids, day in zip(sets, since, strict=True):
+        if day is not None:
+            condition |= Q(measure_id__in=ids, period_end__gte=day)
+    rows = []
+    if any(day is not None for day in since):
+        rows = list(scoped.filter(condition).values_list("measure_id", "borough_id", "period_end", "value"))
+    return [
+        _series(row for row in rows if row[0] in ids and row[2] >= day) if day is not None else {}
+        for ids, day in zip(sets, since, strict=True)
+    ]
 
 
 def _recent_readings(user, measure_ids, borough_ids=None, *, as_at=None):

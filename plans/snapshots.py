@@ -1,0 +1,93 @@
+"""Quarter-end snapshots: every action's status at the end of a closed quarter, kept.
+
+The oversight dashboard compares today with the end of the last closed quarter. Rebuilding every
+action's status then from the history (``ActionQuerySet.with_status(quarter_end)``: a subquery per
+action) grows with the history; the statuses at a closed quarter's end change only when an update
+dated before that end is written later (an import or seed writing back-dated history). So they
+are kept (``QuarterEndStatus``, one row per action with a status by then) the first time a page
+needs them, or by ``manage.py quarter_snapshots``, and read with a join
+(``ActionQuerySet.with_quarter_snapshot``): the same figures as the history rule, whatever the
+filters.
+
+*Stale*: the ``QuarterEndSnapshot`` row keeps the highest ``StatusUpdate`` id when it was built;
+history is append-only (``StatusUpdate`` refuses changes and deletes, and an action with history
+cannot be deleted), so the kept rows are exact until an update with a higher id is dated before
+the quarter's end, whichever way it was written (a service, a bulk insert, raw SQL). That check is
+two small indexed queries (the newest update id, the updates written since); a stale snapshot is
+rebuilt in one statement.
+Retirements need nothing: the join keeps ``live(at)`` on the action's own ``retired_at``.
+"""
+
+import datetime as dt
+
+from django.db import DatabaseError, connection, transaction
+from django.db.models import Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from .models import Action, QuarterEndSnapshot, QuarterEndStatus, StatusUpdate
+from .quarters import Quarter
+from .querysets import end_of_day
+
+__all__ = ["build_snapshot", "closed_quarter_end", "quarter_snapshot"]
+
+
+def closed_quarter_end(quarter: Quarter, today: dt.date) -> dt.date | None:
+    """The quarter's last day if the quarter has closed by ``today`` (a local date), else None."""
+    return quarter.end if quarter.end < today else None
+
+
+def quarter_snapshot(quarter: Quarter, *, today: dt.date | None = None) -> dt.date | None:
+    """The last day of ``quarter`` when its quarter-end statuses are kept and current (built or
+    rebuilt now if needed), else None (the quarter has not closed, or the build lost a race):
+    then the caller uses the history rule. Two queries when current (the kept snapshot with the
+    newest update id, then the updates written since it); a few more to (re)build."""
+    day = closed_quarter_end(quarter, today or timezone.localdate())
+    if day is None:
+        return None
+    newest = StatusUpdate.objects.order_by("-pk").values("pk")[:1]  # the primary key's last entry
+    kept = QuarterEndSnapshot.objects.filter(quarter_end=day).annotate(newest=Subquery(newest)).first()
+    if kept is not None and not _written_before(day, since=kept.last_update_id, newest=kept.newest):
+        return day
+    return day if build_snapshot(day) else None
+
+
+def _written_before(day, *, since, newest):
+    """True when an update written after the one numbered ``since`` (up to ``newest``, the highest
+    id now) is dated before the end of ``day``. One query, over those updates only (by the primary
+    key: literal bounds let every engine use it; their date is wrapped so that none walks the
+    history by its date index instead), run even when there are none so that a page's number
+    of queries does not depend on what was written since."""
+    upto = since if newest is None else newest
+    dated = Coalesce("created_at", "created_at")
+    written = StatusUpdate.objects.filter(pk__gt=since, pk__lte=upto).alias(dated=dated)
+    return written.filter(dated__lt=end_of_day(day)).exists()
+
+
+def build_snapshot(day: dt.date) -> bool:
+    """(Re)write the statuses of every action at the end of ``day`` (a closed quarter's last day)
+    from the history, in one transaction: the old rows, then one INSERT … SELECT of the history
+    rule. False when another request was writing the same snapshot (nothing is changed then)."""
+    source = (
+        Action.objects.with_status(day, with_retired=True)
+        .order_by()
+        .values_list("pk", "eff_rag", "eff_completed", "eff_reviewed_at")
+    )
+    select, params = source.query.sql_with_params()
+    table = connection.ops.quote_name(QuarterEndStatus._meta.db_table)
+    # Names from the model, values as parameters (the compiled query's and the day).
+    columns = "(action_id, rag, completed, reviewed_at, quarter_end)"
+    insert = f"INSERT INTO {table} {columns} SELECT history.*, %s FROM ({select}) history"  # noqa: S608
+    try:
+        with transaction.atomic():
+            last = StatusUpdate.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+            QuarterEndStatus.objects.filter(quarter_end=day).delete()
+            QuarterEndSnapshot.objects.filter(quarter_end=day).delete()
+            with connection.cursor() as cursor:
+                cursor.execute(insert, (connection.ops.adapt_datefield_value(day), *params))
+                if connection.vendor == "postgresql":  # a quarter's rows at once: plan the join with them
+                    cursor.execute(f"ANALYZE {table}")
+            QuarterEndSnapshot.objects.create(quarter_end=day, built_at=timezone.now(), last_update_id=last)
+    except DatabaseError:  # another request built it at the same moment: use the history this time
+        return False
+    return True
