@@ -38,10 +38,16 @@ class ActionFilterForm(forms.Form):
 
 @extend_schema_field(OpenApiTypes.STR)  # the API documents it as a list of slugs
 class SlugMultipleFilter(django_filters.ModelMultipleChoiceFilter):
-    """?borough=southwark&borough=lambeth — by slug, scoped choices."""
+    """?borough=southwark&borough=lambeth — by slug, scoped choices.
+
+    No DISTINCT unless asked for: borough, BCU and pillar are reached through single-valued
+    foreign keys (an action has one of each), so the filter cannot repeat an action; the
+    many-valued paths (drivers, owners) ask for ``distinct=True``.
+    """
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("to_field_name", "slug")
+        kwargs.setdefault("distinct", False)
         super().__init__(*args, **kwargs)
 
 
@@ -57,7 +63,11 @@ class ActionFilterSet(django_filters.FilterSet):
     pillar = SlugMultipleFilter(
         field_name="objective__pillar__slug", queryset=Pillar.objects.all(), label="Pillar"
     )
-    objective = django_filters.ModelMultipleChoiceFilter(queryset=Objective.objects.none(), label="Objective")
+    objective = django_filters.ModelMultipleChoiceFilter(
+        queryset=Objective.objects.none(),
+        label="Objective",
+        distinct=False,  # an action has one
+    )
     driver = SlugMultipleFilter(
         field_name="drivers__slug", queryset=Driver.objects.all(), label="Driver", distinct=True
     )

@@ -33,6 +33,18 @@ def test_driver_filter_returns_each_action_once(southwark_editor):
     assert qs.count() > 0
 
 
+def test_single_valued_filters_need_no_distinct_and_repeat_no_action(southwark_editor):
+    """Borough, BCU, pillar and objective follow foreign keys (one per action): no DISTINCT over
+    every column; several values still give each action once."""
+    objective = Action.objects.filter(objective__plan__borough__slug="southwark").first().objective_id
+    query = f"borough=southwark&borough=lambeth&pillar=less-crime&pillar=more-trust&objective={objective}"
+    qs = run(southwark_editor, query)
+    assert "DISTINCT" not in str(qs.query).upper()
+    assert qs.count() == len(set(qs.values_list("pk", flat=True))) > 0
+    with_driver = run(southwark_editor, "borough=southwark&driver=effectiveness")
+    assert "DISTINCT" in str(with_driver.query).upper()
+
+
 def test_unknown_values_are_errors_not_silently_ignored(southwark_editor):
     for query in (
         "borough=atlantis",
