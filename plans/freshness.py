@@ -41,43 +41,62 @@ from . import page_keys
 
 logger = logging.getLogger(__name__)
 GENERATION_KEY = "trustplan:data-generation"
+REFERENCE_KEY = "trustplan:reference-generation"
+# The reference tables every page reads (plans/shared_tables.py keeps them between requests): a
+# committed write to one of them also starts a new reference generation.
+REFERENCE_TABLES = {
+    "plans_bcu",
+    "plans_borough",
+    "plans_pillar",
+    "drivers_framework",
+    "drivers_driver",
+    "drivers_measure",
+    "drivers_measure_drivers",
+    "drivers_respondentfile",  # the kept key-driver analysis behind the importance weights
+}
 WATCHED_APPS = {"plans", "drivers", "auth", "authtoken"}
 UNWATCHED_TABLES = {"auth_permission"}  # written by migrate; no page shows it
 WRITE = re.compile(r'\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(?P<table>[A-Za-z0-9_]+)', re.IGNORECASE)
 LOGIN_STAMP = re.compile(r'\s*UPDATE\s+"?auth_user"?\s+SET\s+"?last_login"?\s*=\s*%s\s+WHERE', re.IGNORECASE)
 
 
-def generation():
-    """The current data generation (a new one is started if the cache lost it)."""
-    token = cache.get(GENERATION_KEY)
+def generation(key=GENERATION_KEY):
+    """The current data generation (``REFERENCE_KEY``: the reference generation), a new one
+    started if the cache lost it."""
+    token = cache.get(key)
     if token is None:
-        cache.add(GENERATION_KEY, uuid.uuid4().hex, None)
-        token = cache.get(GENERATION_KEY)
+        cache.add(key, uuid.uuid4().hex, None)
+        token = cache.get(key)
     return token
 
 
-def _new_generation():
+def _new_generation(reference=False):
     try:
         cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+        if reference:
+            cache.set(REFERENCE_KEY, uuid.uuid4().hex, None)
     except Exception:  # noqa: BLE001 — the write has committed; never fail it for the cache
         logger.exception("Could not start a new data generation: cached pages may be stale.")
 
 
 class _Commit:
-    """The writes of one transaction: the first of its on-commit calls starts the generation."""
+    """The writes of one transaction: the first of its on-commit calls starts the generation (and
+    the reference generation when one of them wrote a reference table)."""
 
     done = False
+    reference = False
 
     def run(self):
         if not self.done:
             self.done = True
-            _new_generation()
+            _new_generation(self.reference)
 
 
-def _announce(connection):
+def _announce(connection, reference):
     commit = getattr(connection, "_trustplan_commit", None)
     if commit is None or commit.done:
         commit = connection._trustplan_commit = _Commit()
+    commit.reference = commit.reference or reference
     transaction.on_commit(commit.run, using=connection.alias)
 
 
@@ -97,14 +116,15 @@ def _watch(execute, sql, params, many, context):
     connection = context["connection"]
     if not is_watched_write(sql):
         return execute(sql, params, many, context)
+    reference = WRITE.match(sql)["table"] in REFERENCE_TABLES
     if not connection.in_atomic_block:
         # Autocommit: the statement commits by itself. Start the generation before it, never
         # between it and the fetch of its RETURNING row: the cache's own statements there would
         # end the unfinished INSERT on SQLite and lose the row.
-        _new_generation()
+        _new_generation(reference)
         return execute(sql, params, many, context)
     result = execute(sql, params, many, context)
-    _announce(connection)
+    _announce(connection, reference)
     return result
 
 

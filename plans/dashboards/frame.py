@@ -9,8 +9,10 @@ from django.db.models import F
 from django.forms.models import ModelChoiceIterator
 from django.http import QueryDict
 
+from drivers.kept import driver_weights
 from drivers.models import Driver, Measure
 
+from .. import shared_tables
 from ..filtersets import ActionFilterSet
 from ..models import BCU, Borough, Pillar, Plan
 from .coverage import CONFIDENCE_FRAMEWORK
@@ -21,10 +23,16 @@ class Tables:
     """The reference tables of one page, each read at most once (on first use) for the user: the
     one place every panel, the outcomes panels and the filter choices take them from. Lists in
     the order the models give them (boroughs, BCUs by name; pillars by order; drivers by
-    framework, order and name)."""
+    framework, order and name). BCUs, boroughs, pillars, drivers and measures come from the
+    process's kept copy (``plans.shared_tables``: read again after any write to them); the plans,
+    which boroughs edit, are read for the page."""
 
     def __init__(self, user):
         self.user = user
+
+    @cached_property
+    def _kept(self):
+        return shared_tables.current()
 
     @cached_property
     def plans(self):
@@ -39,20 +47,28 @@ class Tables:
     @cached_property
     def boroughs(self):
         """Every borough the user may read, with its BCU, by name."""
-        return list(Borough.objects.visible_to(self.user).select_related("bcu"))
+        visible = Borough.objects.visible_to(self.user).select_related("bcu")
+        if visible.query.is_empty():
+            return []
+        if visible.query.where:  # a narrower scope than every borough: read for this user
+            return list(visible)
+        return self._kept.get("boroughs", lambda: list(visible))
 
     @cached_property
     def bcus(self):
-        return list(BCU.objects.all())
+        return self._kept.get("bcus", lambda: list(BCU.objects.all()))
 
     @cached_property
     def pillars(self):
-        return list(Pillar.objects.all())
+        return self._kept.get("pillars", lambda: list(Pillar.objects.all()))
 
     @cached_property
     def drivers(self):
         """Every driver, with its framework, and its measures (``driver.measures.all()``, as a
         prefetch gives them) from ``measures``: 2 queries for drivers and measures."""
+        return self._kept.get("drivers", self._read_drivers)
+
+    def _read_drivers(self):
         drivers = list(Driver.objects.select_related("framework"))
         for driver in drivers:
             kept = driver.measures.all()
@@ -68,16 +84,16 @@ class Tables:
         return sorted(chosen, key=lambda d: (d.order, d.name))
 
     @cached_property
+    def driver_weights(self):
+        """The key-driver importance weights and their source (``drivers.kept.driver_weights``:
+        the latest kept analysis of real respondents, else the shipped synthetic sample)."""
+        return self._kept.get("driver_weights", driver_weights)
+
+    @cached_property
     def measures(self):
         """Every survey measure, by order and name, each with ``driver_ids`` (the drivers it
         reflects): one query, a row per measure and driver."""
-        measures = {}
-        for measure in Measure.objects.annotate(driver_link=F("drivers")).order_by("order", "name", "pk"):
-            kept = measures.setdefault(measure.pk, measure)
-            kept.driver_ids = getattr(kept, "driver_ids", set())
-            if measure.driver_link is not None:
-                kept.driver_ids.add(measure.driver_link)
-        return list(measures.values())
+        return self._kept.get("measures", _read_measures)
 
     def share_choices(self, form):
         """Give the page's filter form these rows as the choices of its borough, BCU, pillar and
@@ -93,6 +109,16 @@ class Tables:
                 known = {"tables": self, "table": rows}
                 form.fields[name].iterator = type("KnownChoices", (KnownChoices,), known)
                 form.fields[name].widget.choices = form.fields[name].choices
+
+
+def _read_measures():
+    measures = {}
+    for measure in Measure.objects.annotate(driver_link=F("drivers")).order_by("order", "name", "pk"):
+        kept = measures.setdefault(measure.pk, measure)
+        kept.driver_ids = getattr(kept, "driver_ids", set())
+        if measure.driver_link is not None:
+            kept.driver_ids.add(measure.driver_link)
+    return list(measures.values())
 
 
 class KnownChoices(ModelChoiceIterator):

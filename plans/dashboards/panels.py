@@ -79,6 +79,7 @@ def oversight_outcomes_panel(frame):
                 drivers=tables.confidence_drivers,
                 measures=tables.measures,
                 action_counts=action_counts,
+                weights=tables.driver_weights,
             ),
         )
     }
@@ -86,7 +87,10 @@ def oversight_outcomes_panel(frame):
 
 def borough_outcomes_panel(frame, borough):
     """The borough's survey measures and driver gaps."""
-    known = outcomes.Known(drivers=frame.tables.confidence_drivers, measures=frame.tables.measures)
+    tables = frame.tables
+    known = outcomes.Known(
+        drivers=tables.confidence_drivers, measures=tables.measures, weights=tables.driver_weights
+    )
     if frame.unfiltered and frame.listed_actions is not None:  # one plan per borough: the same actions
         known.action_counts, known.action_lists = _serving_drivers(borough, frame.listed_actions)
     return {"outcomes": outcomes.borough_panel(borough, frame.user, as_at=frame.as_at, known=known)}

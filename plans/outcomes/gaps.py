@@ -238,8 +238,9 @@ def importance_weights():
 
 def borough_driver_gaps(borough, user, *, as_at=None, drivers=None, survey=None, known=NOTHING_KNOWN):
     """Context of the driver-gap panel of a borough dashboard (``as_at``, ``drivers``, ``survey``:
-    see driver_gaps; ``known``: its ``action_counts`` and ``action_lists``, when the caller has them)."""
-    weights = importance_weights()
+    see driver_gaps; ``known``: its ``action_counts``, ``action_lists`` and ``weights``, when the
+    caller has them)."""
+    weights = known.weights or importance_weights()
     gaps = driver_gaps(
         user,
         boroughs=[borough],
@@ -274,7 +275,7 @@ def london_driver_gaps(user, *, boroughs=None, as_at=None, known=NOTHING_KNOWN, 
     weighted score (``rows``, most blind first); the boroughs with no plan recorded apart
     (``no_plan``, by name), never scored. ``known``: the boroughs, plans and drivers the caller
     has read (``readings.Known``); ``survey``: see ``driver_gaps``."""
-    weights = importance_weights()
+    weights = known.weights or importance_weights()
     drivers = known.drivers if known.drivers is not None else mps_drivers()
     boroughs = boroughs if boroughs is not None else known.boroughs
     if boroughs is None:

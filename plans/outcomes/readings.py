@@ -38,6 +38,7 @@ class Known:
     measures: list | None = None
     action_counts: dict | None = None  # {(borough_id, driver_id): {Status: n}} of the scope's actions
     action_lists: dict | None = None  # {(borough_id, driver_id): [(pk, text, Status)]} of the same
+    weights: dict | None = None  # drivers.kept.driver_weights(), when the caller has them
 
 
 NOTHING_KNOWN = Known()

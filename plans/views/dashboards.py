@@ -161,13 +161,27 @@ def _sort_links(request, key, descending):
     return links
 
 
+def _borough_and_plan(user, slug):
+    """(the borough ``slug`` names, its plan or None) as ``user`` may read them; 404 when the
+    borough is not theirs to read. One query when the user reads every borough and it has a plan
+    (the plan with its borough), two otherwise."""
+    boroughs = Borough.objects.visible_to(user).select_related("bcu")
+    plans = Plan.objects.visible_to(user).select_related("borough__bcu")
+    every_borough = not boroughs.query.is_empty() and not boroughs.query.where
+    if every_borough:
+        plan = plans.filter(borough__slug=slug).first()
+        if plan is not None:
+            return plan.borough, plan
+    borough = get_object_or_404(boroughs, slug=slug)
+    return borough, plans.filter(borough=borough).first()
+
+
 @require_safe
 @cached_page
 @role_required
 def borough_dashboard(request, slug):
     """One borough: its plan as pillars → objectives → actions, summaries, coverage, trend."""
-    borough = get_object_or_404(Borough.objects.visible_to(request.user).select_related("bcu"), slug=slug)
-    plan = Plan.objects.visible_to(request.user).filter(borough=borough).first()
+    borough, plan = _borough_and_plan(request.user, slug)
     data = request.GET.copy()
     for name in ("borough", "bcu"):
         data.pop(name, None)

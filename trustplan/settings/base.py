@@ -111,6 +111,10 @@ else:
 # Dashboards keep their rendered page this long, per user and session, and build it afresh after
 # any write (plans/freshness.py). The suite turns it off except where it tests it.
 DASHBOARD_CACHE_SECONDS = env_int("DASHBOARD_CACHE_SECONDS", 0 if TESTING else 60)
+# The reference tables (BCUs, boroughs, pillars, drivers, measures) kept in each process between
+# requests, at most this long, and read again after any committed write to one of them
+# (plans/shared_tables.py); 0 reads them on every page (the suite: its writes never commit).
+REFERENCE_TABLES_SECONDS = env_int("REFERENCE_TABLES_SECONDS", 0 if TESTING else 60)
 PAGE_CACHE_ENTRIES_PER_USER = env_int("PAGE_CACHE_ENTRIES_PER_USER", 30)  # plans/page_keys.py
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 60 * 60 * 8)
