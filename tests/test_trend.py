@@ -11,8 +11,8 @@ import pytest
 from django.http import QueryDict
 from django.utils import timezone
 
-from plans.dashboards import month_ends, monthly_trend
 from plans.choices import UpdateSource
+from plans.dashboards import month_ends, monthly_trend
 from plans.filtersets import ActionFilterSet
 from plans.models import Action, Plan, StatusUpdate
 from plans.querysets import end_of_day
@@ -97,7 +97,9 @@ def _filtered(user, query, as_at):
 @pytest.mark.parametrize(
     "query", ["", "rag=red&rag=green", "driver=effectiveness&driver=engagement-fair-treatment", "stale=true"]
 )
-def test_the_trend_of_london_and_its_filters_is_the_fold_of_every_update(london, oversight_user, query, days_back):
+def test_the_trend_of_london_and_its_filters_is_the_fold_of_every_update(
+    london, oversight_user, query, days_back
+):
     today = timezone.localdate()
     as_at = today - dt.timedelta(days=days_back) if days_back else None
     action_qs = _filtered(oversight_user, query, as_at)

@@ -8,7 +8,10 @@ action's state is then carried forward in Python from point to point.
 
 import datetime as dt
 from collections import Counter
+from itertools import pairwise
 
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
 from django.db.models import Case, CharField, F, IntegerField, Value, When
 
 from ..models import StatusUpdate
@@ -37,13 +40,23 @@ def updates_by_point(action_qs, cutoffs):
         *(When(created_at__lt=cutoff, then=Value(index)) for index, cutoff in enumerate(cutoffs)),
         output_field=IntegerField(),
     )
-    status = Case(When(to_completed=True, then=Value("complete")), default=F("to_rag"), output_field=CharField())
-    return (
+    status = Case(
+        When(to_completed=True, then=Value("complete")), default=F("to_rag"), output_field=CharField()
+    )
+    updates = (
         StatusUpdate.objects.filter(action__in=action_qs.order_by().values("pk"), created_at__lt=cutoffs[-1])
         .order_by("action_id", "created_at", "version")
         .annotate(point=point, status=status)
         .values_list("action_id", "point", "status")
     )
+    # Integers and strings as the database gives them: no per-row conversion through the ORM.
+    try:
+        sql, params = updates.query.get_compiler(using=updates.db).as_sql()
+    except EmptyResultSet:  # no action at all
+        return []
+    with connections[updates.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def monthly_trend(action_qs, *, end_day, months=TREND_MONTHS):
@@ -55,9 +68,9 @@ def monthly_trend(action_qs, *, end_day, months=TREND_MONTHS):
     """
     days = month_ends(end_day, months)
     counts = [Counter() for _ in days]
-    rows = list(updates_by_point(action_qs, [end_of_day(day) for day in days]))
+    rows = updates_by_point(action_qs, [end_of_day(day) for day in days])
     # Each update holds from its point until the next update of the same action takes over.
-    for (action, point, status), (following, until, _) in zip(rows, rows[1:] + [(None, len(days), None)]):
+    for (action, point, status), (following, until, _) in pairwise([*rows, (None, None, None)]):
         for held in range(point, until if following == action else len(days)):
             counts[held][status] += 1
     return list(zip(days, counts, strict=True))
