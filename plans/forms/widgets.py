@@ -71,3 +71,8 @@ class Select(DirectRender, forms.Select):
                 parts.append("</optgroup>")
         parts.append("</select>")
         return "".join(parts)
+
+
+# The widgets above whose markup ``html()`` writes from their ``get_context``: the review writes
+# them without ``BoundField.as_widget`` (plans.templatetags.form_widgets).
+DIRECT_WIDGETS = frozenset({HiddenInput, DateInput, CheckboxInput, Textarea, Select})

@@ -6,7 +6,7 @@ were most of the page's time (a hundred variable look-ups a row, the action's te
 times). The markup is the one the page always had: labels naming the action for screen
 readers, errors beside their field, the other person's change (``status_conflict.html``) above
 the inputs of a row that someone else changed. Every text is escaped; the inputs are the form's
-own (``{{ field }}``).
+own, written as ``{{ field }}`` writes them (``form_widgets.field_html``).
 """
 
 from django import template
@@ -16,6 +16,7 @@ from django.utils.timezone import template_localtime
 
 from plans import display
 from plans.badges import status_badge
+from plans.templatetags.form_widgets import field_html
 
 register = template.Library()
 
@@ -81,7 +82,7 @@ def _field(field, css, label, short, *, first=True):
     if not first:  # the checkbox: input, then its label
         return [
             opening,
-            f'        {field} <label for="{for_id}">{label}'
+            f'        {field_html(field)} <label for="{for_id}">{label}'
             f'<span class="visually-hidden"> — {short}</span></label>',
             f"        {_errors(field.errors)}",
         ]
@@ -91,12 +92,12 @@ def _field(field, css, label, short, *, first=True):
         f'        <label for="{for_id}"><span aria-hidden="true">{shown}</span>'
         f'<span class="visually-hidden">{spoken} — {short}</span></label>',
         f"        {_errors(field.errors)}",
-        f"        {field}",
+        f"        {field_html(field)}",
     ]
 
 
 def _inputs(form, short, conflict):
-    hidden = "".join(str(field) for field in form.hidden_fields())
+    hidden = "".join(field_html(field) for field in form.hidden_fields())
     lines = [
         '  <td class="review-inputs">',
         f"    {conflict}",
