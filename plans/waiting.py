@@ -75,7 +75,7 @@ def _querysets(user, *, today, now):
             plan=OuterRef("pk"), fy_start_year=quarter.fy_start_year, quarter=quarter.quarter
         )
         sets["to_submit"] = Plan.objects.filter(borough__in=editing).exclude(
-            pk__in=Subquery(ended.values("plan_id"))
+            pk__in=Subquery(ended.order_by().values("plan_id"))  # no ordering (nor its joins) in a test
         )
         sets["sent_back"] = QuarterlyReturn.objects.filter(
             plan__borough__in=editing, status=ReturnStatus.SENT_BACK
@@ -113,9 +113,10 @@ def _totals(user, sets):
         get_user_model()
         .objects.filter(pk=user.pk)
         .annotate(**{f"n_{key}": _count(qs) for key, qs in sets.items()})
-        .values(*(f"n_{key}" for key in sets))
-        .first()
+        .order_by()
+        .values(*(f"n_{key}" for key in sets))[:1]
     )
+    row = next(iter(row), None)
     return {key: row[f"n_{key}"] or 0 for key in sets} if row else {}
 
 
