@@ -13,6 +13,8 @@ from django import forms
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
+_NAMES = {}  # attribute name: the name escaped (a few names, written thousands of times)
+
 
 def _attrs(attrs):
     # html.escape: the text Django's escape() gives, without its check for lazy strings
@@ -20,7 +22,7 @@ def _attrs(attrs):
     for name, value in attrs.items():
         if value is False:
             continue
-        name = html_escape(name)
+        name = _NAMES.get(name) or _NAMES.setdefault(name, html_escape(name))
         parts.append(f" {name}" if value is True else f' {name}="{html_escape(str(value))}"')
     return "".join(parts)
 

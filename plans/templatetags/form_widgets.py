@@ -101,6 +101,23 @@ def _context(field):
     return widget.get_context(field.html_name, field.value(), _added_attrs(field, widget))["widget"]
 
 
+def _direct_context(field, widget):
+    """For a widget of ``widgets.DIRECT_WIDGETS``: the parts of its ``get_context`` (Django's
+    ``Widget``, ``Input``, ``CheckboxInput``, ``ChoiceWidget``) that its ``html`` reads."""
+    if field.field.localize:
+        widget.is_localized = True
+    value, added, kind = field.value(), _added_attrs(field, widget), type(widget)
+    if kind is widgets.CheckboxInput and widget.check_test(value):
+        added["checked"] = True
+    shown = widget.format_value(value)
+    context = {"name": field.html_name, "value": shown, "attrs": {**widget.attrs, **added}}
+    if kind is widgets.Select:
+        context["optgroups"] = widget.optgroups(field.html_name, shown, added)
+    elif kind is not widgets.Textarea:
+        context["type"] = widget.input_type
+    return context
+
+
 def _direct(field):
     """The field's HTML, or None when Django's own rendering must write it."""
     if type(field) is not BoundField or type(field.form.renderer) is not DjangoTemplates:
@@ -109,7 +126,7 @@ def _direct(field):
         return None
     widget = field.field.widget
     if type(widget) in widgets.DIRECT_WIDGETS:  # the review's inputs: their own writers
-        return widget.html(_context(field))
+        return widget.html(_direct_context(field, widget))
     if type(widget).render is not forms.Widget.render:
         return None
     name = widget.template_name

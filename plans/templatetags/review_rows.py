@@ -10,6 +10,7 @@ own, written as ``{{ field }}`` writes them (``form_widgets.field_html``).
 """
 
 from django import template
+from django.forms.forms import NON_FIELD_ERRORS
 from django.template.defaultfilters import timesince_filter
 from django.utils.safestring import mark_safe
 from django.utils.timezone import template_localtime
@@ -76,7 +77,8 @@ def _commentary(action):
 
 def _field(field, css, label, short, *, first=True):
     """A labelled input; the label shows its short name and tells screen readers the action's."""
-    error = " has-error" if field.errors else ""
+    errors = field.form.errors.get(field.name) or ()  # BoundField.errors without a new empty list
+    error = " has-error" if errors else ""
     for_id = _text(field.id_for_label)
     opening = f'      <div class="field{css}{error}">'
     if not first:  # the checkbox: input, then its label
@@ -84,14 +86,14 @@ def _field(field, css, label, short, *, first=True):
             opening,
             f'        {field_html(field)} <label for="{for_id}">{label}'
             f'<span class="visually-hidden"> — {short}</span></label>',
-            f"        {_errors(field.errors)}",
+            f"        {_errors(errors)}",
         ]
     spoken, shown = label
     return [
         opening,
         f'        <label for="{for_id}"><span aria-hidden="true">{shown}</span>'
         f'<span class="visually-hidden">{spoken} — {short}</span></label>',
-        f"        {_errors(field.errors)}",
+        f"        {_errors(errors)}",
         f"        {field_html(field)}",
     ]
 
@@ -101,7 +103,7 @@ def _inputs(form, short, conflict):
     lines = [
         '  <td class="review-inputs">',
         f"    {conflict}",
-        f"    {_errors(form.non_field_errors())}",
+        f"    {_errors(form.errors.get(NON_FIELD_ERRORS) or ())}",  # form.non_field_errors()
         '    <p class="field-error">This row was incomplete: reload the page and enter it again.</p>'
         if form.hidden_errors
         else "    ",
