@@ -11,7 +11,6 @@ own, written as ``{{ field }}`` writes them (``form_widgets.field_html``).
 
 from django import template
 from django.forms.forms import NON_FIELD_ERRORS
-from django.template.defaultfilters import timesince_filter
 from django.utils.safestring import mark_safe
 from django.utils.timezone import template_localtime
 
@@ -41,7 +40,7 @@ def _reviewed(action):
         return "Never reviewed"
     local = template_localtime(when)
     title = f"{display.day_month_year(local)} {local.hour:02d}:{local.minute:02d}"
-    since = _text(timesince_filter(when))
+    since = _text(display.time_since(when))
     text = f'Reviewed <time datetime="{local.isoformat()}" title="{title}">{since} ago</time>'
     who = action.last_reviewed_by
     if who:
