@@ -13,7 +13,11 @@ from django import forms
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
-_NAMES = {}  # attribute name: the name escaped (a few names, written thousands of times)
+_NAMES = {}  # attribute name or input type: escaped (a few names, written thousands of times)
+
+
+def _escaped_name(name):
+    return _NAMES.get(name) or _NAMES.setdefault(name, html_escape(name))
 
 
 def _attrs(attrs):
@@ -22,7 +26,7 @@ def _attrs(attrs):
     for name, value in attrs.items():
         if value is False:
             continue
-        name = _NAMES.get(name) or _NAMES.setdefault(name, html_escape(name))
+        name = _escaped_name(name)
         parts.append(f" {name}" if value is True else f' {name}="{html_escape(str(value))}"')
     return "".join(parts)
 
@@ -36,7 +40,7 @@ class DirectRender:
 class DirectInput(DirectRender):
     def html(self, widget):
         value = "" if widget["value"] is None else f' value="{html_escape(str(widget["value"]))}"'
-        kind, name = html_escape(widget["type"]), html_escape(widget["name"])
+        kind, name = _escaped_name(widget["type"]), html_escape(widget["name"])
         return f'<input type="{kind}" name="{name}"{value}{_attrs(widget["attrs"])}>'
 
 

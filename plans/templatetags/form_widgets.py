@@ -138,13 +138,14 @@ def _direct(field):
 
 
 def field_html(field):
-    """What ``{{ field }}`` (``str(field)``) writes, without the widget templates or
-    ``BoundField.as_widget`` when the widget is one this module writes."""
+    """The text ``{{ field }}`` (``str(field)``) writes, without the widget templates or
+    ``BoundField.as_widget`` when the widget is one this module writes: escaped HTML, for a
+    caller that marks its whole output safe (``review_rows``)."""
     html = _direct(field)
-    return str(field) if html is None else mark_safe(html)  # noqa: S308 — escaped above
+    return str(field) if html is None else html
 
 
 @register.simple_tag
 def widget(field):
     """``{% widget field %}``: what ``{{ field }}`` writes, without the widget templates."""
-    return field_html(field)
+    return mark_safe(field_html(field))  # noqa: S308 — escaped in field_html
