@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from django import forms
+from django.forms.widgets import ChoiceWidget
 
 from plans.forms import widgets
 from plans.forms.status import StatusForm
@@ -147,3 +148,25 @@ def test_every_input_of_a_row_is_written_directly(world):
     action = _action()
     form = StatusForm(_row(action, rag=HOSTILE), action=action, prefix=f"a{action.pk}")
     assert all(_direct(form[name]) is not None for name in form.fields)
+
+
+@pytest.mark.parametrize(
+    "widget",
+    [
+        *(field.widget for field in StatusForm.base_fields.values()),
+        widgets.Select(attrs={"data-x": HOSTILE}, choices=[("a", HOSTILE), ("g", [("1", "One")])]),
+        widgets.DateInput(attrs={"type": "date", "id": "x"}, format="%d/%m/%Y"),
+    ],
+)
+def test_a_copied_widget_is_what_django_copies(widget):
+    import copy
+
+    django_copy = (ChoiceWidget if isinstance(widget, ChoiceWidget) else forms.Widget).__deepcopy__
+    ours, theirs = copy.deepcopy(widget), django_copy(widget, {})
+    assert type(ours) is type(theirs) is type(widget)
+    assert vars(ours) == vars(theirs) == vars(widget)
+    assert ours.attrs is not widget.attrs and ours.attrs == widget.attrs
+    if isinstance(widget, ChoiceWidget):
+        assert ours.choices is not widget.choices and ours.choices == widget.choices
+    memo = {}
+    assert copy.deepcopy(widget, memo) is memo[id(widget)]
