@@ -22,7 +22,9 @@ from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeData, mark_safe
 from django.utils.text import add_truncation_text, calculate_truncate_chars_length
+from django.utils.timesince import TIME_STRINGS, timesince
 from django.utils.timezone import template_localtime
+from django.utils.translation import get_language
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _PLAIN = re.compile(r"[-a-zA-Z0-9_]+")
@@ -110,3 +112,32 @@ def html_text(value):
 def escaped(value):
     """``conditional_escape(value)``: a plain string escaped directly (the same text)."""
     return html_escape(value) if type(value) is str else conditional_escape(value)
+
+
+class _Unit:
+    """A unit of Django's ``TIME_STRINGS`` ("%(num)d week", plural forms) whose text for a number
+    in a language is translated once."""
+
+    def __init__(self, lazy):
+        self.lazy, self.texts = lazy, {}
+
+    def __mod__(self, values):
+        key = (get_language(), values["num"])
+        text = self.texts.get(key)
+        if text is None:
+            text = self.texts[key] = str(self.lazy % values)
+        return text
+
+
+_UNITS = {name: _Unit(lazy) for name, lazy in TIME_STRINGS.items()}
+
+
+def time_since(value, now=None):
+    """``value|timesince`` (or ``value|timesince:now``): "3\xa0weeks, 2\xa0days", each unit's
+    words translated once."""
+    if not value:
+        return ""
+    try:
+        return timesince(value, now or None, time_strings=_UNITS)
+    except (ValueError, TypeError):
+        return ""

@@ -144,3 +144,21 @@ def test_html_text_is_what_a_template_writes():
     template = Template("{{ v }}")
     for value in values:
         assert display.html_text(value) == template.render(Context({"v": value})), value
+
+
+def test_time_since_is_timesince():
+    from django.template.defaultfilters import timesince_filter
+    from django.utils import translation
+
+    now = timezone.now()
+    seconds = [0, 30, 59, 60, 61, 3599, 3600, 86399, 86400, 7 * 86400 + 1, 31 * 86400, 400 * 86400]
+    rng = random.Random(7)
+    seconds += [rng.randrange(0, 5 * 365 * 86400) for _ in range(300)]
+    moments = [now - dt.timedelta(seconds=s) for s in seconds] + [now + dt.timedelta(days=3), None, ""]
+    moments += [dt.date(2020, 2, 29), dt.datetime(2021, 1, 31, 12, 0)]  # a date; a naive datetime
+    for language in ("en-gb", "fr", "en-gb"):
+        with translation.override(language):
+            for moment in moments:
+                assert display.time_since(moment, now) == timesince_filter(moment, now), (language, moment)
+                day = dt.date(2024, 3, 1)
+                assert display.time_since(moment, day) == timesince_filter(moment, day), (language, moment)

@@ -129,3 +129,19 @@ def test_a_member_without_editing_role_is_not_asked_to_submit(world, lambeth_pla
     Membership.objects.create(user=viewer, borough=lambeth_plan.borough, role=MembershipRole.COMMANDER)
     assert "to_submit" not in keys(viewer)
     assert Plan.objects.filter(borough=lambeth_plan.borough).exists()
+
+
+def test_the_totals_are_the_counts_of_each_section(world, southwark_plan, oversight_user):
+    """The one query of the totals counts what each section's queryset counts, for every role;
+    a section whose filter can match nothing (no review intervals: no plan) counts zero."""
+    from django.contrib.auth import get_user_model
+
+    from plans.waiting import _querysets, _totals
+
+    now, today = timezone.now(), timezone.localdate()
+    raise_challenge(southwark_plan, oversight_user, due=today - dt.timedelta(days=3))
+    for user in get_user_model().objects.all():
+        sets = _querysets(user, today=today, now=now)
+        assert _totals(sets) == {key: queryset.count() for key, queryset in sets.items()}, user
+    empty = {"none": Action.objects.filter(pk__in=[]), "all": Action.objects.all()}
+    assert _totals(empty) == {"none": 0, "all": Action.objects.count()}

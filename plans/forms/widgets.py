@@ -7,11 +7,19 @@ same markup as Django's templates (``django/forms/widgets/input.html``, ``attrs.
 ``tests/test_widgets.py`` compares the two for every kind of value.
 """
 
+import copy
 from html import escape as html_escape
 
 from django import forms
+from django.forms.widgets import ChoiceWidget
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
+
+_NAMES = {}  # attribute name or input type: escaped (a few names, written thousands of times)
+
+
+def _escaped_name(name):
+    return _NAMES.get(name) or _NAMES.setdefault(name, html_escape(name))
 
 
 def _attrs(attrs):
@@ -20,12 +28,23 @@ def _attrs(attrs):
     for name, value in attrs.items():
         if value is False:
             continue
-        name = html_escape(name)
+        name = _escaped_name(name)
         parts.append(f" {name}" if value is True else f' {name}="{html_escape(str(value))}"')
     return "".join(parts)
 
 
 class DirectRender:
+    def __deepcopy__(self, memo):
+        # Django's Widget.__deepcopy__ (ChoiceWidget's for a Select), with copy.copy(self) written
+        # out: every form of the review copies ten widgets; this is a third of the time.
+        obj = type(self).__new__(type(self))
+        obj.__dict__.update(self.__dict__)
+        obj.attrs = self.attrs.copy()
+        if isinstance(self, ChoiceWidget):
+            obj.choices = copy.copy(self.choices)
+        memo[id(self)] = obj
+        return obj
+
     def render(self, name, value, attrs=None, renderer=None):
         # every value and attribute is escaped in html(), as the templates' autoescape would
         return mark_safe(self.html(self.get_context(name, value, attrs)["widget"]))
@@ -34,7 +53,7 @@ class DirectRender:
 class DirectInput(DirectRender):
     def html(self, widget):
         value = "" if widget["value"] is None else f' value="{html_escape(str(widget["value"]))}"'
-        kind, name = html_escape(widget["type"]), html_escape(widget["name"])
+        kind, name = _escaped_name(widget["type"]), html_escape(widget["name"])
         return f'<input type="{kind}" name="{name}"{value}{_attrs(widget["attrs"])}>'
 
 
@@ -71,3 +90,8 @@ class Select(DirectRender, forms.Select):
                 parts.append("</optgroup>")
         parts.append("</select>")
         return "".join(parts)
+
+
+# The widgets above whose markup ``html()`` writes from their ``get_context``: the review writes
+# them without ``BoundField.as_widget`` (plans.templatetags.form_widgets).
+DIRECT_WIDGETS = frozenset({HiddenInput, DateInput, CheckboxInput, Textarea, Select})

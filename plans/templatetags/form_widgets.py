@@ -16,6 +16,7 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import SafeData, mark_safe
 
 from plans.display import html_text as _text
+from plans.forms import widgets
 
 register = template.Library()
 
@@ -69,15 +70,52 @@ def _select(widget):
     return "".join(parts)
 
 
+def _added_attrs(field, widget):
+    """The attributes ``BoundField.as_widget`` adds to the widget's own, in its order: those of
+    ``build_widget_attrs`` (required, disabled, aria-invalid, aria-describedby), then the id.
+    Not for a ``MultiWidget`` (whose sub-widgets ``build_widget_attrs`` marks required)."""
+    form, hidden = field.form, widget.is_hidden
+    errors = form.errors.get(field.name)  # what BoundField.errors holds (an absent list is empty)
+    attrs, auto_id = {}, field.auto_id
+    if field.field.required and form.use_required_attribute and widget.use_required_attribute(field.initial):
+        attrs["required"] = True
+    if field.field.disabled:
+        attrs["disabled"] = True
+    if not hidden and errors:
+        attrs["aria-invalid"] = "true"
+    if not widget.use_fieldset and not widget.attrs.get("aria-describedby") and auto_id and not hidden:
+        described = [f"{auto_id}_helptext"] if field.help_text else []
+        described += [f"{auto_id}_error"] if errors else []
+        if described:
+            attrs["aria-describedby"] = " ".join(described)
+    if auto_id and "id" not in widget.attrs:
+        attrs.setdefault("id", auto_id)
+    return attrs
+
+
 def _context(field):
     """The widget context ``BoundField.as_widget`` renders (same attributes, id and value)."""
     widget = field.field.widget
     if field.field.localize:
         widget.is_localized = True
-    attrs = field.build_widget_attrs({}, widget)
-    if field.auto_id and "id" not in widget.attrs:
-        attrs.setdefault("id", field.auto_id)
-    return widget.get_context(field.html_name, field.value(), attrs)["widget"]
+    return widget.get_context(field.html_name, field.value(), _added_attrs(field, widget))["widget"]
+
+
+def _direct_context(field, widget):
+    """For a widget of ``widgets.DIRECT_WIDGETS``: the parts of its ``get_context`` (Django's
+    ``Widget``, ``Input``, ``CheckboxInput``, ``ChoiceWidget``) that its ``html`` reads."""
+    if field.field.localize:
+        widget.is_localized = True
+    value, added, kind = field.value(), _added_attrs(field, widget), type(widget)
+    if kind is widgets.CheckboxInput and widget.check_test(value):
+        added["checked"] = True
+    shown = widget.format_value(value)
+    context = {"name": field.html_name, "value": shown, "attrs": {**widget.attrs, **added}}
+    if kind is widgets.Select:
+        context["optgroups"] = widget.optgroups(field.html_name, shown, added)
+    elif kind is not widgets.Textarea:
+        context["type"] = widget.input_type
+    return context
 
 
 def _direct(field):
@@ -87,6 +125,8 @@ def _direct(field):
     if field.field.show_hidden_initial:
         return None
     widget = field.field.widget
+    if type(widget) in widgets.DIRECT_WIDGETS:  # the review's inputs: their own writers
+        return widget.html(_direct_context(field, widget))
     if type(widget).render is not forms.Widget.render:
         return None
     name = widget.template_name
@@ -97,8 +137,15 @@ def _direct(field):
     return None
 
 
+def field_html(field):
+    """The text ``{{ field }}`` (``str(field)``) writes, without the widget templates or
+    ``BoundField.as_widget`` when the widget is one this module writes: escaped HTML, for a
+    caller that marks its whole output safe (``review_rows``)."""
+    html = _direct(field)
+    return str(field) if html is None else html
+
+
 @register.simple_tag
 def widget(field):
     """``{% widget field %}``: what ``{{ field }}`` writes, without the widget templates."""
-    html = _direct(field)
-    return str(field) if html is None else mark_safe(html)  # noqa: S308 — escaped above
+    return mark_safe(field_html(field))  # noqa: S308 — escaped in field_html

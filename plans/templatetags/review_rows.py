@@ -6,16 +6,17 @@ were most of the page's time (a hundred variable look-ups a row, the action's te
 times). The markup is the one the page always had: labels naming the action for screen
 readers, errors beside their field, the other person's change (``status_conflict.html``) above
 the inputs of a row that someone else changed. Every text is escaped; the inputs are the form's
-own (``{{ field }}``).
+own, written as ``{{ field }}`` writes them (``form_widgets.field_html``).
 """
 
 from django import template
-from django.template.defaultfilters import timesince_filter
+from django.forms.forms import NON_FIELD_ERRORS
 from django.utils.safestring import mark_safe
 from django.utils.timezone import template_localtime
 
 from plans import display
 from plans.badges import status_badge
+from plans.templatetags.form_widgets import field_html
 
 register = template.Library()
 
@@ -39,7 +40,7 @@ def _reviewed(action):
         return "Never reviewed"
     local = template_localtime(when)
     title = f"{display.day_month_year(local)} {local.hour:02d}:{local.minute:02d}"
-    since = _text(timesince_filter(when))
+    since = _text(display.time_since(when))
     text = f'Reviewed <time datetime="{local.isoformat()}" title="{title}">{since} ago</time>'
     who = action.last_reviewed_by
     if who:
@@ -75,32 +76,33 @@ def _commentary(action):
 
 def _field(field, css, label, short, *, first=True):
     """A labelled input; the label shows its short name and tells screen readers the action's."""
-    error = " has-error" if field.errors else ""
+    errors = field.form.errors.get(field.name) or ()  # BoundField.errors without a new empty list
+    error = " has-error" if errors else ""
     for_id = _text(field.id_for_label)
     opening = f'      <div class="field{css}{error}">'
     if not first:  # the checkbox: input, then its label
         return [
             opening,
-            f'        {field} <label for="{for_id}">{label}'
+            f'        {field_html(field)} <label for="{for_id}">{label}'
             f'<span class="visually-hidden"> — {short}</span></label>',
-            f"        {_errors(field.errors)}",
+            f"        {_errors(errors)}",
         ]
     spoken, shown = label
     return [
         opening,
         f'        <label for="{for_id}"><span aria-hidden="true">{shown}</span>'
         f'<span class="visually-hidden">{spoken} — {short}</span></label>',
-        f"        {_errors(field.errors)}",
-        f"        {field}",
+        f"        {_errors(errors)}",
+        f"        {field_html(field)}",
     ]
 
 
 def _inputs(form, short, conflict):
-    hidden = "".join(str(field) for field in form.hidden_fields())
+    hidden = "".join(field_html(field) for field in form.hidden_fields())
     lines = [
         '  <td class="review-inputs">',
         f"    {conflict}",
-        f"    {_errors(form.non_field_errors())}",
+        f"    {_errors(form.errors.get(NON_FIELD_ERRORS) or ())}",  # form.non_field_errors()
         '    <p class="field-error">This row was incomplete: reload the page and enter it again.</p>'
         if form.hidden_errors
         else "    ",
