@@ -12,7 +12,7 @@ from django.db.models import prefetch_related_objects
 
 from ..choices import ChallengeStatus, Status
 from ..filtersets import ActionFilterSet
-from ..models import Challenge
+from ..models import Action, Challenge
 from ..querysets import is_overdue, is_stale
 from ..refs import objective_ref
 from ..reporting import signed_off_beside_live
@@ -29,10 +29,11 @@ def plan_actions(frame, plan):
     ``is_escalated_now`` (stale for two review intervals or more) and ``is_overdue_now`` as at the
     page's day."""
     actions = list(
-        frame.qs.select_related("objective__pillar", "objective__theme")
-        .prefetch_related("owners", "drivers")
-        .order_by("objective__pillar__order", "objective__number", "position", "id")
+        frame.qs.select_related("objective__pillar", "objective__theme").order_by(
+            "objective__pillar__order", "objective__number", "position", "id"
+        )
     )
+    attach_owners_and_drivers(actions, frame.tables.drivers)
     now, today = frame.now, frame.today
     for action in actions:
         action.age_days = (now - action.eff_reviewed_at).days if action.eff_reviewed_at else None
@@ -53,6 +54,45 @@ def plan_actions(frame, plan):
             due_date=action.due_date, completed=action.eff_completed, today=today
         )
     return actions
+
+
+def _as_prefetched(action, name, rows):
+    """Hold ``rows`` as ``action.<name>.all()``, as ``prefetch_related`` would (no query; without
+    the related manager's filtered queryset it builds for each action)."""
+    kept = (
+        rows[0].__class__._default_manager.all()
+        if rows
+        else action._meta.get_field(name).related_model.objects.none()
+    )
+    kept._result_cache = rows
+    kept._prefetch_done = True
+    action._prefetched_objects_cache[name] = kept
+
+
+def attach_owners_and_drivers(actions, drivers):
+    """Give each action its owners (by label) and its drivers (in the drivers' own order), as
+    ``prefetch_related("owners", "drivers")`` gives them: the owners with their links in one
+    query, the drivers from ``drivers`` (the page's reference list) with the links in another,
+    never each driver's row (its texts and questions) once per action."""
+    ids = [action.pk for action in actions]
+    owners, linked = defaultdict(list), defaultdict(list)
+    for link in (
+        Action.owners.through.objects.filter(action_id__in=ids)
+        .select_related("owner")
+        .order_by("owner__label", "owner_id")
+    ):
+        owners[link.action_id].append(link.owner)
+    order = {driver.pk: (index, driver) for index, driver in enumerate(drivers)}
+    for action_id, driver_id in Action.drivers.through.objects.filter(action_id__in=ids).values_list(
+        "action_id", "driver_id"
+    ):
+        linked[action_id].append(order[driver_id])
+    for action in actions:
+        action._prefetched_objects_cache = {}
+        _as_prefetched(action, "owners", owners[action.pk])
+        _as_prefetched(
+            action, "drivers", [driver for _, driver in sorted(linked[action.pk], key=lambda p: p[0])]
+        )
 
 
 def counts_by_objective(actions):
