@@ -38,17 +38,23 @@ def closed_quarter_end(quarter: Quarter, today: dt.date) -> dt.date | None:
 
 
 def quarter_snapshot(quarter: Quarter, *, today: dt.date | None = None) -> dt.date | None:
-    """The last day of ``quarter`` when its quarter-end statuses are kept and current (built or
-    rebuilt now if needed), else None (the quarter has not closed, or the build lost a race):
-    then the caller uses the history rule. Two queries when current (the kept snapshot with the
-    newest update id, then the updates written since it); a few more to (re)build."""
-    day = closed_quarter_end(quarter, today or timezone.localdate())
+    """The last day of ``quarter`` when its quarter-end statuses are kept and current, else None
+    (the quarter has not closed, or the build lost a race): then the caller uses the history
+    rule. Only the last quarter ended by ``today`` (default: today, local) is built or rebuilt
+    here when needed (the quarter every page compares with); an older quarter is read from its
+    kept statuses when they are current (``manage.py quarter_snapshots`` keeps them), never built
+    by a page. Two queries when current (the kept snapshot with the newest update id, then the
+    updates written since it); a few more to (re)build."""
+    today = today or timezone.localdate()
+    day = closed_quarter_end(quarter, today)
     if day is None:
         return None
     newest = StatusUpdate.objects.order_by("-pk").values("pk")[:1]  # the primary key's last entry
     kept = QuarterEndSnapshot.objects.filter(quarter_end=day).annotate(newest=Subquery(newest)).first()
     if kept is not None and not _written_before(day, since=kept.last_update_id, newest=kept.newest):
         return day
+    if quarter != Quarter.containing(today).previous():
+        return None
     return day if build_snapshot(day) else None
 
 
@@ -80,6 +86,12 @@ def build_snapshot(day: dt.date) -> bool:
     insert = f"INSERT INTO {table} {columns} SELECT history.*, %s FROM ({select}) history"  # noqa: S608
     try:
         with transaction.atomic():
+            if connection.vendor == "postgresql":
+                # Ids are handed out before commit: wait for the writers of history in progress
+                # (and hold new ones for the build) so that no update below ``last`` is unseen.
+                history = connection.ops.quote_name(StatusUpdate._meta.db_table)
+                with connection.cursor() as cursor:
+                    cursor.execute(f"LOCK TABLE {history} IN SHARE MODE")
             last = StatusUpdate.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
             QuarterEndStatus.objects.filter(quarter_end=day).delete()
             QuarterEndSnapshot.objects.filter(quarter_end=day).delete()

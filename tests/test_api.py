@@ -840,3 +840,19 @@ def test_list_query_counts_do_not_grow_with_data(api, oversight_user, django_ass
         assert large_queries == queries, (name, params, queries, large_queries)
         if name in ("api:action-list", "api:statusupdate-list", "api:challenge-list", "api:plan-list"):
             assert large_rows > rows, (name, rows, large_rows)
+
+
+def test_patch_answers_with_the_action_as_updated_whatever_the_query_string(api):
+    """A PATCH names its action by id: a filter in the query string (which the updated action may
+    no longer match) neither hides the answer nor changes what is written."""
+    action = first_action("southwark")
+    before = action.version
+    old = action.rag
+    new = RAG.RED if old != RAG.RED else RAG.AMBER
+    url = reverse("api:action-detail", args=[action.pk]) + f"?rag={old}"
+    response = api("southwark_editor").patch(
+        url, {"version": before, "rag": new.value, "commentary": COMMENT}, format="json"
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["version"] == before + 1 and response.json()["rag"] == new
+    assert StatusUpdate.objects.filter(action=action).count() == snapshot(action)[-1]

@@ -140,3 +140,20 @@ def test_the_borough_dashboard_driver_figures_from_its_listed_actions(southwark_
             ], (plan, query)
             listed_any += sum(len(g.actions) for g in theirs)
     assert listed_any
+
+
+def test_an_action_linked_to_a_driver_missing_from_the_page_list_keeps_it(southwark_plan):
+    """The borough dashboard takes each action's drivers from the page's reference list; a driver
+    added since that list was read is read for the page, not an error."""
+    from drivers.models import Driver
+    from plans.dashboards.borough import attach_owners_and_drivers
+
+    actions = list(Action.objects.filter(objective__plan=southwark_plan).order_by("pk")[:5])
+    linked = [a for a in actions if a.drivers.exists()]
+    assert linked
+    missing = linked[0].drivers.first()  # as if added after the list was read
+    kept = [d for d in Driver.objects.all() if d.pk != missing.pk]
+    attach_owners_and_drivers(actions, kept)
+    for action in actions:
+        expected = set(Action.objects.get(pk=action.pk).drivers.values_list("pk", flat=True))
+        assert {d.pk for d in action.drivers.all()} == expected

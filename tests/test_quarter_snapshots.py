@@ -158,3 +158,24 @@ def test_the_command_keeps_the_last_closed_quarter(world):
     assert QuarterEndSnapshot.objects.get().pk == kept.pk  # current: left as it is
     call_command("quarter_snapshots", "--rebuild")
     assert QuarterEndSnapshot.objects.get().pk != kept.pk
+
+
+def test_a_page_builds_only_the_last_ended_quarter(southwark_plan):
+    """An older quarter (a page as at a past date) is read from the history unless its statuses
+    are kept already: a reader cannot make pages write a snapshot per quarter of the past."""
+    today = timezone.localdate()
+    older = last_quarter().previous().previous()
+    assert quarter_snapshot(older, today=today) is None
+    assert not QuarterEndSnapshot.objects.filter(quarter_end=older.end).exists()
+    assert quarter_snapshot(last_quarter(), today=today) == last_quarter().end
+    assert QuarterEndSnapshot.objects.filter(quarter_end=last_quarter().end).exists()
+
+
+def test_keeping_a_snapshot_starts_no_new_data_generation():
+    from plans.freshness import is_watched_write
+
+    assert not is_watched_write('INSERT INTO "plans_quarterendstatus" (action_id) SELECT 1')
+    assert not is_watched_write('DELETE FROM "plans_quarterendsnapshot" WHERE 1')
+    # Every way a table of the project's data is written is seen, SQLite's many-to-many adds too.
+    assert is_watched_write('INSERT OR IGNORE INTO "plans_action_drivers" ("action_id") VALUES (%s)')
+    assert is_watched_write('REPLACE INTO "drivers_measure_drivers" ("measure_id") VALUES (%s)')

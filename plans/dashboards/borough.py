@@ -10,6 +10,8 @@ from collections import defaultdict
 
 from django.db.models import prefetch_related_objects
 
+from drivers.models import Driver
+
 from ..choices import ChallengeStatus, Status
 from ..filtersets import ActionFilterSet
 from ..models import Action, Challenge
@@ -83,9 +85,12 @@ def attach_owners_and_drivers(actions, drivers):
     ):
         owners[link.action_id].append(link.owner)
     order = {driver.pk: (index, driver) for index, driver in enumerate(drivers)}
-    for action_id, driver_id in Action.drivers.through.objects.filter(action_id__in=ids).values_list(
-        "action_id", "driver_id"
-    ):
+    through = Action.drivers.through.objects.filter(action_id__in=ids)
+    links = list(through.values_list("action_id", "driver_id"))
+    unknown = {driver_id for _, driver_id in links} - order.keys()
+    if unknown:  # a driver added since the list was read (kept up to REFERENCE_TABLES_SECONDS)
+        order.update({d.pk: (len(order) + d.order, d) for d in Driver.objects.filter(pk__in=unknown)})
+    for action_id, driver_id in links:
         linked[action_id].append(order[driver_id])
     for action in actions:
         action._prefetched_objects_cache = {}

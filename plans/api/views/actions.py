@@ -179,10 +179,13 @@ class ActionViewSet(CSVListMixin, mixins.ListModelMixin, mixins.RetrieveModelMix
         )
 
     def filter_queryset(self, queryset):
-        """One action read or updated without a filter: its status now (what ActionFilterSet
-        gives when no filter is asked), without building the FilterSet and its form. With any
-        parameter (``as_at``, a filter) the FilterSet decides, as for the list."""
-        if self.action in ("retrieve", "partial_update") and not set(self.request.query_params) - {"format"}:
+        """One action read without a filter, or updated: its status now (what ActionFilterSet
+        gives when no filter is asked), without building the FilterSet and its form. A PATCH
+        names its action by id and answers with it as it stands after the update, whatever the
+        query string. A read with any parameter (``as_at``, a filter) is the FilterSet's, as for
+        the list."""
+        unfiltered = not set(self.request.query_params) - {"format"}
+        if self.action == "partial_update" or (self.action == "retrieve" and unfiltered):
             self.filterset = None
             return queryset.with_status()
         return super().filter_queryset(queryset)
