@@ -42,6 +42,10 @@ AS_IS = {
 }
 MAX_ROWS_PER_STATEMENT = 500
 _MISSING = object()
+# Column types PostgreSQL takes as arrays in INSERT … SELECT * FROM UNNEST(…): one parameter per
+# column whatever the number of rows, as Django's bulk_create does there (the driver would
+# otherwise rewrite a statement of thousands of placeholders on every call).
+UNNEST_TYPES = {"integer", "bigint", "smallint", "boolean", "text", "date", "timestamp with time zone"}
 
 
 def _unwrap(value):
@@ -105,6 +109,18 @@ def _columns(model, connection, rows):
     ]
 
 
+def _unnest_types(columns, connection):
+    """The PostgreSQL type of each column when every one can be sent as an array, else None (and
+    always None on other databases): then rows go as VALUES lists, MAX_ROWS_PER_STATEMENT at a
+    time."""
+    if connection.vendor != "postgresql":
+        return None
+    types = [column.field.db_type(connection) for column in columns]
+    if all(kind in UNNEST_TYPES or (kind or "").startswith("varchar(") for kind in types):
+        return types
+    return None
+
+
 def insert_rows(model, rows, *, returning=False, using=None):
     """Insert ``rows`` (dicts of attname → value) into ``model``'s table, in order.
 
@@ -139,8 +155,17 @@ def insert_rows(model, rows, *, returning=False, using=None):
     pk = model._meta.pk
     tail = f" RETURNING {quote(pk.column)}" if returning else ""
     keys = []
+    types = _unnest_types(columns, connection)
     with connection.cursor() as cursor:
-        for start in range(0, len(rows), per_statement):
+        if types is not None:  # PostgreSQL: every row in one statement, an array per column
+            arrays = ", ".join(f"%s::{kind}[]" for kind in types)
+            cursor.execute(
+                f"{head.removesuffix('VALUES ')}SELECT * FROM UNNEST({arrays}){tail}",  # noqa: S608 - types from the model
+                [params[index::width] for index in range(width)],
+            )
+            if returning:
+                keys.extend(key for (key,) in cursor.fetchall())
+        for start in range(0, len(rows) if types is None else 0, per_statement):
             count = min(per_statement, len(rows) - start)
             sql = head + ", ".join([one] * count) + tail
             cursor.execute(sql, params[start * width : (start + count) * width])
