@@ -121,6 +121,48 @@ def _unnest_types(columns, connection):
     return None
 
 
+def _row_params(rows, columns):
+    """Every row's values in column order, one flat list; a value a row leaves out takes the
+    column's default and is written back into the row dict."""
+    params = []
+    add = params.append
+    spec = [(c.attname, c.convert, c.default) for c in columns]
+    for row in rows:
+        get = row.get
+        for attname, convert, default in spec:
+            value = get(attname, _MISSING)
+            if value is _MISSING:
+                value = row[attname] = default()
+            add(value if convert is None else convert(value))
+    return params
+
+
+def _statements(connection, model, columns, params, count, *, returning):
+    """(SQL, parameters) of each INSERT that writes ``count`` rows of ``params``: on PostgreSQL
+    one ``INSERT … SELECT * FROM UNNEST`` of an array per column when every column allows it,
+    else VALUES lists of at most MAX_ROWS_PER_STATEMENT rows (and the backend's batch size)."""
+    quote = connection.ops.quote_name
+    width = len(columns)
+    names = ", ".join(quote(c.field.column) for c in columns)
+    head = f"INSERT INTO {quote(model._meta.db_table)} ({names}) "  # noqa: S608 - names from the model, quoted
+    tail = f" RETURNING {quote(model._meta.pk.column)}" if returning else ""
+    types = _unnest_types(columns, connection)
+    if types is not None:
+        arrays = ", ".join(f"%s::{kind}[]" for kind in types)  # types from the model's fields
+        unnest = f"{head}SELECT * FROM UNNEST({arrays}){tail}"  # noqa: S608 - types from the model
+        yield unnest, [params[i::width] for i in range(width)]
+        return
+    batch = connection.ops.bulk_batch_size([c.field for c in columns], [None] * count)
+    per_statement = min(MAX_ROWS_PER_STATEMENT, max(1, batch))
+    one = "(" + ", ".join(["%s"] * width) + ")"
+    for start in range(0, count, per_statement):
+        rows = min(per_statement, count - start)
+        yield (
+            head + "VALUES " + ", ".join([one] * rows) + tail,
+            params[start * width : (start + rows) * width],
+        )
+
+
 def insert_rows(model, rows, *, returning=False, using=None):
     """Insert ``rows`` (dicts of attname → value) into ``model``'s table, in order.
 
@@ -132,50 +174,20 @@ def insert_rows(model, rows, *, returning=False, using=None):
     rows = list(rows)
     if not rows:
         return []
-    using = using or router.db_for_write(model)
-    connection = connections[using]
+    connection = connections[using or router.db_for_write(model)]
     columns = _columns(model, connection, rows)
-    ops, quote = connection.ops, connection.ops.quote_name
-    params = []
-    add = params.append
-    spec = [(c.attname, c.convert, c.default) for c in columns]
-    for row in rows:
-        get = row.get
-        for attname, convert, default in spec:
-            value = get(attname, _MISSING)
-            if value is _MISSING:
-                value = row[attname] = default()
-            add(value if convert is None else convert(value))
-    width = len(columns)
-    per_statement = min(MAX_ROWS_PER_STATEMENT, max(1, ops.bulk_batch_size([c.field for c in columns], rows)))
-    head = "INSERT INTO {} ({}) VALUES ".format(  # noqa: S608 - names from the model, quoted
-        quote(model._meta.db_table), ", ".join(quote(c.field.column) for c in columns)
-    )
-    one = "(" + ", ".join(["%s"] * width) + ")"
-    pk = model._meta.pk
-    tail = f" RETURNING {quote(pk.column)}" if returning else ""
+    params = _row_params(rows, columns)
     keys = []
-    types = _unnest_types(columns, connection)
     with connection.cursor() as cursor:
-        if types is not None:  # PostgreSQL: every row in one statement, an array per column
-            arrays = ", ".join(f"%s::{kind}[]" for kind in types)
-            cursor.execute(
-                f"{head.removesuffix('VALUES ')}SELECT * FROM UNNEST({arrays}){tail}",  # noqa: S608 - types from the model
-                [params[index::width] for index in range(width)],
-            )
-            if returning:
-                keys.extend(key for (key,) in cursor.fetchall())
-        for start in range(0, len(rows) if types is None else 0, per_statement):
-            count = min(per_statement, len(rows) - start)
-            sql = head + ", ".join([one] * count) + tail
-            cursor.execute(sql, params[start * width : (start + count) * width])
+        for sql, values in _statements(connection, model, columns, params, len(rows), returning=returning):
+            cursor.execute(sql, values)
             if returning:
                 keys.extend(key for (key,) in cursor.fetchall())
     if returning:
         if len(keys) != len(rows):
             raise RuntimeError(f"{model.__name__}: {len(rows)} rows written, {len(keys)} keys returned")
         for row, key in zip(rows, keys, strict=True):
-            row[pk.attname] = key
+            row[model._meta.pk.attname] = key
     return keys
 
 
