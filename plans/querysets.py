@@ -71,6 +71,11 @@ def overdue_condition(today):
 class ScopedQuerySet(models.QuerySet):
     """QuerySet with the two scoping methods; the model sets SCOPE_PATH."""
 
+    def is_every_row(self):
+        """True when this (a ``visible_to`` or ``editable_by`` result, before other filters) is
+        the whole table: the user's scope covers every row. Read from the query, no SQL."""
+        return not self.query.is_empty() and not self.query.where
+
     def visible_to(self, user):
         return self.all() if scope_for(user).read_all else self.none()
 

@@ -48,9 +48,7 @@ class Tables:
     def boroughs(self):
         """Every borough the user may read, with its BCU, by name."""
         visible = Borough.objects.visible_to(self.user).select_related("bcu")
-        if visible.query.is_empty():
-            return []
-        if visible.query.where:  # a narrower scope than every borough: read for this user
+        if not visible.is_every_row():  # none, or a narrower scope: read for this user
             return list(visible)
         return self._kept.get("boroughs", lambda: list(visible))
 

@@ -167,8 +167,7 @@ def _borough_and_plan(user, slug):
     (the plan with its borough), two otherwise."""
     boroughs = Borough.objects.visible_to(user).select_related("bcu")
     plans = Plan.objects.visible_to(user).select_related("borough__bcu")
-    every_borough = not boroughs.query.is_empty() and not boroughs.query.where
-    if every_borough:
+    if boroughs.is_every_row():
         plan = plans.filter(borough__slug=slug).first()
         if plan is not None:
             return plan.borough, plan
