@@ -53,6 +53,8 @@ REFERENCE_TABLES = {
     "drivers_measure",
     "drivers_measure_drivers",
     "drivers_respondentfile",  # the kept key-driver analysis behind the importance weights
+    "plans_measurereading",  # the survey readings and targets the outcome panels show
+    "plans_target",
 }
 WATCHED_APPS = {"plans", "drivers", "auth", "authtoken"}
 # Written by migrate (no page shows it), and the statuses kept at a quarter's end (they equal the

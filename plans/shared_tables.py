@@ -1,7 +1,8 @@
 """The reference tables every dashboard reads, kept in the process between requests.
 
-BCUs, boroughs, pillars, the drivers (with their framework and measures), the survey measures
-and the key-driver importance weights (from the latest kept respondent file) change only when an
+BCUs, boroughs, pillars, the drivers (with their framework and measures), the survey measures,
+the survey's readings and targets, and the key-driver importance weights (from the latest kept
+respondent file) change only when an
 administrator, an analyst's upload or a loader writes them, yet every dashboard needs them. A page
 reads them through ``plans.dashboards.frame.Tables``, which takes them from here: read from the
 database once, then kept in this process and given to each later page for as long as

@@ -14,7 +14,8 @@ from drivers.models import Driver, Measure
 
 from .. import shared_tables
 from ..filtersets import ActionFilterSet
-from ..models import BCU, Borough, Pillar, Plan
+from ..models import BCU, Borough, MeasureReading, Pillar, Plan
+from ..outcomes.readings import Survey
 from .coverage import CONFIDENCE_FRAMEWORK
 from .links import base_query
 
@@ -23,9 +24,9 @@ class Tables:
     """The reference tables of one page, each read at most once (on first use) for the user: the
     one place every panel, the outcomes panels and the filter choices take them from. Lists in
     the order the models give them (boroughs, BCUs by name; pillars by order; drivers by
-    framework, order and name). BCUs, boroughs, pillars, drivers and measures come from the
-    process's kept copy (``plans.shared_tables``: read again after any write to them); the plans,
-    which boroughs edit, are read for the page."""
+    framework, order and name). BCUs, boroughs, pillars, drivers, measures and the survey's
+    readings and targets come from the process's kept copy (``plans.shared_tables``: read again
+    after any write to them); the plans, which boroughs edit, are read for the page."""
 
     def __init__(self, user):
         self.user = user
@@ -92,6 +93,14 @@ class Tables:
         """Every survey measure, by order and name, each with ``driver_ids`` (the drivers it
         reflects): one query, a row per measure and driver."""
         return self._kept.get("measures", _read_measures)
+
+    @cached_property
+    def survey(self):
+        """Every survey reading and target (``outcomes.readings.Survey``), kept with the reference
+        tables, for a user who reads every reading; None otherwise (the panels read their own)."""
+        if not MeasureReading.objects.visible_to(self.user).is_every_row():
+            return None
+        return self._kept.get("survey", Survey.read)
 
     def share_choices(self, form):
         """Give the page's filter form these rows as the choices of its borough, BCU, pillar and

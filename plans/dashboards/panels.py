@@ -80,6 +80,7 @@ def oversight_outcomes_panel(frame):
                 measures=tables.measures,
                 action_counts=action_counts,
                 weights=tables.driver_weights,
+                survey=tables.survey,
             ),
         )
     }
@@ -89,7 +90,10 @@ def borough_outcomes_panel(frame, borough):
     """The borough's survey measures and driver gaps."""
     tables = frame.tables
     known = outcomes.Known(
-        drivers=tables.confidence_drivers, measures=tables.measures, weights=tables.driver_weights
+        drivers=tables.confidence_drivers,
+        measures=tables.measures,
+        weights=tables.driver_weights,
+        survey=tables.survey,
     )
     if frame.unfiltered and frame.listed_actions is not None:  # one plan per borough: the same actions
         known.action_counts, known.action_lists = _serving_drivers(borough, frame.listed_actions)

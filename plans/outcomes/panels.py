@@ -135,9 +135,16 @@ def borough_panel(borough, user, *, as_at=None, known=NOTHING_KNOWN):
     ``known``: the drivers and measures the caller has read (``readings.Known``)."""
     survey = gap_survey = None
     if known.measures is not None and known.drivers is not None and scope_for(user).read_all:
-        survey = _survey_of(user, [borough], _quantitative_measures(known.measures), as_at=as_at)
         gap_ids = {m.pk for d in known.drivers for m in d.measures.all() if m.unit != "qualitative"}
-        gap_survey = _recent_part(user, survey[0], gap_ids, as_at=as_at), survey[1]
+        measures = _quantitative_measures(known.measures)
+        if known.survey is not None:  # kept: no query
+            ids = [m.pk for m in measures]
+            series = known.survey.series(ids, [borough.pk], as_at=as_at)
+            survey = series, known.survey.current_targets(ids, [borough.pk], on=as_at)
+            gap_survey = known.survey.recent_part(series, gap_ids, as_at=as_at), survey[1]
+        else:
+            survey = _survey_of(user, [borough], measures, as_at=as_at)
+            gap_survey = _recent_part(user, survey[0], gap_ids, as_at=as_at), survey[1]
     return {
         "borough": borough,
         "panels": borough_measures(borough, user, as_at=as_at, measures=known.measures, survey=survey),
@@ -179,12 +186,17 @@ def oversight_panel(user, query=None, *, as_at=None, known=NOTHING_KNOWN):
 
 def _oversight_surveys(user, known, *, as_at):
     """[(series, targets) of the headline measures, the same of the drivers' measures] read
-    together (3 queries), when ``known`` has the boroughs, drivers and measures; else [None, None]
-    (each panel reads its own)."""
+    together (3 queries; none from ``known.survey``), when ``known`` has the boroughs, drivers
+    and measures; else [None, None] (each panel reads its own)."""
     if None in (known.boroughs, known.drivers, known.measures) or not scope_for(user).read_all:
         return [None, None]
     headline = [m.pk for m in known.measures if m.slug in HEADLINE_MEASURES]
     gaps = {m.pk for d in known.drivers for m in d.measures.all() if m.unit != "qualitative"}
-    series = recent_series(user, [headline, gaps], as_at=as_at)
-    targets = _current_targets([*headline, *gaps], [b.pk for b in known.boroughs], on=as_at)
+    borough_ids = [b.pk for b in known.boroughs]
+    if known.survey is not None:  # kept: no query
+        series = known.survey.recent([headline, gaps], as_at=as_at)
+        targets = known.survey.current_targets([*headline, *gaps], borough_ids, on=as_at)
+    else:
+        series = recent_series(user, [headline, gaps], as_at=as_at)
+        targets = _current_targets([*headline, *gaps], borough_ids, on=as_at)
     return [(series[0], targets), (series[1], targets)]

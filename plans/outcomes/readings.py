@@ -1,5 +1,6 @@
 """Reading survey figures in a fixed number of queries: series, current targets, recent readings."""
 
+import bisect
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
@@ -39,6 +40,7 @@ class Known:
     action_counts: dict | None = None  # {(borough_id, driver_id): {Status: n}} of the scope's actions
     action_lists: dict | None = None  # {(borough_id, driver_id): [(pk, text, Status)]} of the same
     weights: dict | None = None  # drivers.kept.driver_weights(), when the caller has them
+    survey: "Survey | None" = None  # every reading and target, when the caller keeps them
 
 
 NOTHING_KNOWN = Known()
@@ -68,12 +70,17 @@ def _current_targets(measure_ids, borough_ids, *, on=None):
     and target date on or after it, the one with the latest target date per measure and borough;
     expired ones (target date before ``on``) apart in ``.expired``; not yet begun ones left out.
     One query. A target whose date has passed (e.g. London's 59.4 % by March 2012) is history."""
-    on = on or timezone.localdate()
     rows = Target.objects.filter(measure_id__in=measure_ids).filter(
         Q(borough__isnull=True) | Q(borough_id__in=borough_ids)
     )
+    return _sort_targets(rows.order_by("target_date", "pk"), on=on)
+
+
+def _sort_targets(rows, *, on=None):
+    """``Targets`` of ``rows`` (in target date, then id order) as at ``on`` (today without)."""
+    on = on or timezone.localdate()
     out = Targets()
-    for target in rows.order_by("target_date", "pk"):
+    for target in rows:
         key = (target.measure_id, target.borough_id)
         if target.target_date < on:
             out.expired[key] = target
@@ -170,6 +177,98 @@ def recent_series(user, measure_sets, *, as_at=None):
         _series(row for row in rows if row[0] in ids and row[2] >= day) if day is not None else {}
         for ids, day in zip(sets, since, strict=True)
     ]
+
+
+class Survey:
+    """Every survey reading and every target, read once (2 queries) and answered from memory:
+    the same figures as ``_survey_of``, ``recent_series`` and ``_current_targets`` for a user who
+    reads every reading (``MeasureReading.objects.visible_to(user).is_every_row()``). Dashboards
+    take it from the reference tables kept per process (``plans.shared_tables``: a write to the
+    readings or targets starts a new reference generation), so a page built afresh reads none.
+
+    Never changed once read: every answer is new dicts and lists around the kept values (percent
+    ``Decimal``s, dates, ``Target`` rows, which callers must not change)."""
+
+    def __init__(self, readings, targets):
+        """``readings``: (measure_id, borough_id or None, period_end, value) rows; ``targets``:
+        ``Target`` rows."""
+        self._series = _series(readings)
+        self._targets = sorted(targets, key=lambda t: (t.target_date, t.pk))
+        self._newest = {}  # measure_id: [period_end of every reading, any borough], sorted
+        for (measure_id, _borough_id), points in self._series.items():
+            self._newest.setdefault(measure_id, []).extend(period for period, _ in points)
+        for periods in self._newest.values():
+            periods.sort()
+
+    @classmethod
+    def read(cls):
+        """Every reading and target: 2 queries."""
+        readings = MeasureReading.objects.order_by().values_list(
+            "measure_id", "borough_id", "period_end", "value"
+        )
+        return cls(list(readings), list(Target.objects.order_by()))
+
+    def series(self, measure_ids, borough_ids, *, as_at=None, since=None):
+        """{(measure_id, borough_id or None): [(period_end, value)] oldest first} of ``measure_ids``
+        for ``borough_ids`` (None: every borough) and London, of quarters ended by ``as_at`` (a
+        date; all without) and from ``since`` (a date) on: ``_survey_of``'s series."""
+        measure_ids = set(measure_ids)
+        boroughs = None if borough_ids is None else set(borough_ids)
+        out = {}
+        for key, points in self._series.items():
+            if key[0] not in measure_ids or (
+                boroughs is not None and key[1] is not None and key[1] not in boroughs
+            ):
+                continue
+            kept = [
+                p for p in points if (as_at is None or p[0] <= as_at) and (since is None or p[0] >= since)
+            ]
+            if kept:
+                out[key] = kept
+        return out
+
+    def newest(self, measure_ids, *, as_at=None):
+        """The last day of the newest quarter with a reading of any of ``measure_ids`` (any
+        borough or London) ended by ``as_at``, or None."""
+        newest = None
+        for measure_id in measure_ids:
+            periods = self._newest.get(measure_id, [])
+            at = len(periods) if as_at is None else bisect.bisect_right(periods, as_at)
+            if at and (newest is None or periods[at - 1] > newest):
+                newest = periods[at - 1]
+        return newest
+
+    def recent(self, measure_sets, *, as_at=None):
+        """``recent_series(user, measure_sets, as_at=as_at)`` from memory."""
+        out = []
+        for ids in measure_sets:
+            newest = self.newest(ids, as_at=as_at) if ids else None
+            since = newest - dt.timedelta(days=RECENT_DAYS) if newest else None
+            out.append(self.series(ids, None, as_at=as_at, since=since) if since else {})
+        return out
+
+    def recent_part(self, series, measure_ids, *, as_at=None):
+        """Of ``series`` (of ``series``), the quarters from ``RECENT_DAYS`` before the newest
+        reading of ``measure_ids`` (any borough) on, for those measures: ``panels._recent_part``."""
+        newest = self.newest(measure_ids, as_at=as_at)
+        if newest is None:
+            return {}
+        since = newest - dt.timedelta(days=RECENT_DAYS)
+        return {
+            key: [p for p in points if p[0] >= since]
+            for key, points in series.items()
+            if key[0] in measure_ids
+        }
+
+    def current_targets(self, measure_ids, borough_ids, *, on=None):
+        """``_current_targets(measure_ids, borough_ids, on=on)`` from memory."""
+        measure_ids, borough_ids = set(measure_ids), set(borough_ids)
+        rows = (
+            t
+            for t in self._targets
+            if t.measure_id in measure_ids and (t.borough_id is None or t.borough_id in borough_ids)
+        )
+        return _sort_targets(rows, on=on)
 
 
 def _recent_readings(user, measure_ids, borough_ids=None, *, as_at=None):
