@@ -200,8 +200,11 @@ def coverage_panel(frame, actions):
 
 
 def trend_panel(frame):
-    """RAG counts at the end of each month up to the page's day."""
-    return {"trend": monthly_trend(frame.qs, end_day=frame.today)}
+    """RAG counts at the end of each month up to the page's day, of the page's actions (those
+    listed, when the page has them: their ids instead of the filters again)."""
+    listed = frame.listed_actions
+    actions = frame.qs if listed is None else [action.pk for action in listed]
+    return {"trend": monthly_trend(actions, end_day=frame.today)}
 
 
 def moves_panel(frame, plan, actions, *, compare):

@@ -59,7 +59,14 @@ class StatusUpdate(models.Model):
             ),
             models.UniqueConstraint(fields=["action", "version"], name="update_version_unique"),
         ]
-        indexes = [models.Index(fields=["action", "created_at"], name="update_action_time_idx")]
+        # An action's history in order, with what the status rules read: the history rule (the
+        # latest update before a moment) and the monthly trend are answered from the index alone.
+        indexes = [
+            models.Index(
+                fields=["action", "created_at", "version", "to_rag", "to_completed"],
+                name="update_action_time_idx",
+            )
+        ]
 
     def __str__(self):
         return f"{self.action_id} v{self.version}: {self.from_status_display} → {self.to_status_display}"
