@@ -19,17 +19,19 @@ Retirements need nothing: the join keeps ``live(at)`` on the action's own ``reti
 """
 
 import datetime as dt
+import threading
 
+from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from .models import Action, QuarterEndSnapshot, QuarterEndStatus, StatusUpdate
+from .models import Action, PlanChange, QuarterEndSnapshot, QuarterEndStatus, StatusUpdate
 from .quarters import Quarter
 from .querysets import end_of_day
 
-__all__ = ["build_snapshot", "closed_quarter_end", "quarter_snapshot"]
+__all__ = ["build_snapshot", "closed_quarter_end", "current_snapshot", "kept_figures", "quarter_snapshot"]
 
 
 def closed_quarter_end(quarter: Quarter, today: dt.date) -> dt.date | None:
@@ -38,7 +40,15 @@ def closed_quarter_end(quarter: Quarter, today: dt.date) -> dt.date | None:
 
 
 def quarter_snapshot(quarter: Quarter, *, today: dt.date | None = None) -> dt.date | None:
-    """The last day of ``quarter`` when its quarter-end statuses are kept and current, else None
+    """The last day of ``quarter`` when its quarter-end statuses are kept and current, else None:
+    ``current_snapshot``'s day."""
+    snapshot = current_snapshot(quarter, today=today)
+    return None if snapshot is None else snapshot.quarter_end
+
+
+def current_snapshot(quarter: Quarter, *, today: dt.date | None = None) -> QuarterEndSnapshot | None:
+    """The ``QuarterEndSnapshot`` of ``quarter`` when its quarter-end statuses are kept and
+    current (with ``newest_change``, the id of the latest ``PlanChange`` now), else None
     (the quarter has not closed, or the build lost a race): then the caller uses the history
     rule. Only the last quarter ended by ``today`` (default: today, local) is built or rebuilt
     here when needed (the quarter every page compares with); an older quarter is read from its
@@ -49,13 +59,57 @@ def quarter_snapshot(quarter: Quarter, *, today: dt.date | None = None) -> dt.da
     day = closed_quarter_end(quarter, today)
     if day is None:
         return None
-    newest = StatusUpdate.objects.order_by("-pk").values("pk")[:1]  # the primary key's last entry
-    kept = QuarterEndSnapshot.objects.filter(quarter_end=day).annotate(newest=Subquery(newest)).first()
+    kept = _with_newest(QuarterEndSnapshot.objects.filter(quarter_end=day)).first()
     if kept is not None and not _written_before(day, since=kept.last_update_id, newest=kept.newest):
-        return day
-    if quarter != Quarter.containing(today).previous():
+        return kept
+    if quarter != Quarter.containing(today).previous() or not build_snapshot(day):
         return None
-    return day if build_snapshot(day) else None
+    return _with_newest(QuarterEndSnapshot.objects.filter(quarter_end=day)).first()
+
+
+def _with_newest(snapshots):
+    """``snapshots`` with ``newest`` (the highest StatusUpdate id now) and ``newest_change`` (the
+    highest PlanChange id now, 0 with none), read in the same query (the primary keys' last entries)."""
+    newest = StatusUpdate.objects.order_by("-pk").values("pk")[:1]
+    change = PlanChange.objects.order_by("-pk").values("pk")[:1]
+    return snapshots.annotate(newest=Subquery(newest), newest_change=Coalesce(Subquery(change), 0))
+
+
+# Figures counted from a kept snapshot, kept in the process: {key: value}, a few at most.
+_figures_lock = threading.Lock()
+_figures = {}
+KEPT_FIGURES = 8
+
+
+def kept_figures(snapshot: QuarterEndSnapshot, name: str, count):
+    """What ``count()`` gives from the statuses of ``snapshot`` (a ``current_snapshot``), counted
+    once per process and kept while the snapshot is current: e.g. the oversight page's unfiltered
+    counts by borough at the last quarter's end, which then take no query.
+
+    The statuses kept at a closed quarter's end change only with a rebuild (a new snapshot row,
+    a new key); what else such a count reads, the plan an action sits in, changes only by a plan
+    edit, which every way of editing records as a ``PlanChange`` (part of the key). ``name`` names
+    the figures and whatever else they depend on (the caller puts its scope in it). The value is
+    shared: callers must not change it. Nothing is kept when ``REFERENCE_TABLES_SECONDS`` is 0
+    (the test suite, whose rolled-back rows' ids repeat)."""
+    if settings.REFERENCE_TABLES_SECONDS <= 0:
+        return count()
+    key = (snapshot.pk, snapshot.last_update_id, snapshot.newest_change, name)
+    with _figures_lock:
+        if key in _figures:
+            return _figures[key]
+    value = count()
+    with _figures_lock:
+        while len(_figures) >= KEPT_FIGURES:
+            _figures.pop(next(iter(_figures)))
+        _figures[key] = value
+    return value
+
+
+def forget_figures():
+    """Drop the kept figures (the test suite: each test has its own data, and ids repeat)."""
+    with _figures_lock:
+        _figures.clear()
 
 
 def _written_before(day, *, since, newest):

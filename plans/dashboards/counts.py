@@ -10,6 +10,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Count, Max, Q, Subquery
+from django.db.models.sql.constants import MULTI
+from django.utils import timezone
 
 from ..choices import STATUS_ORDER, Status
 from ..models import Plan
@@ -132,7 +134,7 @@ def group_counts(qs, keys, *, now, today, intervals, statuses_only=False):
     )
     result = defaultdict(Counts)
     if not _from_history(qs):
-        for row in qs.values(*keys).annotate(**_status_annotations(distinct), **state):
+        for row in _raw_rows(qs.values(*keys).annotate(**_status_annotations(distinct), **state)):
             result[_key_of(row, keys)] = _counts_of(row, statuses_only=statuses_only)
         return dict(result)
     for row in qs.values(*keys, "eff_status").annotate(n=Count("pk", distinct=distinct)):
@@ -144,6 +146,24 @@ def group_counts(qs, keys, *, now, today, intervals, statuses_only=False):
             counts = result[_key_of(row, keys)]
             _set_state(counts, row)
     return dict(result)
+
+
+def _raw_rows(qs):
+    """The rows of a ``values().annotate()`` queryset as dicts, as the database gives them: the
+    keys (ids) and counts are integers on every engine, so the ORM's conversion of each value of
+    each row (thousands of rows at national scale) is skipped; the last review, the one value
+    that needs it, is converted by ``_set_state``."""
+    compiler = qs.query.get_compiler(using=qs.db)
+    chunks = compiler.execute_sql(MULTI)
+    names = [alias for _, _, alias in compiler.select]
+    return [dict(zip(names, row, strict=True)) for chunk in chunks for row in chunk]
+
+
+def _aware(value):
+    """A datetime as the database gave it (SQLite: text in UTC, as Django writes it), aware."""
+    if value is None or isinstance(value, dt.datetime):
+        return value if value is None or timezone.is_aware(value) else value.replace(tzinfo=dt.UTC)
+    return dt.datetime.fromisoformat(value).replace(tzinfo=dt.UTC)
 
 
 def _counts_of(row, *, statuses_only):
@@ -158,7 +178,7 @@ def _counts_of(row, *, statuses_only):
 def _set_state(counts, row):
     """Stale, overdue, escalated and the last review from a row of ``state_annotations``."""
     counts.stale, counts.overdue, counts.escalated = row["stale"], row["overdue"], row["escalated"]
-    counts.last_review = row["last_review"]
+    counts.last_review = _aware(row["last_review"])
 
 
 def roll_up(by_keys, index):

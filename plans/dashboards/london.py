@@ -6,6 +6,7 @@ heatmap, London by pillar and the list of changes. A fixed number of queries wha
 of boroughs, actions or updates.
 """
 
+import dataclasses
 import datetime as dt
 import itertools
 from collections import Counter, defaultdict
@@ -17,7 +18,7 @@ from ..filtersets import ActionFilterSet
 from ..models import Action
 from ..quarters import Quarter
 from ..querysets import end_of_day
-from ..snapshots import quarter_snapshot
+from ..snapshots import current_snapshot, kept_figures
 from .changes import changes_in_view, with_changes_all
 from .counts import STATUSES, Counts, group_counts, roll_up, statuses_by_action
 from .coverage import GAP, Cell, coverage_state
@@ -148,19 +149,30 @@ def oversight_plans(frame):
 def counts_last_quarter(frame):
     """(the previous quarter, {borough_id: Counts}) as at that quarter's end, statuses only: from
     the statuses kept at that closed quarter's end (``plans.snapshots``), the page's filters as
-    they stood then (the same figures as the history rule, without reading the history)."""
+    they stood then (the same figures as the history rule, without reading the history). With no
+    filter and every borough in scope, counted once per process for the snapshot
+    (``snapshots.kept_figures``)."""
     quarter = Quarter.containing(frame.today).previous()
-    actions = Action.objects.visible_to(frame.user).with_quarter_snapshot(quarter_snapshot(quarter))
-    previous = ActionFilterSet(with_as_at(frame.filterset.data, quarter.end), actions, user=frame.user).qs
-    counts = group_counts(
-        in_boroughs(previous),
-        BY_BOROUGH,
-        now=end_of_day(quarter.end),
-        today=quarter.end,
-        intervals=frame.intervals,
-        statuses_only=True,
-    )
-    return quarter, counts
+    snapshot = current_snapshot(quarter)
+    visible = Action.objects.visible_to(frame.user)
+
+    def count():
+        actions = visible.with_quarter_snapshot(None if snapshot is None else snapshot.quarter_end)
+        previous = ActionFilterSet(with_as_at(frame.filterset.data, quarter.end), actions, user=frame.user).qs
+        return group_counts(
+            in_boroughs(previous),
+            BY_BOROUGH,
+            now=end_of_day(quarter.end),
+            today=quarter.end,
+            intervals=frame.intervals,
+            statuses_only=True,
+        )
+
+    if snapshot is None or not frame.unfiltered or not visible.is_every_row():
+        return quarter, count()
+    # Unfiltered, every borough: the same figures for every such page until the snapshot changes.
+    kept = kept_figures(snapshot, "oversight: every borough, unfiltered", count)
+    return quarter, {borough_id: dataclasses.replace(counts) for borough_id, counts in kept.items()}
 
 
 def moves_by_borough(frame, *, compare):
