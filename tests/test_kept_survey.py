@@ -135,8 +135,19 @@ def test_a_new_reading_is_seen_on_the_next_page(kept, client_as, world, django_c
         )
     response, reads = _survey_reads(client, "/boroughs/southwark/")
     assert reads  # read again under the new reference generation
-    panels = {panel.measure.slug: panel for panel in response.context["outcomes"]["panels"]}
-    assert (panels["good-job-local"].latest_date, panels["good-job-local"].latest) == (
-        quarter_end,
-        Decimal("12.3"),
-    )
+    # The measures panel, kept once written, is written again under the new generation.
+    written = str(response.context["outcomes"]["measures_html"])
+    assert '<span class="measure-latest">12%</span>' in written  # rounded as the page writes it
+    assert f"Quarter ending {quarter_end.day} {quarter_end:%b %Y}." in written
+
+
+def test_the_kept_measures_panel_is_the_panel_written_for_the_page(kept, client_as, world, settings):
+    client = client_as("oversight")
+    first = client.get("/boroughs/southwark/")
+    kept_html = str(first.context["outcomes"]["measures_html"])
+    again = client.get("/boroughs/southwark/")
+    assert str(again.context["outcomes"]["measures_html"]) == kept_html
+    settings.REFERENCE_TABLES_SECONDS = 0  # nothing kept: the panel written by the page itself
+    shared_tables.forget()
+    fresh = client.get("/boroughs/southwark/")
+    assert kept_html in fresh.content.decode()

@@ -8,6 +8,7 @@ from functools import cached_property
 from django.db.models import F
 from django.forms.models import ModelChoiceIterator
 from django.http import QueryDict
+from django.utils.safestring import mark_safe
 
 from drivers.kept import driver_weights
 from drivers.models import Driver, Measure
@@ -101,6 +102,14 @@ class Tables:
         if not MeasureReading.objects.visible_to(self.user).is_every_row():
             return None
         return self._kept.get("survey", Survey.read)
+
+    def kept_markup(self, key, render):
+        """Markup that depends on the kept reference tables alone (and on what ``key``, a tuple,
+        names: the borough, the day, the user's rights), written by ``render()`` once per
+        reference generation and process, and kept with the tables (a safe string: markup the
+        template wrote). Written afresh, and not kept, when nothing is kept
+        (``REFERENCE_TABLES_SECONDS`` 0)."""
+        return self._kept.get(("markup", *key), lambda: mark_safe(render()))  # noqa: S308 — a template's output
 
     def share_choices(self, form):
         """Give the page's filter form these rows as the choices of its borough, BCU, pillar and

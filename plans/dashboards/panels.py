@@ -10,6 +10,7 @@ from django.http import QueryDict
 from .. import outcomes, reporting
 from ..choices import STATUS_ORDER, Status
 from ..force import borough_force_support
+from ..scope import SET_TARGETS, may
 from .borough import borough_figures
 from .frame import Frame
 from .london import in_boroughs, oversight_figures
@@ -97,7 +98,21 @@ def borough_outcomes_panel(frame, borough):
     )
     if frame.unfiltered and frame.listed_actions is not None:  # one plan per borough: the same actions
         known.action_counts, known.action_lists = _serving_drivers(borough, frame.listed_actions)
-    return {"outcomes": outcomes.borough_panel(borough, frame.user, as_at=frame.as_at, known=known)}
+    measures_html = None
+    if known.survey is not None:
+        # The measures panel depends on the survey alone (kept with the reference tables), the
+        # day (the targets current then) and whether the user may set targets: written once
+        # for them under this reference generation, whatever the actions' writes.
+        key = ("borough measures panel", borough.pk, frame.as_at or frame.today, may(frame.user, SET_TARGETS))
+
+        def measures_html(render):
+            return tables.kept_markup(key, render)
+
+    return {
+        "outcomes": outcomes.borough_panel(
+            borough, frame.user, as_at=frame.as_at, known=known, measures_html=measures_html
+        )
+    }
 
 
 def _serving_drivers(borough, actions):

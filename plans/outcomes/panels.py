@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Max, Q
+from django.template.loader import render_to_string
 
 from drivers.models import Measure
 
@@ -129,10 +130,14 @@ def _panels_and_targets(user, boroughs, *, as_at=None, measures=None, survey=Non
     }
 
 
-def borough_panel(borough, user, *, as_at=None, known=NOTHING_KNOWN):
+def borough_panel(borough, user, *, as_at=None, known=NOTHING_KNOWN, measures_html=None):
     """Context of the outcomes panels of a borough dashboard (fixed number of queries); with
     ``as_at`` (a date) the survey quarters ended by then and the actions' statuses then;
-    ``known``: the drivers and measures the caller has read (``readings.Known``)."""
+    ``known``: the drivers and measures the caller has read (``readings.Known``).
+
+    ``measures_html``: a function ``(render) -> markup`` for the caller to keep the measures
+    panel, which depends on the survey alone (``render()`` builds and writes it); then the
+    context has ``measures_html`` instead of ``panels``."""
     survey = gap_survey = None
     if known.measures is not None and known.drivers is not None and scope_for(user).read_all:
         gap_ids = {m.pk for d in known.drivers for m in d.measures.all() if m.unit != "qualitative"}
@@ -145,14 +150,31 @@ def borough_panel(borough, user, *, as_at=None, known=NOTHING_KNOWN):
         else:
             survey = _survey_of(user, [borough], measures, as_at=as_at)
             gap_survey = _recent_part(user, survey[0], gap_ids, as_at=as_at), survey[1]
-    return {
+    may_set_targets = may(user, SET_TARGETS)
+
+    def panels():
+        return borough_measures(borough, user, as_at=as_at, measures=known.measures, survey=survey)
+
+    context = {
         "borough": borough,
-        "panels": borough_measures(borough, user, as_at=as_at, measures=known.measures, survey=survey),
         "gaps": borough_driver_gaps(
             borough, user, as_at=as_at, drivers=known.drivers, survey=gap_survey, known=known
         ),
-        "may_set_targets": may(user, SET_TARGETS),
+        "may_set_targets": may_set_targets,
     }
+    if measures_html is None:
+        context["panels"] = panels()
+    else:
+        context["measures_html"] = measures_html(
+            lambda: render_to_string(
+                MEASURES_TEMPLATE,
+                {"panels": panels(), "borough": borough, "may_set_targets": may_set_targets},
+            )
+        )
+    return context
+
+
+MEASURES_TEMPLATE = "plans/includes/outcomes_measures.html"
 
 
 def oversight_panel(user, query=None, *, as_at=None, known=NOTHING_KNOWN):
