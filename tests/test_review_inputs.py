@@ -170,3 +170,18 @@ def test_a_copied_widget_is_what_django_copies(widget):
         assert ours.choices is not widget.choices and ours.choices == widget.choices
     memo = {}
     assert copy.deepcopy(widget, memo) is memo[id(widget)]
+
+
+def test_the_review_rows_share_one_copy_of_the_fields_and_write_the_same_inputs(southwark_plan):
+    from plans.forms.status import StatusForm
+    from plans.models import Action
+
+    actions = list(Action.objects.filter(objective__plan=southwark_plan).order_by("pk")[:5])
+    shared = StatusForm.shared_fields()
+    forms = [StatusForm(action=a, prefix=f"a{a.pk}", fields=shared) for a in actions]
+    assert all(form.fields is forms[0].fields for form in forms)
+    assert forms[0].fields is not StatusForm.base_fields
+    for action, form in zip(actions, forms, strict=True):
+        own = StatusForm(action=action, prefix=f"a{action.pk}")
+        assert own.fields is not form.fields
+        assert [str(form[name]) for name in form.fields] == [str(own[name]) for name in own.fields]

@@ -7,6 +7,8 @@ always a change. Values are checked by ``plans.services`` (``validate_change``);
 parses them.
 """
 
+import copy
+
 from django import forms
 
 from ..choices import RAG
@@ -19,6 +21,13 @@ COMMENTARY_HELP = (
     "Required when you change the RAG or completion: at least a sentence "
     f"({MIN_COMMENTARY_WORDS} words or more) saying why."
 )
+
+
+class _SharedFields(dict):
+    """Fields that every form given them uses as they are (``copy.deepcopy`` gives them back)."""
+
+    def __deepcopy__(self, memo):
+        return self
 
 
 def _normalise_text(value):
@@ -57,9 +66,20 @@ class StatusForm(forms.Form):
     HIDDEN = ("version", "seen_rag", "seen_completed", "seen_next_steps", "seen_due_date")
     SERVICE_FIELDS = ("rag", "completed", "commentary", "next_steps", "due_date")
 
-    def __init__(self, data=None, *, action, prefix=None):
+    def __init__(self, data=None, *, action, prefix=None, fields=None):
+        """``fields``: ``shared_fields()``, for many unbound forms on one page (the review's rows),
+        which then share one copy of the fields instead of each copying them all."""
         self.action = action
+        if fields is not None:
+            self.base_fields = fields  # BaseForm.__init__ "copies" it: the same shared copy
         super().__init__(data, prefix=prefix, initial=self.initial_for(action))
+
+    @classmethod
+    def shared_fields(cls):
+        """One copy of the form's fields for the unbound forms of one page to share: none of
+        them changes its fields (an unbound form is only written; a bound one, which may get
+        errors, copies its own)."""
+        return _SharedFields(copy.deepcopy(cls.base_fields))
 
     @staticmethod
     def initial_for(action):

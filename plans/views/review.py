@@ -106,10 +106,14 @@ def _success_message(results):
 def _rows(actions, data, *, interval, now, today):
     """One Row per action: its form (bound to ``data`` when the row was submitted), stale, overdue."""
     rows = []
+    shared = StatusForm.shared_fields()  # for the unbound forms: written, never changed
     for action in actions:
-        form = StatusForm(data, action=action, prefix=f"a{action.pk}")
-        if data is not None and not form.submitted:
-            form = StatusForm(action=action, prefix=f"a{action.pk}")
+        if data is None:
+            form = StatusForm(action=action, prefix=f"a{action.pk}", fields=shared)
+        else:
+            form = StatusForm(data, action=action, prefix=f"a{action.pk}")
+            if not form.submitted:
+                form = StatusForm(action=action, prefix=f"a{action.pk}", fields=shared)
         rows.append(
             Row(
                 action=action,
