@@ -16,6 +16,7 @@ setup: $(STAMP)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py createcachetable
 	$(PY) manage.py load_reference
+	$(PY) manage.py analyze_database
 
 run: export DEBUG ?= 1
 run: setup
@@ -42,6 +43,7 @@ serve: $(STAMP)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py createcachetable
 	$(PY) manage.py load_reference
+	$(PY) manage.py analyze_database
 	$(VENV)/bin/gunicorn trustplan.wsgi --config gunicorn.conf.py --bind $${BIND:-127.0.0.1:8000} --access-logfile -
 
 lint: $(STAMP)

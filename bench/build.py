@@ -27,13 +27,16 @@ def database_version():
 
 
 def tidy():
-    """On PostgreSQL, ``VACUUM ANALYZE`` the benchmark's database before it is measured: what
-    autovacuum does on a server that runs it (some test servers turn it off), so that the rows
-    earlier benchmark runs wrote and deleted (the import's plans) and a fresh build's missing
+    """Gather the statistics of the benchmark's database before it is measured, as the README
+    asks of a deployment (``manage.py analyze_database``); on PostgreSQL ``VACUUM ANALYZE``:
+    what autovacuum does on a server that runs it (some test servers turn it off), so that the
+    rows earlier benchmark runs wrote and deleted (the import's plans) and a fresh build's missing
     statistics do not decide the query plans being timed."""
     from django.db import connection
 
     if connection.vendor != "postgresql":
+        with open(os.devnull, "w") as devnull:
+            call_command("analyze_database", stdout=devnull)
         return
     connection.ensure_connection()
     previous = connection.connection.autocommit
