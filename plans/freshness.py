@@ -47,6 +47,7 @@ REFERENCE_KEY = "trustplan:reference-generation"
 REFERENCE_TABLES = {
     "plans_bcu",
     "plans_borough",
+    "plans_plan",  # a borough's plan row (its title, period, review interval), not its actions
     "plans_pillar",
     "drivers_framework",
     "drivers_driver",

@@ -1,6 +1,6 @@
 """The reference tables every dashboard reads, kept in the process between requests.
 
-BCUs, boroughs, pillars, the drivers (with their framework and measures), the survey measures,
+BCUs, boroughs, the plans, pillars, the drivers (with their framework and measures), the survey measures,
 the survey's readings and targets, and the key-driver importance weights (from the latest kept
 respondent file) change only when an
 administrator, an analyst's upload or a loader writes them, yet every dashboard needs them. A page

@@ -51,11 +51,30 @@ class Counts:
         return self.green + self.complete
 
     def add(self, other):
-        for name in FIELDS[:-1]:
-            setattr(self, name, getattr(self, name) + getattr(other, name))
+        """Add ``other``'s figures to these (the later last review kept); returns self."""
+        self.total += other.total
+        self.red += other.red
+        self.amber += other.amber
+        self.green += other.green
+        self.not_rated += other.not_rated
+        self.complete += other.complete
+        self.stale += other.stale
+        self.overdue += other.overdue
+        self.escalated += other.escalated
         if other.last_review and (self.last_review is None or other.last_review > self.last_review):
             self.last_review = other.last_review
         return self
+
+    def by_status(self):
+        """{Status: count} of the statuses with any action, in dashboard order."""
+        pairs = (
+            (Status.RED, self.red),
+            (Status.AMBER, self.amber),
+            (Status.GREEN, self.green),
+            (Status.NOT_RATED, self.not_rated),
+            (Status.COMPLETE, self.complete),
+        )
+        return {status: n for status, n in pairs if n}
 
     def statuses(self):
         """[(Status, count, share)] in dashboard order."""
@@ -168,8 +187,9 @@ def _aware(value):
 
 def _counts_of(row, *, statuses_only):
     """Counts from one row of conditional counts (``_status_annotations`` and ``state_annotations``)."""
-    counts = Counts(**{status: row[status] for status in STATUSES})
-    counts.total = sum(row[status] for status in STATUSES)
+    red, amber, green = row["red"], row["amber"], row["green"]
+    not_rated, complete = row["not_rated"], row["complete"]
+    counts = Counts(red + amber + green + not_rated + complete, red, amber, green, not_rated, complete)
     if not statuses_only:
         _set_state(counts, row)
     return counts

@@ -25,9 +25,9 @@ class Tables:
     """The reference tables of one page, each read at most once (on first use) for the user: the
     one place every panel, the outcomes panels and the filter choices take them from. Lists in
     the order the models give them (boroughs, BCUs by name; pillars by order; drivers by
-    framework, order and name). BCUs, boroughs, pillars, drivers, measures and the survey's
-    readings and targets come from the process's kept copy (``plans.shared_tables``: read again
-    after any write to them); the plans, which boroughs edit, are read for the page."""
+    framework, order and name). BCUs, boroughs, pillars, drivers, measures, the plans and
+    the survey's readings and targets come from the process's kept copy (``plans.shared_tables``:
+    read again after any write to them)."""
 
     def __init__(self, user):
         self.user = user
@@ -38,8 +38,12 @@ class Tables:
 
     @cached_property
     def plans(self):
-        """Every plan the user may read, with its borough and BCU (the force plan's borough None)."""
-        return list(Plan.objects.visible_to(self.user).select_related("borough__bcu"))
+        """Every plan the user may read, with its borough and BCU (the force plan's borough None):
+        kept with the reference tables for a user who reads every plan."""
+        visible = Plan.objects.visible_to(self.user).select_related("borough__bcu")
+        if not visible.is_every_row():
+            return list(visible)
+        return self._kept.get("plans", lambda: list(visible))
 
     @cached_property
     def review_intervals(self):

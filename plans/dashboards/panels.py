@@ -8,7 +8,7 @@ each built from the page's Frame: the filters, the scope and the as-at day of th
 from django.http import QueryDict
 
 from .. import outcomes, reporting
-from ..choices import STATUS_ORDER, Status
+from ..choices import Status
 from ..force import borough_force_support
 from ..scope import SET_TARGETS, may
 from .borough import borough_figures
@@ -65,10 +65,7 @@ def oversight_outcomes_panel(frame):
     tables = frame.tables
     action_counts = None
     if frame.unfiltered and frame.by_borough_driver is not None:  # the heatmap counted the same actions
-        action_counts = {
-            key: {status: n for status in STATUS_ORDER if (n := counts.count(status))}
-            for key, counts in frame.by_borough_driver.items()
-        }
+        action_counts = {key: counts.by_status() for key, counts in frame.by_borough_driver.items()}
     return {
         "outcomes": outcomes.oversight_panel(
             frame.user,
