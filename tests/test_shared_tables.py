@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 
 from drivers.models import Driver
 from plans import shared_tables
-from plans.models import Pillar
+from plans.models import Action, Pillar
 
 # How a read of each kept table begins (not a prefetch of an action's drivers, which joins them).
 REFERENCE_READS = tuple(
@@ -60,9 +60,21 @@ def test_a_write_to_other_data_keeps_the_reference_tables(
     client = client_as("oversight")
     _reference_reads(client, "/oversight/")
     with django_capture_on_commit_callbacks(execute=True):
-        southwark_plan.__class__.objects.filter(pk=southwark_plan.pk).update(title="A new title")
+        Action.objects.filter(objective__plan=southwark_plan).update(next_steps="New next steps")
     _, reads = _reference_reads(client, "/oversight/")
     assert reads == []
+
+
+def test_a_plans_new_title_is_seen_on_the_next_page(
+    kept, client_as, world, southwark_plan, django_capture_on_commit_callbacks
+):
+    client = client_as("oversight")
+    client.get("/oversight/")
+    with django_capture_on_commit_callbacks(execute=True):
+        southwark_plan.__class__.objects.filter(pk=southwark_plan.pk).update(title="A new title for the test")
+    response = client.get("/oversight/")
+    shown = {row.plan.title for row in response.context["rows"]}  # the plans the page kept
+    assert "A new title for the test" in shown
 
 
 def test_what_is_kept_is_read_again_when_older_than_the_setting(kept, settings, client_as, world):
