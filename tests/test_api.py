@@ -856,3 +856,15 @@ def test_patch_answers_with_the_action_as_updated_whatever_the_query_string(api)
     assert response.status_code == 200, response.content
     assert response.json()["version"] == before + 1 and response.json()["rag"] == new
     assert StatusUpdate.objects.filter(action=action).count() == snapshot(action)[-1]
+
+
+def test_serializers_build_their_fields_once_and_hand_each_use_its_own_copy():
+    from plans.api.serializers import ActionSerializer, BoroughRefSerializer
+
+    first, second = ActionSerializer().fields, ActionSerializer().fields
+    assert list(first) == list(second)
+    assert all(first[name] is not second[name] for name in first)
+    assert first["borough"].parent is not second["borough"].parent
+    kept = ActionSerializer.__dict__["_kept_fields"]
+    assert all(field.parent is None for field in kept.values() if hasattr(field, "parent"))
+    assert BoroughRefSerializer().fields["slug"] is not BoroughRefSerializer().fields["slug"]

@@ -1,6 +1,8 @@
 """Fields and base serializers that keep the API's answers quick to write: a list of hundreds of
 actions names a borough, a plan, an objective, owners and drivers on every row."""
 
+import copy
+
 from rest_framework import serializers
 
 
@@ -29,6 +31,21 @@ class IdentityURLField(serializers.HyperlinkedIdentityField):
 PLAIN_FIELDS = (serializers.CharField, serializers.SlugField, serializers.IntegerField)
 
 
+class KeptFields:
+    """A ModelSerializer whose fields are built from its model once per class and copied for
+    each use (``get_fields``): DRF builds them from the model's fields, validators and relations
+    on every serializer made, once per nested serializer of every answer. The fields depend on
+    the class alone (none of ours builds them from the request), and a copy is what DRF hands
+    each serializer anyway (its declared fields are deep-copied)."""
+
+    def get_fields(self):
+        kept = type(self).__dict__.get("_kept_fields")
+        if kept is None:
+            kept = super().get_fields()
+            type(self)._kept_fields = kept
+        return copy.deepcopy(kept)
+
+
 class PrefetchedList(serializers.ListSerializer):
     """A list of references read from ``<field>_prefetched`` when the queryset prefetched it
     there (``Prefetch(..., to_attr=...)``: a plain list, without a queryset per object), else
@@ -44,7 +61,7 @@ class PrefetchedList(serializers.ListSerializer):
 # straight from the object, not field by field: the same JSON, a fraction of the time in a list
 # of hundreds of actions. (A comment, not a docstring: the API's schema would show a docstring
 # as the description of every reference.)
-class RefSerializer(serializers.ModelSerializer):
+class RefSerializer(KeptFields, serializers.ModelSerializer):
     def plain_names(self):
         names = self.__dict__.get("_plain_names")
         if names is None:

@@ -24,7 +24,7 @@ from ..models import (
 )
 from ..models.plan import TEXT_LIMIT
 from ..querysets import is_overdue, is_stale
-from .fields import IdentityURLField, PrefetchedList, RefSerializer
+from .fields import IdentityURLField, KeptFields, PrefetchedList, RefSerializer
 
 
 def action_etag(action):
@@ -101,7 +101,7 @@ class RagSummarySerializer(serializers.Serializer):
     overdue = serializers.IntegerField(source="n_overdue")
 
 
-class BoroughSerializer(serializers.ModelSerializer):
+class BoroughSerializer(KeptFields, serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:borough-detail", lookup_field="slug")
     bcu = BCURefSerializer()
     plan = serializers.IntegerField(source="plan_id", allow_null=True, help_text="The borough's plan id.")
@@ -112,7 +112,7 @@ class BoroughSerializer(serializers.ModelSerializer):
         fields = ["id", "url", "slug", "name", "ons_code", "bcu", "is_synthetic", "plan", "summary"]
 
 
-class PlanSerializer(serializers.ModelSerializer):
+class PlanSerializer(KeptFields, serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:plan-detail")
     borough = BoroughRefSerializer(allow_null=True)
     is_force = serializers.BooleanField(help_text="The force-wide plan (no borough).")
@@ -136,7 +136,7 @@ class PlanSerializer(serializers.ModelSerializer):
         ]
 
 
-class ObjectiveSerializer(serializers.ModelSerializer):
+class ObjectiveSerializer(KeptFields, serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:objective-detail")
     plan = PlanRefSerializer()
     borough = BoroughRefSerializer(source="plan.borough", allow_null=True)
@@ -149,7 +149,7 @@ class ObjectiveSerializer(serializers.ModelSerializer):
 
 
 # --- actions -----------------------------------------------------------------------------------
-class ActionSerializer(serializers.ModelSerializer):
+class ActionSerializer(KeptFields, serializers.ModelSerializer):
     """An action with its status now, or as at ``?as_at=`` (rag, status, completed,
     last_reviewed_at, stale and overdue); the other fields are as they are now."""
 
@@ -271,7 +271,7 @@ class ActionUpdateSerializer(serializers.Serializer):
 
 
 # --- status updates, challenges, readings -------------------------------------------------------
-class StatusUpdateSerializer(serializers.ModelSerializer):
+class StatusUpdateSerializer(KeptFields, serializers.ModelSerializer):
     action = serializers.IntegerField(source="action_id")
     action_url = serializers.HyperlinkedRelatedField(
         source="action", view_name="api:action-detail", read_only=True
@@ -302,7 +302,7 @@ class StatusUpdateSerializer(serializers.ModelSerializer):
         ]
 
 
-class ChallengeReplySerializer(serializers.ModelSerializer):
+class ChallengeReplySerializer(KeptFields, serializers.ModelSerializer):
     author = serializers.SerializerMethodField()
 
     class Meta:
@@ -314,7 +314,7 @@ class ChallengeReplySerializer(serializers.ModelSerializer):
         return reply.author.get_full_name() or reply.author.get_username()
 
 
-class ChallengeSerializer(serializers.ModelSerializer):
+class ChallengeSerializer(KeptFields, serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:challenge-detail")
     plan = PlanRefSerializer()
     borough = BoroughRefSerializer(source="plan.borough", allow_null=True)
@@ -344,7 +344,7 @@ class ChallengeSerializer(serializers.ModelSerializer):
         return challenge.raised_by.get_full_name() or challenge.raised_by.get_username()
 
 
-class MeasureReadingSerializer(serializers.ModelSerializer):
+class MeasureReadingSerializer(KeptFields, serializers.ModelSerializer):
     measure = serializers.SlugField(source="measure.slug")
     measure_name = serializers.CharField(source="measure.name")
     borough = BoroughRefSerializer(allow_null=True, help_text="Empty for the London figure.")
