@@ -8,13 +8,13 @@ signed-off return beside live. A fixed number of queries whatever the size of th
 
 from collections import defaultdict
 
-from django.db.models import prefetch_related_objects
+from django.db.models import F, prefetch_related_objects
 
 from drivers.models import Driver
 
 from ..choices import ChallengeStatus, Status
 from ..filtersets import ActionFilterSet
-from ..models import Action, Challenge
+from ..models import Action, Challenge, Owner
 from ..querysets import is_overdue, is_stale
 from ..refs import objective_ref
 from ..reporting import signed_off_beside_live
@@ -58,32 +58,19 @@ def plan_actions(frame, plan):
     return actions
 
 
-def _as_prefetched(action, name, rows):
-    """Hold ``rows`` as ``action.<name>.all()``, as ``prefetch_related`` would (no query; without
-    the related manager's filtered queryset it builds for each action)."""
-    kept = (
-        rows[0].__class__._default_manager.all()
-        if rows
-        else action._meta.get_field(name).related_model.objects.none()
-    )
-    kept._result_cache = rows
-    kept._prefetch_done = True
-    action._prefetched_objects_cache[name] = kept
-
-
 def attach_owners_and_drivers(actions, drivers):
-    """Give each action its owners (by label) and its drivers (in the drivers' own order), as
-    ``prefetch_related("owners", "drivers")`` gives them: the owners with their links in one
-    query, the drivers from ``drivers`` (the page's reference list) with the links in another,
-    never each driver's row (its texts and questions) once per action."""
+    """Give each action its owners (by label) and its drivers (in the drivers' own order) as
+    plain lists, ``owner_list`` and ``driver_list``, which ``action.owners.all()`` and
+    ``action.drivers.all()`` also give (as ``prefetch_related`` would, without a queryset per
+    action): the owners in one query (each owner with the action it is linked to), the drivers
+    from ``drivers`` (the page's reference list) with the links in another, never each driver's
+    row (its texts and questions) once per action."""
     ids = [action.pk for action in actions]
     owners, linked = defaultdict(list), defaultdict(list)
-    for link in (
-        Action.owners.through.objects.filter(action_id__in=ids)
-        .select_related("owner")
-        .order_by("owner__label", "owner_id")
+    for owner in (
+        Owner.objects.filter(actions__in=ids).annotate(linked_action=F("actions")).order_by("label", "pk")
     ):
-        owners[link.action_id].append(link.owner)
+        owners[owner.linked_action].append(owner)
     order = {driver.pk: (index, driver) for index, driver in enumerate(drivers)}
     through = Action.drivers.through.objects.filter(action_id__in=ids)
     links = list(through.values_list("action_id", "driver_id"))
@@ -93,11 +80,10 @@ def attach_owners_and_drivers(actions, drivers):
     for action_id, driver_id in links:
         linked[action_id].append(order[driver_id])
     for action in actions:
-        action._prefetched_objects_cache = {}
-        _as_prefetched(action, "owners", owners[action.pk])
-        _as_prefetched(
-            action, "drivers", [driver for _, driver in sorted(linked[action.pk], key=lambda p: p[0])]
-        )
+        action.owner_list = owners[action.pk]
+        action.driver_list = [driver for _, driver in sorted(linked[action.pk], key=lambda p: p[0])]
+        # What a related manager's ``all()`` gives when the relation was prefetched.
+        action._prefetched_objects_cache = {"owners": action.owner_list, "drivers": action.driver_list}
 
 
 def counts_by_objective(actions):
@@ -185,7 +171,7 @@ def coverage_panel(frame, actions):
     statuses only, gives the same)."""
     by_driver = defaultdict(Counts)
     for action in actions:
-        for driver in action.drivers.all():
+        for driver in action.driver_list:
             counts = by_driver[driver.pk]
             counts.total += 1
             setattr(counts, action.eff_status, counts.count(action.eff_status) + 1)

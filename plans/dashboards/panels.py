@@ -119,7 +119,7 @@ def _serving_drivers(borough, actions):
     counts, listed = {}, {}
     for action in sorted(actions, key=lambda a: (a.objective.number, a.position, a.pk)):
         status = Status(action.eff_status)
-        for driver in action.drivers.all():
+        for driver in action.driver_list:
             key = (borough.pk, driver.pk)
             counts.setdefault(key, {}).setdefault(status, 0)
             counts[key][status] += 1

@@ -153,7 +153,7 @@ def borough_rows(rows, list_url, quarter, as_at, compare):
 
 
 def _plan_row(action, link):
-    owners = [display.html_text(owner.label) for owner in action.owners.all()]
+    owners = [display.html_text(owner.label) for owner in action.owner_list]
     reviewed = action.eff_reviewed_at
     if reviewed:
         day = display.day_month_year(template_localtime(reviewed))
