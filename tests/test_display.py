@@ -162,3 +162,40 @@ def test_time_since_is_timesince():
                 assert display.time_since(moment, now) == timesince_filter(moment, now), (language, moment)
                 day = dt.date(2024, 3, 1)
                 assert display.time_since(moment, day) == timesince_filter(moment, day), (language, moment)
+
+
+RETURN_ROWS_TEMPLATE = (
+    "{% for row in return_rows %}\n      <tr>\n"
+    "        <td><a href=\"{% url 'borough-returns' row.plan.borough.slug %}\">"
+    "{{ row.plan.borough.name }}</a></td>\n"
+    "        <td>{% if row.ret %}<a href=\"{% url 'return-detail' row.ret.pk %}\">"
+    '<span class="return-status return-{{ row.ret.status }}">{{ row.ret.get_status_display }}</span></a>'
+    '{% else %}<span class="return-status return-not_started">Not started</span>{% endif %}</td>\n'
+    '        <td>{% if row.ret.signed_off_at %}{{ row.ret.signed_off_at|date:"j M Y" }}'
+    "{% else %}—{% endif %}</td>\n"
+    "      </tr>\n    {% endfor %}"
+)
+
+
+def test_the_return_status_rows_are_the_templates_rows(world):
+    import datetime as dt
+
+    from django.template import engines
+
+    from plans.choices import ReturnStatus
+    from plans.models import Plan, QuarterlyReturn
+    from plans.templatetags.dashboard_cells import return_status_rows
+
+    plans = list(Plan.objects.filter(borough__isnull=False).select_related("borough")[:3])
+    plans[0].borough.name = "Barking & <Dagenham>"
+    late = dt.datetime(2026, 3, 31, 23, 30, tzinfo=dt.UTC)  # 1 April in London (BST)
+    rows = [{"plan": plans[0], "ret": None}]
+    for index, (status, signed) in enumerate(
+        ((ReturnStatus.SUBMITTED, None), (ReturnStatus.SIGNED_OFF, late)), start=1
+    ):
+        plan = plans[index % len(plans)]
+        ret = QuarterlyReturn(pk=900 + index, plan=plan, status=status, signed_off_at=signed)
+        rows.append({"plan": plan, "ret": ret})
+    expected = engines["django"].from_string(RETURN_ROWS_TEMPLATE).render({"return_rows": rows})
+    assert str(return_status_rows(rows)) == expected
+    assert "&lt;Dagenham&gt;" in expected and "1 Apr 2026" in expected

@@ -193,3 +193,28 @@ def month_rows(rows):
             for day, numbers in rows
         )
     )
+
+
+@register.simple_tag
+def return_status_rows(rows):
+    """``{% return_status_rows return_rows %}``: a ``<tr>`` per borough of the oversight page's
+    quarterly returns (``reporting.return_status_panel``): the borough (a link to its returns),
+    the return's status (a link to it) or "Not started", and the day it was signed off."""
+    returns, detail = display.url_maker("borough-returns"), display.url_maker("return-detail")
+    parts = []
+    for row in rows:
+        borough, ret = row["plan"].borough, row["ret"]
+        if ret:
+            status = (
+                f'<a href="{detail(ret.pk)}"><span class="return-status return-{escaped(ret.status)}">'
+                f"{escaped(ret.get_status_display())}</span></a>"
+            )
+        else:
+            status = '<span class="return-status return-not_started">Not started</span>'
+        signed = ret.signed_off_at if ret else None
+        signed = display.day_month_year(template_localtime(signed)) if signed else "—"
+        parts.append(
+            f'\n      <tr>\n        <td><a href="{returns(borough.slug)}">{escaped(borough.name)}</a></td>\n'
+            f"        <td>{status}</td>\n        <td>{signed}</td>\n      </tr>\n    "
+        )
+    return mark_safe("".join(parts))  # noqa: S308 — escaped text, our markup
