@@ -10,6 +10,7 @@ thousands separator (``USE_THOUSAND_SEPARATOR`` is off); a date the British way 
 """
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -17,7 +18,7 @@ from html import escape as html_escape
 
 from django.conf import settings
 from django.template import defaultfilters
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeData, mark_safe
@@ -70,9 +71,15 @@ def month_year(value):
 
 
 def url_maker(name):
-    """A function writing ``reverse(name, args=[key])`` for a pk or a slug, reversing only once:
-    for a list of links to the same page (an action's, a borough's). A key that is not a plain
-    slug (letters, digits, - and _, which a URL writes as they are) is reversed."""
+    """A function writing ``reverse(name, args=[key])`` for a pk or a slug, reversing only once
+    per process and URL prefix: for a list of links to the same page (an action's, a
+    borough's). A key that is not a plain slug (letters, digits, - and _, which a URL writes as
+    they are) is reversed."""
+    return _url_maker(name, get_script_prefix(), get_urlconf())
+
+
+@functools.lru_cache(maxsize=64)
+def _url_maker(name, prefix, urlconf):
     marker = "918273645546372819"  # a number and a slug, which no real key is
     head, _, tail = reverse(name, args=[marker]).partition(marker)
 
@@ -81,6 +88,17 @@ def url_maker(name):
         return f"{head}{text}{tail}" if _PLAIN.fullmatch(text) else reverse(name, args=[key])
 
     return url
+
+
+def truncate_words(value, length):
+    """``value|truncatewords:length``: the first ``length`` words (split on any whitespace and
+    joined by one space), " …" after them when there were more."""
+    words = str(value).split()
+    if length <= 0:
+        return ""
+    if len(words) > length:
+        return add_truncation_text(" ".join(words[:length]), " …")
+    return " ".join(words)
 
 
 def truncate_chars(value, length):

@@ -135,6 +135,33 @@ def test_truncate_chars_is_truncatechars():
             assert ours == theirs and type(ours) is type(theirs), (text, length)
 
 
+def test_truncate_words_is_truncatewords():
+    from django.template.defaultfilters import truncatewords
+
+    rng = random.Random(11)
+    pieces = ["word", "longer", "a", "…", " …", "\n", "\t", "  ", "é", "<b>", "&", "\u00a0", "\u2003"]
+    texts = ["", "one", "one two", "x …", "ends with …", "   spaced   out   ", 12345]
+    texts += [
+        "".join(rng.choice(pieces) + rng.choice(["", " "]) for _ in range(rng.randint(0, 60)))
+        for _ in range(500)
+    ]
+    for text in texts:
+        for length in (0, 1, 2, 14, 30):
+            assert display.truncate_words(text, length) == str(truncatewords(text, length)), (text, length)
+
+
+def test_url_maker_follows_the_url_prefix(world):
+    from django.urls import set_script_prefix
+
+    try:
+        set_script_prefix("/trustplan/")
+        assert display.url_maker("action-detail")(7) == reverse("action-detail", args=[7])
+        assert display.url_maker("action-detail")(7).startswith("/trustplan/")
+    finally:
+        set_script_prefix("/")
+    assert display.url_maker("action-detail")(7) == reverse("action-detail", args=[7]) == "/actions/7/"
+
+
 def test_html_text_is_what_a_template_writes():
     from django.utils.functional import lazy
     from django.utils.safestring import mark_safe

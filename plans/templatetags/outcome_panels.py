@@ -3,7 +3,6 @@
 template loop of a dozen nodes a line. Every value is a number, a date or escaped."""
 
 from django import template
-from django.template.defaultfilters import truncatewords
 from django.utils.safestring import mark_safe
 
 from plans import display
@@ -80,7 +79,7 @@ def gap_action_items(actions):
         badge = badges.get(status)
         if badge is None:
             badge = badges[status] = status_badge(status)
-        text = escaped(truncatewords(text, 14))
+        text = escaped(display.truncate_words(text, 14))
         items.append(f'<li><a href="{link(pk)}">{text}</a> {badge}</li>')
     return mark_safe("".join(items))  # noqa: S308 — the text is escaped, the rest is ours
 
