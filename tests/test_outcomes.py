@@ -492,3 +492,46 @@ def test_the_measures_rows_take_a_fixed_number_of_queries(southwark, analyst_use
     assert len(one) == len(all_) <= 3 and len(rows) == 8 * len(boroughs) == 8 * 32
     nobody = get_user_model().objects.create_user("no.role.measures", password="x-unused-x")
     assert measure_rows(nobody, boroughs=[southwark]) == []
+
+
+# The driver-gap rows as the template wrote them before ``{% driver_gap_rows %}``.
+DRIVER_GAP_ROWS_TEMPLATE = "{% load outcome_panels trustplan %}" + (
+    "{% for g in gaps.rows %}\n"
+    '      <tr{% if g.blind %} class="is-blind"{% endif %}>\n'
+    '        <th scope="row">{{ g.driver.name }}</th>\n'
+    "        <td>{% for m in g.measures %}<div>{{ m.measure.name }}: {% if m.latest i"
+    "s not None %}{{ m.latest|fixed }}%{% if m.vs_london is not None %}, <span class="
+    '"{% if m.vs_london < 0 %}gap-neg{% elif m.vs_london > 0 %}gap-pos{% endif %}">{%'
+    " if m.vs_london > 0 %}+{% endif %}{{ m.vs_london|fixed:1 }}</span> vs London{% e"
+    "ndif %}{% if m.gap %}, {% if m.off_target %}<strong>off target</strong>{% else %"
+    "}on target{% endif %}{% endif %}{% else %}no reading{% endif %}</div>{% empty %}"
+    '<span class="muted">No survey measure</span>{% endfor %}</td>\n'
+    "        <td>{% if g.action_total %}{% for status, n in g.status_counts %}<span c"
+    'lass="gap-count">{% rag_badge status %} {{ n }}</span> {% endfor %}\n'
+    "          {% if g.actions %}<details><summary>{{ g.action_total }} action{{ g.ac"
+    'tion_total|pluralize }}</summary><ul class="gap-actions">{% gap_action_items g.a'
+    "ctions %}</ul></details>{% endif %}\n"
+    '          {% else %}<span class="muted">None</span>{% endif %}</td>\n'
+    '        <td>{% if g.blind %}<span class="flag-blind">{{ g.reason }}</span>{% eli'
+    'f g.below %}<span class="flag-watch">{{ g.reason }}</span>{% else %}<span class='
+    '"flag-ok">{{ g.reason }}</span>{% endif %}</td>\n'
+    '        <td class="num">{% if g.importance is not None %}{% widthratio g.importa'
+    "nce 1 100 %}%{% else %}—{% endif %}</td>\n"
+    '        <td class="num">{% if g.weighted_score is not None and g.has_measure %}{'
+    "{ g.weighted_score|fixed:2 }}{% else %}—{% endif %}</td>\n"
+    "      </tr>\n"
+    "    {% endfor %}"
+)
+
+
+def test_the_driver_gap_rows_are_the_templates_rows(gapland, southwark, oversight_user):
+    from django.template import engines
+
+    from plans.templatetags.outcome_panels import driver_gap_rows
+
+    template = engines["django"].from_string(DRIVER_GAP_ROWS_TEMPLATE)
+    gaps = driver_gaps(oversight_user, boroughs=[gapland, southwark])
+    assert {row.blind for row in gaps[gapland.pk]} == {True, False}
+    for rows in gaps.values():
+        rows[0].driver.name = "Trust & <confidence>"  # escaped alike
+        assert str(driver_gap_rows(rows)) == template.render({"gaps": {"rows": rows}})

@@ -130,3 +130,65 @@ def headline_rows(rows):
             for row in rows
         )
     )
+
+
+def _gap_measure(m):
+    """One measure of a driver-gap row: its latest reading, against London and the target."""
+    if m.latest is None:
+        return f"<div>{escaped(m.measure.name)}: no reading</div>"
+    text = f"{escaped(m.measure.name)}: {display.fixed(m.latest)}%"
+    if m.vs_london is not None:
+        text += f", {_signed_span(m.vs_london, display.fixed(m.vs_london, 1))} vs London"
+    if m.gap:
+        text += ", <strong>off target</strong>" if m.off_target else ", on target"
+    return f"<div>{text}</div>"
+
+
+def _widthratio(value):
+    """``{% widthratio value 1 100 %}``: the share as a whole percentage."""
+    try:
+        return str(round(float(value) * 100))
+    except (ValueError, TypeError, OverflowError):
+        return ""
+
+
+def _gap_row(g):
+    measures = "".join(_gap_measure(m) for m in g.measures) or '<span class="muted">No survey measure</span>'
+    if g.action_total:
+        counts = "".join(
+            f'<span class="gap-count">{status_badge(status)} {display.html_text(n)}</span> '
+            for status, n in g.status_counts
+        )
+        listed = ""
+        if g.actions:
+            plural = "" if g.action_total == 1 else "s"
+            listed = (
+                f"<details><summary>{display.html_text(g.action_total)} action{plural}</summary>"
+                f'<ul class="gap-actions">{gap_action_items(g.actions)}</ul></details>'
+            )
+        actions = f"{counts}\n          {listed}\n          "
+    else:
+        actions = '<span class="muted">None</span>'
+    flag = "flag-blind" if g.blind else "flag-watch" if g.below else "flag-ok"
+    importance = "—" if g.importance is None else f"{_widthratio(g.importance)}%"
+    score = g.weighted_score
+    score = display.fixed(score, 2) if score is not None and g.has_measure else "—"
+    blind = ' class="is-blind"' if g.blind else ""
+    return (
+        f"\n      <tr{blind}>\n"
+        f'        <th scope="row">{escaped(g.driver.name)}</th>\n'
+        f"        <td>{measures}</td>\n"
+        f"        <td>{actions}</td>\n"
+        f'        <td><span class="{flag}">{escaped(g.reason)}</span></td>\n'
+        f'        <td class="num">{importance}</td>\n'
+        f'        <td class="num">{score}</td>\n'
+        "      </tr>\n    "
+    )
+
+
+@register.simple_tag
+def driver_gap_rows(rows):
+    """``{% driver_gap_rows gaps.rows %}``: a ``<tr>`` per driver of a borough's driver-gap
+    panel (``outcomes.DriverGap``): its measures against London and target, the actions serving
+    it by status (and listed), its flag, importance and weighted gap score."""
+    return mark_safe("".join(_gap_row(g) for g in rows))  # noqa: S308 — numbers and escaped text
