@@ -107,6 +107,14 @@ class Tables:
             return None
         return self._kept.get("survey", Survey.read)
 
+    def kept_store(self, key):
+        """A dict kept with the reference tables under ``key`` (a tuple naming what it holds and
+        the day it is for), for figures that depend on the survey alone (``outcomes.driver_gaps``'
+        measure gaps); None when the survey is not kept for this user."""
+        if self.survey is None:
+            return None
+        return self._kept.get(("store", *key), dict)
+
     def kept_markup(self, key, render):
         """Markup that depends on the kept reference tables alone (and on what ``key``, a tuple,
         names: the borough, the day, the user's rights), written by ``render()`` once per

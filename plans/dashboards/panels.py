@@ -79,6 +79,7 @@ def oversight_outcomes_panel(frame):
                 action_counts=action_counts,
                 weights=tables.driver_weights,
                 survey=tables.survey,
+                measure_gaps=tables.kept_store(("oversight measure gaps", frame.as_at or frame.today)),
             ),
         )
     }
@@ -92,6 +93,7 @@ def borough_outcomes_panel(frame, borough):
         measures=tables.measures,
         weights=tables.driver_weights,
         survey=tables.survey,
+        measure_gaps=tables.kept_store(("borough measure gaps", frame.as_at or frame.today)),
     )
     if frame.unfiltered and frame.listed_actions is not None:  # one plan per borough: the same actions
         known.action_counts, known.action_lists = _serving_drivers(borough, frame.listed_actions)

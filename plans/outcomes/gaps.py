@@ -170,6 +170,17 @@ def _measure_gaps(driver, borough, series, targets):
     return gaps
 
 
+def _kept_measure_gaps(kept, driver, borough, series, targets):
+    """``_measure_gaps``, from ``kept`` ({(borough_id, driver_id): [MeasureGap]}) when there."""
+    if kept is None:
+        return _measure_gaps(driver, borough, series, targets)
+    key = (borough.pk, driver.pk)
+    found = kept.get(key)
+    if found is None:
+        found = kept[key] = _measure_gaps(driver, borough, series, targets)
+    return found
+
+
 def driver_gaps(
     user,
     *,
@@ -181,6 +192,7 @@ def driver_gaps(
     survey=None,
     action_counts=None,
     action_lists=None,
+    measure_gaps=None,
 ):
     """Driver gaps for each borough: {borough_id: [DriverGap in driver order]}. 6–7 queries; 1
     with ``drivers`` (with their measures) and ``survey`` (the recent series of their measures, with
@@ -191,6 +203,9 @@ def driver_gaps(
     ``importance`` maps driver slugs to importance shares (from the key-driver analysis) and
     fills the weighted gap score; ``with_actions`` also lists the actions (for one borough);
     ``as_at`` (a date): the survey quarters ended by then and the actions' statuses then.
+    ``measure_gaps``: a dict the caller keeps for ``survey`` (the same series and targets each
+    time), filled here with each borough's and driver's MeasureGaps as they are first needed
+    and read from it after (they depend on the survey alone); the values are shared.
     """
     if not scope_for(user).read_all:
         return {}
@@ -217,7 +232,7 @@ def driver_gaps(
             DriverGap(
                 borough=borough,
                 driver=driver,
-                measures=_measure_gaps(driver, borough, series, targets),
+                measures=_kept_measure_gaps(measure_gaps, driver, borough, series, targets),
                 counts=counts.get((borough.pk, driver.pk), {}),
                 actions=listed.get((borough.pk, driver.pk), []),
                 importance=(importance or {}).get(driver.slug),
@@ -251,6 +266,7 @@ def borough_driver_gaps(borough, user, *, as_at=None, drivers=None, survey=None,
         survey=survey,
         action_counts=known.action_counts,
         action_lists=known.action_lists,
+        measure_gaps=known.measure_gaps,
     )
     rows = gaps.get(borough.pk, [])
     return {"rows": rows, "blind": [r for r in rows if r.blind], "weights": weights}
@@ -289,6 +305,7 @@ def london_driver_gaps(user, *, boroughs=None, as_at=None, known=NOTHING_KNOWN, 
         as_at=as_at,
         survey=survey,
         action_counts=known.action_counts,
+        measure_gaps=known.measure_gaps,
     )
     rows = []
     for borough in boroughs:

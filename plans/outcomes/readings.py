@@ -41,6 +41,7 @@ class Known:
     action_lists: dict | None = None  # {(borough_id, driver_id): [(pk, text, Status)]} of the same
     weights: dict | None = None  # drivers.kept.driver_weights(), when the caller has them
     survey: "Survey | None" = None  # every reading and target, when the caller keeps them
+    measure_gaps: dict | None = None  # kept MeasureGaps for ``survey`` (gaps.driver_gaps' measure_gaps)
 
 
 NOTHING_KNOWN = Known()
