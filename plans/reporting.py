@@ -62,9 +62,11 @@ def _stale_rows(queryset, now, *, user=None, sort="age", limit=None):
     queryset = queryset.select_related("objective__plan__borough").order_by("-is_mine", *order, "pk")
     actions = list(queryset[:limit] if limit is not None else queryset)
     owners = defaultdict(list)
-    links = Owner.actions.through.objects.filter(action_id__in=[a.pk for a in actions] or [0])
-    for link in links.select_related("owner__user").order_by("owner__label"):
-        owners[link.action_id].append(link.owner)
+    linked = Owner.objects.filter(actions__in=[a.pk for a in actions] or [0]).annotate(
+        linked_action=F("actions")
+    )
+    for owner in linked.select_related("user").order_by("label", "pk"):  # an owner a row, with its action
+        owners[owner.linked_action].append(owner)
     rows = []
     for action in actions:
         interval = action.objective.plan.review_interval_days
