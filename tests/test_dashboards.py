@@ -409,3 +409,32 @@ def test_borough_dashboard_queries_do_not_grow_with_actions_or_updates(
     with django_assert_max_num_queries(BOROUGH_QUERY_LIMIT):
         large = _count_queries(client, f"/boroughs/{large_plan.borough.slug}/" + query.format(past=past))
     assert small == large
+
+
+SHORT_LIST_TEMPLATE = (
+    '{% load trustplan %}{% for a in items|slice:":8" %}\n'
+    "    {% link_to 'action-detail' a.pk as detail_url %}\n"
+    '    <li>{% rag_badge a.eff_status %} {% if detail_url %}<a href="{{ detail_url }}">'
+    "{{ a.text|truncate:90 }}</a>{% else %}{{ a.text|truncate:90 }}{% endif %} "
+    '<span class="muted">{% for owner in a.owner_list %}{{ owner.label }}{% if not forloop.last %}; '
+    "{% endif %}{% endfor %}{% if a.age_days is not None %} · {{ a.age_days }} days since review{% endif %}"
+    "{% if a.due_date %} · due {{ a.due_date|british_date }}{% endif %}</span></li>\n"
+    "    {% endfor %}"
+)
+
+
+def test_the_short_lists_are_the_templates_lists(southwark_plan, oversight_user):
+    from django.template import engines
+
+    from plans.templatetags.dashboard_cells import short_list_items
+
+    queryset = Action.objects.visible_to(oversight_user).filter(objective__plan=southwark_plan)
+    filterset = ActionFilterSet(QueryDict(""), queryset=queryset, user=oversight_user)
+    assert filterset.is_valid()
+    actions = dashboards.borough_dashboard(filterset, plan=southwark_plan, user=oversight_user)["actions"]
+    actions[0].text = "Stop & <search> " * 10  # cut at 90 characters and escaped alike
+    actions[1].due_date, actions[1].age_days = dt.date(2026, 4, 1), None
+    template = engines["django"].from_string(SHORT_LIST_TEMPLATE)
+    for items in (actions, actions[:3], actions[1:2], []):
+        assert str(short_list_items(items)) == template.render({"items": items})
+    assert any(a.owner_list for a in actions[:8])

@@ -218,3 +218,22 @@ def return_status_rows(rows):
             f"        <td>{status}</td>\n        <td>{signed}</td>\n      </tr>\n    "
         )
     return mark_safe("".join(parts))  # noqa: S308 — escaped text, our markup
+
+
+def _short_item(action, link):
+    owners = "; ".join(display.html_text(owner.label) for owner in action.owner_list)
+    text = display.html_text(display.truncate_chars(action.text, 90))
+    age = "" if action.age_days is None else f" · {display.html_text(action.age_days)} days since review"
+    due = f" · due {display.day_month_year(action.due_date)}" if action.due_date else ""
+    return (
+        f"\n    \n    <li>{status_badge(action.eff_status)} "
+        f'<a href="{link(action.pk)}">{text}</a> <span class="muted">{owners}{age}{due}</span></li>\n    '
+    )
+
+
+@register.simple_tag
+def short_list_items(actions, limit=8):
+    """``{% short_list_items items %}``: an ``<li>`` for each of the first ``limit`` actions of a
+    borough dashboard's Red, stale or overdue list: badge, text (a link), owners, age, due date."""
+    link = display.url_maker("action-detail")
+    return mark_safe("".join(_short_item(action, link) for action in actions[:limit]))  # noqa: S308 — escaped
