@@ -36,6 +36,8 @@ class Scope:
     edit_force: bool = False
     edit_borough_ids: frozenset = frozenset()
     roles: frozenset = frozenset()
+    # (borough id, membership role) of each of the user's memberships, read with the ids above
+    memberships: frozenset = frozenset()
 
     def can_edit_borough(self, borough_id):
         """True when the user changes this borough's data; ``None`` means the force-wide plan."""
@@ -60,7 +62,8 @@ def scope_for(user):
     from .models import Membership
 
     roles = frozenset(user.groups.values_list("name", flat=True))
-    borough_ids = frozenset(Membership.objects.filter(user=user).values_list("borough_id", flat=True))
+    memberships = frozenset(Membership.objects.filter(user=user).values_list("borough_id", "role"))
+    borough_ids = frozenset(borough_id for borough_id, _ in memberships)
     is_admin = user.is_superuser or Role.ADMINISTRATOR in roles
     readers = {Role.OVERSIGHT, Role.ANALYST, Role.FORCE_EDITOR, Role.BOROUGH_EDITOR}
     scope = Scope(
@@ -69,6 +72,7 @@ def scope_for(user):
         edit_force=is_admin or Role.FORCE_EDITOR in roles,
         edit_borough_ids=borough_ids,
         roles=roles,
+        memberships=memberships,
     )
     user._trustplan_scope = scope
     return scope
@@ -82,7 +86,7 @@ EDIT_ACTION = "edit_action"  # obj: Action (status update; never a retired actio
 EDIT_PLAN = "edit_plan"  # obj: Plan of a borough (its objectives and actions, their text and order)
 LINK_FORCE = "link_force"  # obj: Action of a borough plan (link to force activities)
 SUBMIT_RETURN = "submit_return"  # obj: Plan
-SIGN_OFF_RETURN = "sign_off_return"  # obj: Plan (its borough's commander; one query)
+SIGN_OFF_RETURN = "sign_off_return"  # obj: Plan (its borough's commander)
 SEND_BACK_RETURN = "send_back_return"  # obj unused
 RAISE_CHALLENGE = "raise_challenge"  # obj unused; also closes challenges
 ANSWER_CHALLENGE = "answer_challenge"  # obj: Challenge (the borough's side of the thread)
@@ -92,11 +96,8 @@ IMPORT_MEASURES = "import_measures"  # obj unused; also analysing an uploaded re
 
 
 def _commands(user, plan):
-    from .models import Membership
-
-    return Membership.objects.filter(
-        user=user, borough_id=plan.borough_id, role=MembershipRole.COMMANDER
-    ).exists()
+    """True when the user is the commander of the plan's borough (from their scope: no query)."""
+    return (plan.borough_id, MembershipRole.COMMANDER) in scope_for(user).memberships
 
 
 RULES = {

@@ -26,7 +26,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .choices import ChallengeStatus, MembershipRole, ReturnStatus, Role
-from .models import Action, Challenge, Membership, Plan, QuarterlyReturn
+from .models import Action, Challenge, Plan, QuarterlyReturn
 from .quarters import Quarter
 from .scope import scope_for
 
@@ -56,9 +56,9 @@ class Section:
 
 
 def _memberships(user):
-    """{membership role: [borough ids]} of the user, in one query."""
+    """{membership role: [borough ids]} of the user (read with the user's scope: no query)."""
     found = {}
-    for borough_id, role in Membership.objects.filter(user=user).values_list("borough_id", "role"):
+    for borough_id, role in sorted(scope_for(user).memberships):
         found.setdefault(role, []).append(borough_id)
     return found
 
