@@ -58,19 +58,31 @@ def plan_actions(frame, plan):
     return actions
 
 
-def attach_owners_and_drivers(actions, drivers):
-    """Give each action its owners (by label) and its drivers (in the drivers' own order) as
-    plain lists, ``owner_list`` and ``driver_list``, which ``action.owners.all()`` and
-    ``action.drivers.all()`` also give (as ``prefetch_related`` would, without a queryset per
-    action): the owners in one query (each owner with the action it is linked to), the drivers
-    from ``drivers`` (the page's reference list) with the links in another, never each driver's
-    row (its texts and questions) once per action."""
-    ids = [action.pk for action in actions]
-    owners, linked = defaultdict(list), defaultdict(list)
-    for owner in (
-        Owner.objects.filter(actions__in=ids).annotate(linked_action=F("actions")).order_by("label", "pk")
-    ):
+def attach_owners(actions):
+    """Give each action its owners (by label) as a plain list, ``owner_list``, which
+    ``action.owners.all()`` also gives (as ``prefetch_related("owners")`` would, without a
+    queryset per action): one query, each owner with the action it is linked to."""
+    owners = defaultdict(list)
+    linked = Owner.objects.filter(actions__in=[action.pk for action in actions]).annotate(
+        linked_action=F("actions")
+    )
+    for owner in linked.order_by("label", "pk"):
         owners[owner.linked_action].append(owner)
+    for action in actions:
+        action.owner_list = owners[action.pk]
+        # What a related manager's ``all()`` gives when the relation was prefetched.
+        cache = action.__dict__.setdefault("_prefetched_objects_cache", {})
+        cache["owners"] = action.owner_list
+
+
+def attach_owners_and_drivers(actions, drivers):
+    """Give each action its owners (``attach_owners``) and its drivers (in the drivers' own
+    order) as a plain list, ``driver_list``, which ``action.drivers.all()`` also gives: the
+    drivers from ``drivers`` (the page's reference list) with the links in one query, never
+    each driver's row (its texts and questions) once per action."""
+    attach_owners(actions)
+    ids = [action.pk for action in actions]
+    linked = defaultdict(list)
     order = {driver.pk: (index, driver) for index, driver in enumerate(drivers)}
     through = Action.drivers.through.objects.filter(action_id__in=ids)
     links = list(through.values_list("action_id", "driver_id"))
@@ -80,10 +92,8 @@ def attach_owners_and_drivers(actions, drivers):
     for action_id, driver_id in links:
         linked[action_id].append(order[driver_id])
     for action in actions:
-        action.owner_list = owners[action.pk]
         action.driver_list = [driver for _, driver in sorted(linked[action.pk], key=lambda p: p[0])]
-        # What a related manager's ``all()`` gives when the relation was prefetched.
-        action._prefetched_objects_cache = {"owners": action.owner_list, "drivers": action.driver_list}
+        action._prefetched_objects_cache["drivers"] = action.driver_list
 
 
 def counts_by_objective(actions):

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from ..dashboards.borough import attach_owners
 from ..forms.status import StatusForm
 from ..freshness import cached_page
 from ..models import Action, Borough, Plan
@@ -70,12 +71,15 @@ def _group(rows):
 
 
 def _plan_actions(plan):
-    return (
+    """The plan's actions in the plan now, with their objective, pillar, theme, last reviewer
+    and owners (``dashboards.attach_owners``): three queries."""
+    actions = list(
         Action.objects.live()
         .filter(objective__plan=plan)
         .select_related("objective__pillar", "objective__theme", "last_reviewed_by")
-        .prefetch_related("owners")
     )
+    attach_owners(actions)
+    return actions
 
 
 def _review_target(request, slug):
