@@ -114,6 +114,20 @@ def _client(username):
 
 
 @pytest.fixture
+def kept(settings):
+    """Keep the reference tables and the snapshots' figures between requests, as production does
+    (the suite keeps nothing: its writes are rolled back), starting and ending with nothing kept."""
+    from plans import shared_tables, snapshots
+
+    settings.REFERENCE_TABLES_SECONDS = 60
+    shared_tables.forget()
+    snapshots.forget_figures()
+    yield
+    shared_tables.forget()
+    snapshots.forget_figures()
+
+
+@pytest.fixture
 def southwark_editor(world):
     return _user("southwark.editor")
 

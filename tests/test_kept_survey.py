@@ -6,8 +6,6 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from drivers.models import Measure
 from plans import outcomes, shared_tables
@@ -15,6 +13,7 @@ from plans.dashboards.frame import Tables
 from plans.models import Borough, MeasureReading, Target
 from plans.outcomes.panels import _recent_part, _survey_of
 from plans.outcomes.readings import HEADLINE_MEASURES, Survey, _current_targets, recent_series
+from tests.kept_helpers import page_reads
 
 pytestmark = pytest.mark.django_db
 
@@ -106,20 +105,8 @@ def test_a_user_who_may_not_read_the_survey_gets_no_kept_survey(world, southwark
     assert (Tables(southwark_editor).survey is not None) == readable
 
 
-@pytest.fixture
-def kept(settings):
-    settings.REFERENCE_TABLES_SECONDS = 60
-    shared_tables.forget()
-    yield
-    shared_tables.forget()
-
-
 def _survey_reads(client, url):
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    reads = [q["sql"] for q in queries.captured_queries if '"plans_measurereading"' in q["sql"]]
-    return response, reads
+    return page_reads(client, url, lambda sql: '"plans_measurereading"' in sql)
 
 
 def test_a_new_reading_is_seen_on_the_next_page(kept, client_as, world, django_capture_on_commit_callbacks):

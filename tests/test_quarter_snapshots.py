@@ -181,16 +181,6 @@ def test_keeping_a_snapshot_starts_no_new_data_generation():
     assert is_watched_write('REPLACE INTO "drivers_measure_drivers" ("measure_id") VALUES (%s)')
 
 
-@pytest.fixture
-def kept_figures(settings):
-    from plans.snapshots import forget_figures
-
-    settings.REFERENCE_TABLES_SECONDS = 60
-    forget_figures()
-    yield
-    forget_figures()
-
-
 def _last_quarter_counts(user, data=None):
     """The oversight page's counts by borough at the last quarter's end, as the page counts them."""
     from plans.dashboards.frame import Frame
@@ -225,7 +215,7 @@ def _synthetic_action():
 
 
 def test_the_unfiltered_counts_at_the_quarters_end_are_counted_once_per_snapshot(
-    kept_figures, oversight_user, administrator
+    kept, oversight_user, administrator
 ):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -254,7 +244,7 @@ def test_the_unfiltered_counts_at_the_quarters_end_are_counted_once_per_snapshot
     assert again[borough_id].complete == first[borough_id].complete + 1
 
 
-def test_a_plan_change_counts_the_quarters_end_again(kept_figures, oversight_user, administrator):
+def test_a_plan_change_counts_the_quarters_end_again(kept, oversight_user, administrator):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 

@@ -1,13 +1,9 @@
 """The reference tables kept between requests (plans/shared_tables.py): read once, and read
 again after any committed write to one of them."""
 
-import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
-
 from drivers.models import Driver
-from plans import shared_tables
 from plans.models import Action, Pillar
+from tests.kept_helpers import page_reads
 
 # How a read of each kept table begins (not a prefetch of an action's drivers, which joins them).
 REFERENCE_READS = tuple(
@@ -15,20 +11,8 @@ REFERENCE_READS = tuple(
 )
 
 
-@pytest.fixture
-def kept(settings):
-    settings.REFERENCE_TABLES_SECONDS = 60
-    shared_tables.forget()
-    yield
-    shared_tables.forget()
-
-
 def _reference_reads(client, url):
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    reads = [q["sql"] for q in queries.captured_queries if q["sql"].startswith(REFERENCE_READS)]
-    return response, reads
+    return page_reads(client, url, lambda sql: sql.startswith(REFERENCE_READS))
 
 
 def test_a_second_page_reads_no_reference_table(kept, client_as, world):
