@@ -75,7 +75,7 @@ def url_maker(name):
     per process and URL prefix: for a list of links to the same page (an action's, a
     borough's). A key that is not a plain slug (letters, digits, - and _, which a URL writes as
     they are) is reversed."""
-    return _url_maker(name, get_script_prefix(), get_urlconf())
+    return _url_maker(name, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
 
 
 @functools.lru_cache(maxsize=64)

@@ -61,12 +61,7 @@ def _stale_rows(queryset, now, *, user=None, sort="age", limit=None):
         order = [F("eff_reviewed_at").asc(nulls_first=True)]
     queryset = queryset.select_related("objective__plan__borough").order_by("-is_mine", *order, "pk")
     actions = list(queryset[:limit] if limit is not None else queryset)
-    owners = defaultdict(list)
-    linked = Owner.objects.filter(actions__in=[a.pk for a in actions] or [0]).annotate(
-        linked_action=F("actions")
-    )
-    for owner in linked.select_related("user").order_by("label", "pk"):  # an owner a row, with its action
-        owners[owner.linked_action].append(owner)
+    owners = Owner.objects.select_related("user").by_action(a.pk for a in actions)
     rows = []
     for action in actions:
         interval = action.objective.plan.review_interval_days

@@ -12,7 +12,6 @@ points ``oversight_page`` and ``borough_page``).
 from .borough import borough_dashboard
 from .changes import CHANGES_LIMIT, changes_in_view
 from .counts import (
-    FIELDS,
     ON_TRACK,
     STATUSES,
     Counts,
@@ -36,7 +35,6 @@ __all__ = [
     "CHANGES_LIMIT",
     "CONFIDENCE_FRAMEWORK",
     "COVERED",
-    "FIELDS",
     "FILTER_KEYS",
     "GAP",
     "MOVE_ORDER",

@@ -8,7 +8,7 @@ signed-off return beside live. A fixed number of queries whatever the size of th
 
 from collections import defaultdict
 
-from django.db.models import F, prefetch_related_objects
+from django.db.models import prefetch_related_objects
 
 from drivers.models import Driver
 
@@ -62,12 +62,7 @@ def attach_owners(actions):
     """Give each action its owners (by label) as a plain list, ``owner_list``, which
     ``action.owners.all()`` also gives (as ``prefetch_related("owners")`` would, without a
     queryset per action): one query, each owner with the action it is linked to."""
-    owners = defaultdict(list)
-    linked = Owner.objects.filter(actions__in=[action.pk for action in actions]).annotate(
-        linked_action=F("actions")
-    )
-    for owner in linked.order_by("label", "pk"):
-        owners[owner.linked_action].append(owner)
+    owners = Owner.objects.by_action(action.pk for action in actions)
     for action in actions:
         action.owner_list = owners[action.pk]
         # What a related manager's ``all()`` gives when the relation was prefetched.

@@ -81,20 +81,6 @@ class Counts:
         return [(s, self.count(s), self.share(s)) for s in STATUS_ORDER]
 
 
-FIELDS = [
-    "total",
-    "red",
-    "amber",
-    "green",
-    "not_rated",
-    "complete",
-    "stale",
-    "overdue",
-    "escalated",
-    "last_review",
-]
-
-
 def review_intervals():
     """The review intervals plans use (a handful of values): one small query."""
     return sorted(set(Plan.objects.order_by().values_list("review_interval_days", flat=True).distinct()))

@@ -7,7 +7,7 @@ from simple_history.models import HistoricalRecords
 from drivers.models import Driver, Measure
 
 from ..choices import RAG, Status
-from ..querysets import ActionQuerySet, ScopedQuerySet, is_overdue, is_stale
+from ..querysets import ActionQuerySet, OwnerQuerySet, ScopedQuerySet, is_overdue, is_stale
 
 TEXT_LIMIT = 4000  # well under Excel's 32,767 characters per cell
 
@@ -176,7 +176,7 @@ class Owner(models.Model):
         related_name="owner_profiles",
     )
 
-    objects = ScopedQuerySet.as_manager()
+    objects = OwnerQuerySet.as_manager()
 
     class Meta:
         ordering = ["label"]

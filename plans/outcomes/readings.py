@@ -249,7 +249,7 @@ class Survey:
         return out
 
     def recent_part(self, series, measure_ids, *, as_at=None):
-        """Of ``series`` (of ``series``), the quarters from ``RECENT_DAYS`` before the newest
+        """Of ``series`` (what ``Survey.series`` gave), the quarters from ``RECENT_DAYS`` before the newest
         reading of ``measure_ids`` (any borough) on, for those measures: ``panels._recent_part``."""
         newest = self.newest(measure_ids, as_at=as_at)
         if newest is None:
