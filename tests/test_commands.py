@@ -41,3 +41,8 @@ def test_analyze_database_gathers_the_statistics(world):
         else:
             cursor.execute("SELECT COUNT(*) FROM pg_stats WHERE tablename = 'plans_action'")
         assert cursor.fetchone()[0] > 0
+
+
+def test_analyze_database_names_an_unknown_alias():
+    with pytest.raises(CommandError, match="--database 'nowhere': no such database alias"):
+        call_command("analyze_database", database="nowhere")

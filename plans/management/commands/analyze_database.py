@@ -1,4 +1,4 @@
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 
 
@@ -14,6 +14,8 @@ class Command(BaseCommand):
         parser.add_argument("--database", default="default", help="The database alias (default: default).")
 
     def handle(self, *args, database="default", **options):
+        if database not in connections:
+            raise CommandError(f"--database {database!r}: no such database alias (settings.DATABASES).")
         connection = connections[database]
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
