@@ -60,7 +60,12 @@ REFERENCE_TABLES = {
 WATCHED_APPS = {"plans", "drivers", "auth", "authtoken"}
 # Written by migrate (no page shows it), and the statuses kept at a quarter's end (they equal the
 # history they are built from: keeping them changes no page).
-UNWATCHED_TABLES = {"auth_permission", "plans_quarterendstatus", "plans_quarterendsnapshot"}
+UNWATCHED_TABLES = {
+    "auth_permission",
+    "plans_quarterendstatus",
+    "plans_quarterendsnapshot",
+    "plans_boroughstamp",
+}
 WRITE = re.compile(
     r'\s*(?:INSERT(?:\s+OR\s+(?:IGNORE|REPLACE))?\s+INTO|REPLACE\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(?P<table>[A-Za-z0-9_]+)',
     re.IGNORECASE,

@@ -115,16 +115,20 @@ def _client(username):
 
 @pytest.fixture
 def kept(settings):
-    """Keep the reference tables and the snapshots' figures between requests, as production does
-    (the suite keeps nothing: its writes are rolled back), starting and ending with nothing kept."""
+    """Keep the reference tables, the snapshots' figures and the boroughs' counts of today between
+    requests, as production does (the suite keeps nothing: its writes are rolled back), starting
+    and ending with nothing kept."""
     from plans import shared_tables, snapshots
+    from plans.dashboards import kept_counts
 
     settings.REFERENCE_TABLES_SECONDS = 60
     shared_tables.forget()
     snapshots.forget_figures()
+    kept_counts.forget()
     yield
     shared_tables.forget()
     snapshots.forget_figures()
+    kept_counts.forget()
 
 
 @pytest.fixture

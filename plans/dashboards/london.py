@@ -23,6 +23,7 @@ from .changes import changes_in_view, with_changes_all
 from .counts import STATUSES, Counts, group_counts, roll_up, statuses_by_action
 from .coverage import GAP, Cell, coverage_state
 from .frame import Frame
+from .kept_counts import applies, today_counts
 from .links import drill, pillar_entries, status_cells, with_as_at
 from .moves import moves_since
 
@@ -191,9 +192,12 @@ def moves_by_borough(frame, *, compare):
 def borough_table(frame, plans, *, compare):
     """One BoroughRow per plan in view, with the scope's totals now and at the last quarter's end."""
     previous_quarter, before = counts_last_quarter(frame)
-    by_borough_pillar = group_counts(
-        in_boroughs(frame.qs), (BY_BOROUGH, "objective__pillar"), **frame.counted()
-    )
+    if frame.today_counts is not None:
+        by_borough_pillar = frame.today_counts.by_pillar
+    else:
+        by_borough_pillar = group_counts(
+            in_boroughs(frame.qs), (BY_BOROUGH, "objective__pillar"), **frame.counted()
+        )
     by_borough = roll_up(by_borough_pillar, 0)
     frame.counts_in_view = Counts()
     for counts in by_borough.values():
@@ -294,7 +298,10 @@ def boroughs_panel(frame, table, *, sort, page, per_page, compare):
 def heatmap_panel(frame, rows, shown):
     """The borough × driver heatmap: cells for the rows shown, gap counts over every row."""
     drivers = frame.tables.confidence_drivers
-    by_driver = group_counts(in_boroughs(frame.qs), BOROUGH_DRIVER, **frame.counted(), statuses_only=True)
+    if frame.today_counts is not None:
+        by_driver = frame.today_counts.by_driver
+    else:
+        by_driver = group_counts(in_boroughs(frame.qs), BOROUGH_DRIVER, **frame.counted(), statuses_only=True)
     frame.by_borough_driver = by_driver
     for row in shown:
         for driver in drivers:
@@ -337,6 +344,8 @@ def oversight(filterset, *, user, sort="bcu", compare=None, page=1, per_page=Non
 def oversight_figures(frame, *, sort="bcu", compare=None, page=1, per_page=None):
     """``oversight`` from the page's Frame: one named step per panel."""
     plans = oversight_plans(frame)
+    if applies(frame):  # unfiltered, today, every borough: each borough counted only when it changed
+        frame.today_counts = today_counts(frame, in_boroughs(frame.qs))
     table = borough_table(frame, plans, compare=compare)
     context = {"query": frame.query, "compare": compare}
     context.update(headline_panel(frame, table, compare=compare))

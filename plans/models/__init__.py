@@ -5,7 +5,7 @@ from .outcomes import MeasureReading, Target
 from .plan import Action, Milestone, Objective, Owner, Pillar, Plan, Theme
 from .publishing import Publication, PublicLine, PublicNote
 from .returns import QuarterlyReturn, ReminderLog, ReturnEvent, ReturnLine
-from .snapshots import QuarterEndSnapshot, QuarterEndStatus
+from .snapshots import BoroughStamp, QuarterEndSnapshot, QuarterEndStatus
 from .status import Challenge, ChallengeReply, StatusUpdate
 from .tokens import ApiToken, TokenScope
 
@@ -14,6 +14,7 @@ __all__ = [
     "Action",
     "ApiToken",
     "Borough",
+    "BoroughStamp",
     "Challenge",
     "ChallengeReply",
     "MeasureReading",

@@ -34,3 +34,21 @@ class QuarterEndSnapshot(models.Model):
 
     def __str__(self):
         return f"Statuses at {self.quarter_end} (history to update {self.last_update_id})"
+
+
+class BoroughStamp(models.Model):
+    """A token that changes with every change to what a borough's counts of today are made of:
+    its actions (status, dates, retirement, objective), their links to drivers, its objectives
+    (pillar, plan) and its plan (review interval). Written only by database triggers (migration
+    ``0009_borough_stamps``), in the same transaction as the change, whichever way it is written (a
+    service, a bulk update, the admin, raw SQL), and read by ``plans.dashboards.kept_counts`` to
+    count again only the boroughs changed since it last counted. ``stamp`` is random (a 63-bit
+    integer), never a counter, so that a rolled-back or emptied table never repeats an old token
+    for other data. ``borough_id`` is the borough's id, without a foreign key: a stamp outlives
+    its borough harmlessly."""
+
+    borough_id = models.BigIntegerField(primary_key=True)
+    stamp = models.BigIntegerField()
+
+    def __str__(self):
+        return f"Borough {self.borough_id}: {self.stamp}"

@@ -1,0 +1,113 @@
+"""Borough stamps (``plans.models.BoroughStamp``) and the triggers that change them.
+
+Every change to what a borough's counts of today are made of changes its borough's stamp in the
+same transaction, by a trigger, whichever way the change is written: an action inserted, updated
+(its status, dates, retirement or objective) or deleted; a link between an action and a driver
+added or removed; an objective updated (its pillar or plan) or deleted; a plan inserted, updated
+(its borough or review interval) or deleted; a borough inserted. ``plans.dashboards.kept_counts``
+reads the stamps to count again only the boroughs whose stamp changed. A stamp is a random
+63-bit integer, so a rolled-back or emptied table never repeats an old token for other data.
+"""
+
+from django.db import migrations, models
+
+TRIGGERS = [
+    # (name, table, event, the borough ids to stamp: SQL over NEW/OLD)
+    ("action_insert", "plans_action", "INSERT", ["objective:NEW.objective_id"]),
+    ("action_update", "plans_action", "UPDATE", ["objective:OLD.objective_id"]),
+    ("action_move", "plans_action", "UPDATE OF objective_id", ["objective:NEW.objective_id"]),
+    ("action_delete", "plans_action", "DELETE", ["objective:OLD.objective_id"]),
+    ("link_insert", "plans_action_drivers", "INSERT", ["action:NEW.action_id"]),
+    ("link_delete", "plans_action_drivers", "DELETE", ["action:OLD.action_id"]),
+    ("objective_update", "plans_objective", "UPDATE", ["plan:OLD.plan_id", "plan:NEW.plan_id"]),
+    ("objective_delete", "plans_objective", "DELETE", ["plan:OLD.plan_id"]),
+    ("plan_insert", "plans_plan", "INSERT", ["borough:NEW.borough_id"]),
+    ("plan_update", "plans_plan", "UPDATE", ["borough:OLD.borough_id", "borough:NEW.borough_id"]),
+    ("plan_delete", "plans_plan", "DELETE", ["borough:OLD.borough_id"]),
+    ("borough_insert", "plans_borough", "INSERT", ["borough:NEW.id"]),
+]
+
+# The borough of each kind of id, as a FROM … WHERE giving the borough's id as "borough".
+SOURCES = {
+    "borough": "(SELECT {ref} AS borough) AS source WHERE borough IS NOT NULL",
+    "plan": "(SELECT p.borough_id AS borough FROM plans_plan p WHERE p.id = {ref}) AS source "
+    "WHERE borough IS NOT NULL",
+    "objective": "(SELECT p.borough_id AS borough FROM plans_objective o JOIN plans_plan p ON p.id = o.plan_id "
+    "WHERE o.id = {ref}) AS source WHERE borough IS NOT NULL",
+    "action": "(SELECT p.borough_id AS borough FROM plans_action a JOIN plans_objective o ON o.id = a.objective_id "
+    "JOIN plans_plan p ON p.id = o.plan_id WHERE a.id = {ref}) AS source WHERE borough IS NOT NULL",
+}
+RANDOM = {"sqlite": "random()", "postgresql": "floor(random() * 9.2e18)::bigint"}
+
+
+def _upsert(vendor, target):
+    kind, ref = target.split(":")
+    source = SOURCES[kind].format(ref=ref)
+    return (
+        f"INSERT INTO plans_boroughstamp (borough_id, stamp) SELECT borough, {RANDOM[vendor]} FROM {source} "
+        "ON CONFLICT (borough_id) DO UPDATE SET stamp = excluded.stamp;"
+    )
+
+
+def _when(name):
+    return "WHEN NEW.objective_id IS NOT OLD.objective_id" if name == "action_move" else ""
+
+
+def statements(vendor):
+    """The SQL that creates the triggers on ``vendor`` ("sqlite" or "postgresql")."""
+    if vendor not in RANDOM:
+        raise NotImplementedError(f"Borough stamps need SQLite or PostgreSQL, not {vendor}.")
+    created = []
+    for name, table, event, targets in TRIGGERS:
+        body = " ".join(_upsert(vendor, target) for target in targets)
+        if vendor == "sqlite":
+            created.append(
+                f"CREATE TRIGGER plans_stamp_{name} AFTER {event} ON {table} FOR EACH ROW {_when(name)} "
+                f"BEGIN {body} END"
+            )
+            continue
+        when = "WHEN (NEW.objective_id IS DISTINCT FROM OLD.objective_id)" if name == "action_move" else ""
+        created.append(
+            f"CREATE FUNCTION plans_stamp_{name}() RETURNS trigger LANGUAGE plpgsql AS $$ "
+            f"BEGIN {body} RETURN NULL; END $$"
+        )
+        created.append(
+            f"CREATE TRIGGER plans_stamp_{name} AFTER {event} ON {table} FOR EACH ROW {when} "
+            f"EXECUTE FUNCTION plans_stamp_{name}()"
+        )
+    created.append(
+        f"INSERT INTO plans_boroughstamp (borough_id, stamp) SELECT id, {RANDOM[vendor]} FROM plans_borough"
+    )
+    return created
+
+
+def create(apps, schema_editor):
+    for sql in statements(schema_editor.connection.vendor):
+        schema_editor.execute(sql, params=None)
+
+
+def drop(apps, schema_editor):
+    vendor = schema_editor.connection.vendor
+    for name, table, _, _ in TRIGGERS:
+        if vendor == "postgresql":
+            schema_editor.execute(f"DROP TRIGGER IF EXISTS plans_stamp_{name} ON {table}", params=None)
+            schema_editor.execute(f"DROP FUNCTION IF EXISTS plans_stamp_{name}()", params=None)
+        else:
+            schema_editor.execute(f"DROP TRIGGER IF EXISTS plans_stamp_{name}", params=None)
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("plans", "0008_history_index"),
+    ]
+
+    operations = [
+        migrations.CreateModel(
+            name="BoroughStamp",
+            fields=[
+                ("borough_id", models.BigIntegerField(primary_key=True, serialize=False)),
+                ("stamp", models.BigIntegerField()),
+            ],
+        ),
+        migrations.RunPython(create, drop, elidable=False),
+    ]

@@ -1,0 +1,277 @@
+"""The oversight page's counts of today kept per borough (``plans.dashboards.kept_counts``): every
+way of changing what a borough's counts are made of changes its stamp (database triggers), the
+kept counts then equal the counts of the queries, only the boroughs changed are counted again,
+and time passing (an action becoming stale, a new day) is seen with no write."""
+
+import dataclasses
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.http import QueryDict
+from django.utils import timezone
+
+from drivers.models import Driver
+from plans.dashboards import kept_counts
+from plans.dashboards.counts import Counts, group_counts
+from plans.dashboards.frame import Frame
+from plans.dashboards.london import BOROUGH_DRIVER, BY_BOROUGH, in_boroughs
+from plans.filtersets import ActionFilterSet
+from plans.models import Action, Borough, BoroughStamp, Objective, Pillar, Plan, StatusUpdate
+from plans.services.plan_editing import action_retire
+from plans.services.status import apply_status_update
+from tests.kept_helpers import page_reads
+
+pytestmark = pytest.mark.django_db
+
+TRIGGERS = {
+    "action_insert",
+    "action_update",
+    "action_move",
+    "action_delete",
+    "link_insert",
+    "link_delete",
+    "objective_update",
+    "objective_delete",
+    "plan_insert",
+    "plan_update",
+    "plan_delete",
+    "borough_insert",
+}
+
+
+def _triggers():
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        else:
+            cursor.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
+        return {name.removeprefix("plans_stamp_") for (name,) in cursor.fetchall()}
+
+
+def test_every_trigger_is_in_the_database():
+    """A later migration that rebuilds a table (SQLite's way of altering one) drops its
+    triggers: this fails then, and the migration must create them again."""
+    assert TRIGGERS <= _triggers()
+
+
+def _stamps():
+    return dict(BoroughStamp.objects.values_list("borough_id", "stamp"))
+
+
+def _southwark_action():
+    return Action.objects.filter(objective__plan__borough__slug="southwark", retired_at__isnull=True).first()
+
+
+def _status(user, action, **change):
+    action.refresh_from_db()
+    apply_status_update(
+        action=action,
+        user=user,
+        seen_version=action.version,
+        commentary="Reviewed at the monthly meeting; status confirmed.",
+        **change,
+    )
+
+
+def _other_objective(action):
+    return Objective.objects.filter(plan=action.objective.plan).exclude(pk=action.objective_id).first()
+
+
+def _new_driver_link(action):
+    action.drivers.add(Driver.objects.exclude(pk__in=action.drivers.all()).first())
+
+
+WRITES = {
+    "a status update": lambda user, action: _status(user, action, rag="red"),
+    "completion": lambda user, action: _status(user, action, completed=True),
+    "a bulk update": lambda user, action: Action.objects.filter(pk=action.pk).update(rag="amber"),
+    "raw SQL": lambda user, action: connection.cursor().execute(
+        "UPDATE plans_action SET due_date = %s WHERE id = %s", [dt.date(2020, 1, 1), action.pk]
+    ),
+    "a retirement": lambda user, action: action_retire(user=user, action=action),
+    "a move to another objective": lambda user, action: Action.objects.filter(pk=action.pk).update(
+        objective=_other_objective(action)
+    ),
+    "an objective's new pillar": lambda user, action: Objective.objects.filter(pk=action.objective_id).update(
+        pillar=Pillar.objects.exclude(pk=action.objective.pillar_id).first(), number=99
+    ),
+    "a driver linked": lambda user, action: _new_driver_link(action),
+    "a driver unlinked": lambda user, action: action.drivers.remove(*action.drivers.all()),
+    "the plan's review interval": lambda user, action: Plan.objects.filter(
+        pk=action.objective.plan_id
+    ).update(review_interval_days=7),
+    "a deletion": lambda user, action: action.delete(),
+    "a new action": lambda user, action: Action.objects.create(
+        objective=action.objective, text="A new action."
+    ),
+}
+
+
+def _acted_on(write):
+    """The action ``write`` is done to: a new one for a deletion (one with history cannot be
+    deleted), else one of Southwark's."""
+    action = _southwark_action()
+    if write == "a deletion":
+        return Action.objects.create(objective=action.objective, text="An action entered by mistake.")
+    return action
+
+
+@pytest.mark.parametrize("write", list(WRITES))
+def test_a_write_changes_its_boroughs_stamp_and_no_other(write, southwark_editor):
+    action = _acted_on(write)
+    southwark = action.objective.plan.borough_id
+    before = _stamps()
+    WRITES[write](southwark_editor, action)
+    after = _stamps()
+    assert after[southwark] != before[southwark]
+    assert {b: s for b, s in after.items() if b != southwark} == {
+        b: s for b, s in before.items() if b != southwark
+    }
+
+
+def test_every_borough_has_a_stamp_from_its_creation():
+    assert set(_stamps()) >= set(Borough.objects.values_list("pk", flat=True))
+    made = Borough.objects.create(slug="new-borough", name="New borough", bcu=Borough.objects.first().bcu)
+    assert made.pk in _stamps()
+
+
+def _frame(user):
+    return Frame.of(ActionFilterSet(QueryDict(), user=user), user=user)
+
+
+def _as_tuples(counts_by_key):
+    return {key: dataclasses.astuple(counts) for key, counts in counts_by_key.items()}
+
+
+def _assert_as_counted(user):
+    """The kept counts of today equal what the page's queries count, by pillar and by driver."""
+    frame = _frame(user)
+    assert kept_counts.applies(frame)
+    actions = in_boroughs(frame.qs)
+    today = kept_counts.today_counts(frame, actions)
+    counted = frame.counted()
+    assert _as_tuples(today.by_pillar) == _as_tuples(
+        group_counts(actions, (BY_BOROUGH, "objective__pillar"), **counted)
+    )
+    assert _as_tuples(today.by_driver) == _as_tuples(
+        group_counts(actions, BOROUGH_DRIVER, **counted, statuses_only=True)
+    )
+    return today
+
+
+@pytest.mark.parametrize("write", list(WRITES))
+def test_the_kept_counts_equal_the_counted_after_every_kind_of_write(
+    write, kept, southwark_editor, oversight_user
+):
+    first = _assert_as_counted(oversight_user)
+    assert first.counted  # nothing kept yet: every borough counted
+    action = _acted_on(write)
+    _assert_as_counted(oversight_user)
+    assert not _assert_as_counted(oversight_user).counted  # nothing changed: nothing counted
+    WRITES[write](southwark_editor, action)
+    again = _assert_as_counted(oversight_user)
+    assert again.counted == {Borough.objects.get(slug="southwark").pk}
+
+
+def test_the_page_counts_again_only_the_borough_written_to(kept, client_as, southwark_editor):
+    oversight_client = client_as("oversight")
+
+    def counting(sql):
+        return "GROUP BY" in sql and "plans_action" in sql
+
+    page_reads(oversight_client, "/oversight/", counting)
+    _, reads = page_reads(oversight_client, "/oversight/", counting)
+    assert reads == [q for q in reads if "quarterendstatus" in q]  # only last quarter's (kept too)
+    _status(southwark_editor, _southwark_action(), rag="red")
+    _, reads = page_reads(oversight_client, "/oversight/", counting)
+    southwark = Borough.objects.get(slug="southwark").pk
+    today = [q for q in reads if "quarterendstatus" not in q]
+    assert len(today) == 3  # by pillar, by driver, when they stop being right
+    assert all(f"IN ({southwark})" in q.replace("IN (%s)", f"IN ({southwark})") for q in today)
+
+
+def test_the_page_with_kept_counts_shows_what_the_page_without_shows(
+    kept, client_as, southwark_editor, settings
+):
+    """The borough table and heatmap of the page, kept and not, after a write."""
+    oversight_client = client_as("oversight")
+    oversight_client.get("/oversight/")
+    _status(southwark_editor, _southwark_action(), rag="red")
+    kept_page = oversight_client.get("/oversight/").context
+    settings.REFERENCE_TABLES_SECONDS = 0
+    fresh_page = oversight_client.get("/oversight/").context
+    for name in ("london",):
+        assert dataclasses.astuple(kept_page[name]) == dataclasses.astuple(fresh_page[name])
+    assert [dataclasses.astuple(r.counts) for r in kept_page["rows"]] == [
+        dataclasses.astuple(r.counts) for r in fresh_page["rows"]
+    ]
+    assert [[c.state for c in r.drivers] for r in kept_page["rows"]] == [
+        [c.state for c in r.drivers] for r in fresh_page["rows"]
+    ]
+    assert kept_page["driver_gaps"] == fresh_page["driver_gaps"]
+
+
+def test_an_action_turning_stale_is_counted_with_no_write(
+    kept, southwark_editor, oversight_user, monkeypatch
+):
+    action = _southwark_action()
+    _status(southwark_editor, action, rag="green")  # reviewed now
+    interval = dt.timedelta(days=action.objective.plan.review_interval_days)
+    reviewed = Action.objects.get(pk=action.pk).last_reviewed_at
+    southwark = action.objective.plan.borough_id
+
+    def stale_at(moment):
+        monkeypatch.setattr(timezone, "now", lambda: moment)
+        today = _assert_as_counted(oversight_user)
+        return today, sum(c.stale for (b, _), c in today.by_pillar.items() if b == southwark)
+
+    _, before = stale_at(reviewed + interval - dt.timedelta(hours=1))
+    kept_then, _ = stale_at(reviewed + interval - dt.timedelta(minutes=30))
+    assert southwark not in kept_then.counted  # nothing has changed yet
+    after, stale = stale_at(reviewed + interval + dt.timedelta(minutes=1))
+    assert southwark in after.counted
+    assert stale > before  # (every action of the world was reviewed at about the same moment)
+
+
+def test_an_action_falling_due_is_counted_on_the_next_day(
+    kept, southwark_editor, oversight_user, monkeypatch
+):
+    action = _southwark_action()
+    today = timezone.localdate()
+    Action.objects.filter(pk=action.pk).update(due_date=today, completed=False)
+    before = _assert_as_counted(oversight_user)
+    southwark = action.objective.plan.borough_id
+    overdue_before = sum(c.overdue for (b, _), c in before.by_pillar.items() if b == southwark)
+    tomorrow = timezone.now() + dt.timedelta(days=1)
+    monkeypatch.setattr(timezone, "now", lambda: tomorrow)
+    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: today + dt.timedelta(days=1))
+    after = _assert_as_counted(oversight_user)
+    assert southwark in after.counted
+    assert sum(c.overdue for (b, _), c in after.by_pillar.items() if b == southwark) > overdue_before
+
+
+def test_kept_counts_cannot_be_changed(kept, oversight_user):
+    today = _assert_as_counted(oversight_user)
+    counts = next(iter(today.by_pillar.values()))
+    with pytest.raises(AttributeError):
+        counts.red += 1
+    with pytest.raises(AttributeError):
+        counts.add(Counts(total=1, red=1))
+    assert Counts().add(counts).total == counts.total  # added into a page's own Counts
+
+
+def test_nothing_is_kept_for_a_filtered_page_or_one_as_at_a_date(kept, oversight_user):
+    for data in ({"rag": "red"}, {"as_at": "2025-03-31"}):
+        query = QueryDict(mutable=True)
+        query.update(data)
+        assert not kept_counts.applies(
+            Frame.of(ActionFilterSet(query, user=oversight_user), user=oversight_user)
+        )
+
+
+def test_a_borough_without_a_stamp_is_counted_on_every_page(kept, oversight_user):
+    southwark = Borough.objects.get(slug="southwark").pk
+    BoroughStamp.objects.filter(borough_id=southwark).delete()
+    _assert_as_counted(oversight_user)
+    assert southwark in _assert_as_counted(oversight_user).counted
