@@ -63,16 +63,20 @@ def no_plan_panel(frame):
 def oversight_outcomes_panel(frame):
     """Survey headline and "where plans are blind" across London."""
     tables = frame.tables
+    boroughs = [b for b in tables.boroughs if not b.is_synthetic]  # the panel scores real boroughs only
     action_counts = None
     if frame.unfiltered and frame.by_borough_driver is not None:  # the heatmap counted the same actions
-        action_counts = {key: counts.by_status() for key, counts in frame.by_borough_driver.items()}
+        scored = {b.pk for b in boroughs}
+        action_counts = {
+            key: counts.by_status() for key, counts in frame.by_borough_driver.items() if key[0] in scored
+        }
     return {
         "outcomes": outcomes.oversight_panel(
             frame.user,
             frame.filterset.data,
             as_at=frame.as_at,
             known=outcomes.Known(
-                boroughs=[b for b in tables.boroughs if not b.is_synthetic],
+                boroughs=boroughs,
                 planned={plan.borough_id for plan in tables.plans},
                 drivers=tables.confidence_drivers,
                 measures=tables.measures,
