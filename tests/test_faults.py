@@ -24,14 +24,17 @@ class Crash(Exception):
     """The fault injected into a write path."""
 
 
-def database_state(summarise=()):
+def database_state(summarise=(), skip=()):
     """Row count and digest of every table of the plans and drivers apps (history included).
-    Tables named in ``summarise`` (large reference tables) get count, largest id and a sum."""
+    Tables named in ``summarise`` (large reference tables) get count, largest id and a sum;
+    those named in ``skip`` are left out."""
     from django.db.models import Count, Max, Sum
 
     state = {}
     for label in ("plans", "drivers"):
         for model in apps.get_app_config(label).get_models():
+            if model._meta.db_table in skip:
+                continue
             if model._meta.db_table in summarise:
                 state[model._meta.db_table] = model._base_manager.aggregate(
                     n=Count("pk"), last=Max("pk"), total=Sum("value")

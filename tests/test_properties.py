@@ -56,8 +56,10 @@ completions = st.one_of(st.just(UNCHANGED), st.booleans(), st.sampled_from(["yes
 
 
 def database_state():
-    """Every table digested, except the survey readings (thousands of rows): counted and summed."""
-    return full_state(summarise=("plans_measurereading",))
+    """Every table digested, except the survey readings (thousands of rows): counted and summed;
+    and the borough stamps, which say "counted again" and may change when nothing else did (an
+    update with no change claims a version and gives it back: two writes to the action's row)."""
+    return full_state(summarise=("plans_measurereading",), skip=("plans_boroughstamp",))
 
 
 def in_savepoint(test):

@@ -113,7 +113,8 @@ else:
 DASHBOARD_CACHE_SECONDS = env_int("DASHBOARD_CACHE_SECONDS", 0 if TESTING else 60)
 # The reference tables (BCUs, boroughs, pillars, drivers, measures) kept in each process between
 # requests, at most this long, and read again after any committed write to one of them
-# (plans/shared_tables.py); 0 reads them on every page (the suite: its writes never commit).
+# (plans/shared_tables.py); 0 reads them on every page (the suite: its writes never commit), and
+# keeps none of the oversight page's counts of each borough either (plans/dashboards/kept_counts.py).
 REFERENCE_TABLES_SECONDS = env_int("REFERENCE_TABLES_SECONDS", 0 if TESTING else 60)
 PAGE_CACHE_ENTRIES_PER_USER = env_int("PAGE_CACHE_ENTRIES_PER_USER", 30)  # plans/page_keys.py
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
