@@ -18,41 +18,48 @@ from plans.dashboards.frame import Frame
 from plans.dashboards.london import BOROUGH_DRIVER, BY_BOROUGH, in_boroughs
 from plans.filtersets import ActionFilterSet
 from plans.models import Action, Borough, BoroughStamp, Objective, Pillar, Plan
+from plans.querysets import review_lengths
 from plans.services.plan_editing import action_retire
 from plans.services.status import apply_status_update
 from tests.kept_helpers import page_reads
 
 pytestmark = pytest.mark.django_db
 
-TRIGGERS = {
-    "action_insert",
-    "action_update",
-    "action_move",
-    "action_delete",
-    "link_insert",
-    "link_delete",
-    "objective_update",
-    "objective_delete",
-    "plan_insert",
-    "plan_update",
-    "plan_delete",
-    "borough_insert",
+TRIGGERS = {  # name: the table it is on (migration 0009)
+    "action_insert": "plans_action",
+    "action_update": "plans_action",
+    "action_move": "plans_action",
+    "action_delete": "plans_action",
+    "link_insert": "plans_action_drivers",
+    "link_update": "plans_action_drivers",
+    "link_delete": "plans_action_drivers",
+    "objective_update": "plans_objective",
+    "objective_delete": "plans_objective",
+    "plan_insert": "plans_plan",
+    "plan_update": "plans_plan",
+    "plan_delete": "plans_plan",
+    "borough_insert": "plans_borough",
 }
 
 
 def _triggers():
+    """{trigger name: its table} of the stamps' triggers that are on (PostgreSQL: not disabled)."""
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
-            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+            cursor.execute("SELECT name, tbl_name FROM sqlite_master WHERE type = 'trigger'")
         else:
-            cursor.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
-        return {name.removeprefix("plans_stamp_") for (name,) in cursor.fetchall()}
+            cursor.execute(
+                "SELECT tgname, tgrelid::regclass::text FROM pg_trigger "
+                "WHERE NOT tgisinternal AND tgenabled <> 'D'"
+            )
+        return {name.removeprefix("plans_stamp_"): table for name, table in cursor.fetchall()}
 
 
-def test_every_trigger_is_in_the_database():
+def test_every_trigger_is_in_the_database_on_its_table():
     """A later migration that rebuilds a table (SQLite's way of altering one) drops its
-    triggers: this fails then, and the migration must create them again."""
-    assert _triggers() >= TRIGGERS
+    triggers: this fails then, and the migration must create them again (0009's ``create``)."""
+    found = _triggers()
+    assert {name: found.get(name) for name in TRIGGERS} == TRIGGERS
 
 
 def _stamps():
@@ -78,6 +85,26 @@ def _other_objective(action):
     return Objective.objects.filter(plan=action.objective.plan).exclude(pk=action.objective_id).first()
 
 
+def _shorter_interval(action):
+    """A review interval of 7 days, with an action last reviewed 10 days ago: stale under the new
+    interval only (and 7 is no plan's interval yet, so the page's kept reference tables lag)."""
+    Action.objects.filter(pk=action.pk).update(last_reviewed_at=timezone.now() - dt.timedelta(days=10))
+    Plan.objects.filter(pk=action.objective.plan_id).update(review_interval_days=7)
+
+
+def _relinked(action):
+    """A link to a driver changed in place, in SQL."""
+    if not action.drivers.exists():
+        _new_driver_link(action)
+    other = Driver.objects.exclude(pk__in=action.drivers.all()).first()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE plans_action_drivers SET driver_id = %s WHERE id = "
+            "(SELECT MIN(id) FROM plans_action_drivers WHERE action_id = %s)",
+            [other.pk, action.pk],
+        )
+
+
 def _new_driver_link(action):
     action.drivers.add(Driver.objects.exclude(pk__in=action.drivers.all()).first())
 
@@ -98,9 +125,8 @@ WRITES = {
     ),
     "a driver linked": lambda user, action: _new_driver_link(action),
     "a driver unlinked": lambda user, action: action.drivers.remove(*action.drivers.all()),
-    "the plan's review interval": lambda user, action: Plan.objects.filter(
-        pk=action.objective.plan_id
-    ).update(review_interval_days=7),
+    "a driver link changed in SQL": lambda user, action: _relinked(action),
+    "the plan's review interval": lambda user, action: _shorter_interval(action),
     "a deletion": lambda user, action: action.delete(),
     "a new action": lambda user, action: Action.objects.create(
         objective=action.objective, text="A new action."
@@ -150,7 +176,7 @@ def _assert_as_counted(user):
     assert kept_counts.applies(frame)
     actions = in_boroughs(frame.qs)
     today = kept_counts.today_counts(frame, actions)
-    counted = frame.counted()
+    counted = {**frame.counted(), "intervals": sorted(review_lengths())}  # the plans' intervals now
     assert _as_tuples(today.by_pillar) == _as_tuples(
         group_counts(actions, (BY_BOROUGH, "objective__pillar"), **counted)
     )
@@ -212,26 +238,49 @@ def test_the_page_with_kept_counts_shows_what_the_page_without_shows(
     assert kept_page["driver_gaps"] == fresh_page["driver_gaps"]
 
 
-def test_an_action_turning_stale_is_counted_with_no_write(
-    kept, southwark_editor, oversight_user, monkeypatch
-):
-    action = _southwark_action()
-    _status(southwark_editor, action, rag="green")  # reviewed now
-    interval = dt.timedelta(days=action.objective.plan.review_interval_days)
-    reviewed = Action.objects.get(pk=action.pk).last_reviewed_at
-    southwark = action.objective.plan.borough_id
+@pytest.mark.parametrize("intervals", [1, 2], ids=["stale", "escalated"])
+def test_an_action_turning_stale_is_counted_with_no_write(intervals, kept, oversight_user, monkeypatch):
+    """Every Southwark action last reviewed at one moment, none complete: they all turn stale
+    (escalated: stale for two intervals) at that moment plus one interval (two), and not before."""
+    southwark = Borough.objects.get(slug="southwark")
+    plan = Plan.objects.get(borough=southwark)
+    reviewed = timezone.now() - dt.timedelta(days=3)
+    Action.objects.filter(objective__plan=plan).update(last_reviewed_at=reviewed, completed=False)
+    turns = reviewed + dt.timedelta(days=plan.review_interval_days * intervals)
+    field = "stale" if intervals == 1 else "escalated"
 
-    def stale_at(moment):
+    def counted_at(moment):
         monkeypatch.setattr(timezone, "now", lambda: moment)
         today = _assert_as_counted(oversight_user)
-        return today, sum(c.stale for (b, _), c in today.by_pillar.items() if b == southwark)
+        return today, sum(getattr(c, field) for (b, _), c in today.by_pillar.items() if b == southwark.pk)
 
-    _, before = stale_at(reviewed + interval - dt.timedelta(hours=1))
-    kept_then, _ = stale_at(reviewed + interval - dt.timedelta(minutes=30))
-    assert southwark not in kept_then.counted  # nothing has changed yet
-    after, stale = stale_at(reviewed + interval + dt.timedelta(minutes=1))
-    assert southwark in after.counted
-    assert stale > before  # (every action of the world was reviewed at about the same moment)
+    _, before = counted_at(turns - dt.timedelta(hours=1))
+    kept_then, same = counted_at(turns - dt.timedelta(microseconds=1))
+    assert southwark.pk not in kept_then.counted  # nothing has changed yet
+    assert same == before
+    after, now_counted = counted_at(turns)  # stale from that instant on (reviewed <= now - interval)
+    assert southwark.pk in after.counted
+    live = Action.objects.filter(objective__plan=plan, retired_at__isnull=True).count()
+    assert before < now_counted == live
+
+
+def test_a_move_to_another_borough_changes_both_stamps_and_both_counts(
+    kept, southwark_editor, oversight_user
+):
+    action = _southwark_action()
+    southwark = action.objective.plan.borough_id
+    lambeth_plan = Plan.objects.get(borough__slug="lambeth")
+    _assert_as_counted(oversight_user)
+    before = _stamps()
+    Objective.objects.filter(pk=action.objective_id).update(plan=lambeth_plan, number=99)
+    after = _stamps()
+    assert after[southwark] != before[southwark]
+    assert after[lambeth_plan.borough_id] != before[lambeth_plan.borough_id]
+    assert _assert_as_counted(oversight_user).counted == {southwark, lambeth_plan.borough_id}
+
+
+def test_nothing_is_kept_for_a_user_who_reads_no_action(kept, no_role_user):
+    assert not kept_counts.applies(_frame(no_role_user))
 
 
 def test_an_action_falling_due_is_counted_on_the_next_day(

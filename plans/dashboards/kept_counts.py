@@ -92,21 +92,26 @@ class Today:
 
 
 def applies(frame):
-    """True when the page's counts of today may be kept: today's figures, no filter, a user who
-    reads every action, and keeping on (``REFERENCE_TABLES_SECONDS`` above 0)."""
+    """True when the page's counts of today may be kept: today's figures, no filter in its query,
+    the page's actions every action of a user who reads every one (its FilterSet's own queryset,
+    no retired ones), and keeping on (``REFERENCE_TABLES_SECONDS`` above 0)."""
+    filterset = frame.filterset
     return (
         settings.REFERENCE_TABLES_SECONDS > 0
         and frame.as_at is None
-        and frame.unfiltered
-        and Action.objects.visible_to(frame.user).is_every_row()
+        and not frame.query
+        and not filterset.with_retired
+        and filterset.queryset.model is Action
+        and filterset.queryset.is_every_row()
     )
 
 
 def today_counts(frame, actions) -> Today:
     """The counts of today of ``actions`` (the page's unfiltered actions in boroughs, annotated
     with today's status; ``applies(frame)`` must hold): the kept ones of every borough whose
-    stamp, day and time still hold, the others counted again (three queries over their actions
-    only: by pillar, by driver, and when each stops being right) and kept. One query (the stamps)
+    stamp, day and time still hold, the others counted again (four queries: the plans' review
+    intervals, then over their actions only, by pillar, by driver, and when each stops being
+    right) and kept. One query (the stamps)
     when nothing changed."""
     stamps = dict(BoroughStamp.objects.values_list("borough_id", "stamp"))
     now, today = frame.now, frame.today
@@ -142,6 +147,9 @@ def _count(actions, boroughs, stamps, *, now, today, listed):
     """{borough id: Kept} for ``boroughs`` (ids, and any other borough of ``actions`` when not
     ``listed``: then every action is counted, without a list of ids in the queries)."""
     chosen = actions.filter(objective__plan__borough__in=boroughs) if listed else actions
+    # The plans' review intervals as they are now, not the page's (kept with the reference tables,
+    # which may lag a write by up to REFERENCE_TABLES_SECONDS): what is counted here is kept until
+    # the borough's stamp changes, and a plan's new interval must be among them.
     intervals = sorted(review_lengths())
     counted = {"now": now, "today": today, "intervals": intervals}
     by_pillar, by_driver = defaultdict(dict), defaultdict(dict)

@@ -1,9 +1,10 @@
 """Borough stamps (``plans.models.BoroughStamp``) and the triggers that change them.
 
 Every change to what a borough's counts of today are made of changes its borough's stamp in the
-same transaction, by a trigger, whichever way the change is written: an action inserted, updated
-(its status, dates, retirement or objective) or deleted; a link between an action and a driver
-added or removed; an objective updated (its pillar or plan) or deleted; a plan inserted, updated
+same transaction, by a trigger, whichever way the change is written (a service, a bulk update, the
+admin, an INSERT, UPDATE or DELETE in SQL; not a TRUNCATE, nor SQLite's REPLACE): an action
+inserted, updated (its status, dates, retirement or objective) or deleted; a link between an
+action and a driver added, changed or removed; an objective updated (its pillar or plan) or deleted; a plan inserted, updated
 (its borough or review interval) or deleted; a borough inserted. ``plans.dashboards.kept_counts``
 reads the stamps to count again only the boroughs whose stamp changed. A stamp is a random
 63-bit integer, so a rolled-back or emptied table never repeats an old token for other data.
@@ -18,6 +19,7 @@ TRIGGERS = [
     ("action_move", "plans_action", "UPDATE OF objective_id", ["objective:NEW.objective_id"]),
     ("action_delete", "plans_action", "DELETE", ["objective:OLD.objective_id"]),
     ("link_insert", "plans_action_drivers", "INSERT", ["action:NEW.action_id"]),
+    ("link_update", "plans_action_drivers", "UPDATE", ["action:OLD.action_id", "action:NEW.action_id"]),
     ("link_delete", "plans_action_drivers", "DELETE", ["action:OLD.action_id"]),
     ("objective_update", "plans_objective", "UPDATE", ["plan:OLD.plan_id", "plan:NEW.plan_id"]),
     ("objective_delete", "plans_objective", "DELETE", ["plan:OLD.plan_id"]),
@@ -27,22 +29,29 @@ TRIGGERS = [
     ("borough_insert", "plans_borough", "INSERT", ["borough:NEW.id"]),
 ]
 
-# The borough of each kind of id, as a FROM … WHERE giving the borough's id as "borough".
+# The borough of each kind of id, as a FROM … WHERE giving the borough's id as "borough". On
+# PostgreSQL the parent rows are read FOR SHARE: a move of an objective or a plan to another
+# borough that has not committed yet is waited for and its new borough read (under READ COMMITTED
+# a plain read would see the old one and stamp the borough the row is leaving).
 SOURCES = {
     "borough": "(SELECT {ref} AS borough) AS source WHERE borough IS NOT NULL",
-    "plan": "(SELECT p.borough_id AS borough FROM plans_plan p WHERE p.id = {ref}) AS source "
+    "plan": "(SELECT p.borough_id AS borough FROM plans_plan p WHERE p.id = {ref}{lock}) AS source "
     "WHERE borough IS NOT NULL",
     "objective": "(SELECT p.borough_id AS borough FROM plans_objective o JOIN plans_plan p ON p.id = o.plan_id "
-    "WHERE o.id = {ref}) AS source WHERE borough IS NOT NULL",
+    "WHERE o.id = {ref}{lock}) AS source WHERE borough IS NOT NULL",
     "action": "(SELECT p.borough_id AS borough FROM plans_action a JOIN plans_objective o ON o.id = a.objective_id "
-    "JOIN plans_plan p ON p.id = o.plan_id WHERE a.id = {ref}) AS source WHERE borough IS NOT NULL",
+    "JOIN plans_plan p ON p.id = o.plan_id WHERE a.id = {ref}{lock}) AS source WHERE borough IS NOT NULL",
+}
+LOCKS = {
+    "sqlite": {"plan": "", "objective": "", "action": ""},  # SQLite has one writer at a time
+    "postgresql": {"plan": " FOR SHARE OF p", "objective": " FOR SHARE OF o, p", "action": " FOR SHARE OF o, p"},
 }
 RANDOM = {"sqlite": "random()", "postgresql": "floor(random() * 9.2e18)::bigint"}
 
 
 def _upsert(vendor, target):
     kind, ref = target.split(":")
-    source = SOURCES[kind].format(ref=ref)
+    source = SOURCES[kind].format(ref=ref, lock=LOCKS[vendor].get(kind, ""))
     return (
         f"INSERT INTO plans_boroughstamp (borough_id, stamp) SELECT borough, {RANDOM[vendor]} FROM {source} "
         "ON CONFLICT (borough_id) DO UPDATE SET stamp = excluded.stamp;"
@@ -68,7 +77,7 @@ def statements(vendor):
             continue
         when = "WHEN (NEW.objective_id IS DISTINCT FROM OLD.objective_id)" if name == "action_move" else ""
         created.append(
-            f"CREATE FUNCTION plans_stamp_{name}() RETURNS trigger LANGUAGE plpgsql AS $$ "
+            f"CREATE OR REPLACE FUNCTION plans_stamp_{name}() RETURNS trigger LANGUAGE plpgsql AS $$ "
             f"BEGIN {body} RETURN NULL; END $$"
         )
         created.append(
@@ -76,17 +85,23 @@ def statements(vendor):
             f"EXECUTE FUNCTION plans_stamp_{name}()"
         )
     created.append(
-        f"INSERT INTO plans_boroughstamp (borough_id, stamp) SELECT id, {RANDOM[vendor]} FROM plans_borough"
+        f"INSERT INTO plans_boroughstamp (borough_id, stamp) SELECT id, {RANDOM[vendor]} FROM plans_borough "
+        "WHERE true ON CONFLICT (borough_id) DO UPDATE SET stamp = excluded.stamp"
     )
     return created
 
 
 def create(apps, schema_editor):
+    """Create the triggers (and a stamp for every borough). A later migration that makes SQLite
+    rebuild one of the tables named in ``TRIGGERS`` (most changes of a column or a constraint)
+    runs ``drop`` before it and ``create`` after it: SQLite drops a table's triggers with the table,
+    and refuses to rebuild a table that another table's trigger names."""
     for sql in statements(schema_editor.connection.vendor):
         schema_editor.execute(sql, params=None)
 
 
 def drop(apps, schema_editor):
+    """Drop the triggers (the stamps stay)."""
     vendor = schema_editor.connection.vendor
     for name, table, _, _ in TRIGGERS:
         if vendor == "postgresql":

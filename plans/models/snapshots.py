@@ -40,12 +40,12 @@ class BoroughStamp(models.Model):
     """A token that changes with every change to what a borough's counts of today are made of:
     its actions (status, dates, retirement, objective), their links to drivers, its objectives
     (pillar, plan) and its plan (review interval). Written only by database triggers (migration
-    ``0009_borough_stamps``), in the same transaction as the change, whichever way it is written (a
-    service, a bulk update, the admin, raw SQL), and read by ``plans.dashboards.kept_counts`` to
-    count again only the boroughs changed since it last counted. ``stamp`` is random (a 63-bit
-    integer), never a counter, so that a rolled-back or emptied table never repeats an old token
-    for other data. ``borough_id`` is the borough's id, without a foreign key: a stamp outlives
-    its borough harmlessly."""
+    ``0009_borough_stamps``), in the same transaction as the change, whichever way it is written
+    (a service, a bulk update, the admin, an INSERT, UPDATE or DELETE in SQL), and read by
+    ``plans.dashboards.kept_counts`` to count again only the boroughs changed since it last
+    counted. ``stamp`` is random (a 63-bit integer), never a counter, so that a rolled-back or
+    emptied table never repeats an old token for other data. ``borough_id`` is the borough's id,
+    without a foreign key: a stamp outlives its borough harmlessly."""
 
     borough_id = models.BigIntegerField(primary_key=True)
     stamp = models.BigIntegerField()
