@@ -59,7 +59,10 @@ def test_every_trigger_is_in_the_database_on_its_table():
     """A later migration that rebuilds a table (SQLite's way of altering one) drops its
     triggers: this fails then, and the migration must create them again (0009's ``create``)."""
     found = _triggers()
-    assert {name: found.get(name) for name in TRIGGERS} == TRIGGERS
+    wanted = dict(TRIGGERS)
+    if connection.vendor == "postgresql":
+        del wanted["action_move"]  # one statement-level trigger covers an action's update there
+    assert {name: found.get(name) for name in wanted} == wanted
 
 
 def _stamps():

@@ -6,7 +6,9 @@ admin, an INSERT, UPDATE or DELETE in SQL; not a TRUNCATE, nor SQLite's REPLACE)
 inserted, updated (its status, dates, retirement or objective) or deleted; a link between an
 action and a driver added, changed or removed; an objective updated (its pillar or plan) or deleted; a plan inserted, updated
 (its borough or review interval) or deleted; a borough inserted. ``plans.dashboards.kept_counts``
-reads the stamps to count again only the boroughs whose stamp changed. A stamp is a random
+reads the stamps to count again only the boroughs whose stamp changed. SQLite runs the triggers
+for each row; PostgreSQL once per statement, over the statement's rows (a bulk write of 2,000
+actions stamps its borough once, not 2,000 times). A stamp is a random
 63-bit integer, so a rolled-back or emptied table never repeats an old token for other data.
 """
 
@@ -29,32 +31,51 @@ TRIGGERS = [
     ("borough_insert", "plans_borough", "INSERT", ["borough:NEW.id"]),
 ]
 
-# The borough of each kind of id, as a FROM … WHERE giving the borough's id as "borough". On
-# PostgreSQL the parent rows are read FOR SHARE: a move of an objective or a plan to another
-# borough that has not committed yet is waited for and its new borough read (under READ COMMITTED
-# a plain read would see the old one and stamp the borough the row is leaving).
+# SQLite (one row at a time): the borough of each kind of id, as a FROM … WHERE giving the
+# borough's id as "borough".
 SOURCES = {
     "borough": "(SELECT {ref} AS borough) AS source WHERE borough IS NOT NULL",
-    "plan": "(SELECT p.borough_id AS borough FROM plans_plan p WHERE p.id = {ref}{lock}) AS source "
+    "plan": "(SELECT p.borough_id AS borough FROM plans_plan p WHERE p.id = {ref}) AS source "
     "WHERE borough IS NOT NULL",
     "objective": "(SELECT p.borough_id AS borough FROM plans_objective o JOIN plans_plan p ON p.id = o.plan_id "
-    "WHERE o.id = {ref}{lock}) AS source WHERE borough IS NOT NULL",
+    "WHERE o.id = {ref}) AS source WHERE borough IS NOT NULL",
     "action": "(SELECT p.borough_id AS borough FROM plans_action a JOIN plans_objective o ON o.id = a.objective_id "
-    "JOIN plans_plan p ON p.id = o.plan_id WHERE a.id = {ref}{lock}) AS source WHERE borough IS NOT NULL",
+    "JOIN plans_plan p ON p.id = o.plan_id WHERE a.id = {ref}) AS source WHERE borough IS NOT NULL",
 }
-LOCKS = {
-    "sqlite": {"plan": "", "objective": "", "action": ""},  # SQLite has one writer at a time
-    "postgresql": {"plan": " FOR SHARE OF p", "objective": " FOR SHARE OF o, p", "action": " FOR SHARE OF o, p"},
+# PostgreSQL (once per statement, over its rows: a bulk write stamps each borough once): the
+# boroughs of the ids in a column of the statement's rows. The parent rows are read FOR SHARE: a
+# move of an objective or a plan to another borough that has not committed yet is waited for and
+# its new borough read (under READ COMMITTED a plain read would see the old one and stamp the
+# borough the row is leaving).
+PARENTS = {
+    "borough": "SELECT t.{column} AS borough FROM {rows} t",
+    "plan": "SELECT p.borough_id AS borough FROM {rows} t JOIN plans_plan p ON p.id = t.{column} FOR SHARE OF p",
+    "objective": "SELECT p.borough_id AS borough FROM {rows} t JOIN plans_objective o ON o.id = t.{column} "
+    "JOIN plans_plan p ON p.id = o.plan_id FOR SHARE OF o, p",
+    "action": "SELECT p.borough_id AS borough FROM {rows} t JOIN plans_action a ON a.id = t.{column} "
+    "JOIN plans_objective o ON o.id = a.objective_id JOIN plans_plan p ON p.id = o.plan_id FOR SHARE OF o, p",
 }
+# On PostgreSQL one trigger covers an action's update, its old objective and its new one.
+POSTGRESQL_TARGETS = {"action_update": ["objective:OLD.objective_id", "objective:NEW.objective_id"]}
+SQLITE_ONLY = {"action_move"}
 RANDOM = {"sqlite": "random()", "postgresql": "floor(random() * 9.2e18)::bigint"}
+UPSERT = "ON CONFLICT (borough_id) DO UPDATE SET stamp = excluded.stamp;"
 
 
-def _upsert(vendor, target):
+def _sqlite_upsert(target):
     kind, ref = target.split(":")
-    source = SOURCES[kind].format(ref=ref, lock=LOCKS[vendor].get(kind, ""))
+    source = SOURCES[kind].format(ref=ref)
+    return f"INSERT INTO plans_boroughstamp (borough_id, stamp) SELECT borough, random() FROM {source} {UPSERT}"
+
+
+def _postgresql_upsert(target):
+    kind, ref = target.split(":")
+    side, column = ref.split(".")
+    parents = PARENTS[kind].format(column=column, rows={"NEW": "new_rows", "OLD": "old_rows"}[side])
     return (
-        f"INSERT INTO plans_boroughstamp (borough_id, stamp) SELECT borough, {RANDOM[vendor]} FROM {source} "
-        "ON CONFLICT (borough_id) DO UPDATE SET stamp = excluded.stamp;"
+        f"INSERT INTO plans_boroughstamp (borough_id, stamp) SELECT borough, {RANDOM['postgresql']} "
+        f"FROM (SELECT DISTINCT borough FROM ({parents}) AS parents WHERE borough IS NOT NULL) AS changed "
+        f"ORDER BY borough {UPSERT}"
     )
 
 
@@ -68,21 +89,28 @@ def statements(vendor):
         raise NotImplementedError(f"Borough stamps need SQLite or PostgreSQL, not {vendor}.")
     created = []
     for name, table, event, targets in TRIGGERS:
-        body = " ".join(_upsert(vendor, target) for target in targets)
         if vendor == "sqlite":
+            body = " ".join(_sqlite_upsert(target) for target in targets)
             created.append(
                 f"CREATE TRIGGER plans_stamp_{name} AFTER {event} ON {table} FOR EACH ROW {_when(name)} "
                 f"BEGIN {body} END"
             )
             continue
-        when = "WHEN (NEW.objective_id IS DISTINCT FROM OLD.objective_id)" if name == "action_move" else ""
+        if name in SQLITE_ONLY:
+            continue
+        body = " ".join(_postgresql_upsert(target) for target in POSTGRESQL_TARGETS.get(name, targets))
+        rows = {
+            "INSERT": "NEW TABLE AS new_rows",
+            "UPDATE": "OLD TABLE AS old_rows NEW TABLE AS new_rows",
+            "DELETE": "OLD TABLE AS old_rows",
+        }[event]
         created.append(
             f"CREATE OR REPLACE FUNCTION plans_stamp_{name}() RETURNS trigger LANGUAGE plpgsql AS $$ "
             f"BEGIN {body} RETURN NULL; END $$"
         )
         created.append(
-            f"CREATE TRIGGER plans_stamp_{name} AFTER {event} ON {table} FOR EACH ROW {when} "
-            f"EXECUTE FUNCTION plans_stamp_{name}()"
+            f"CREATE TRIGGER plans_stamp_{name} AFTER {event} ON {table} REFERENCING {rows} "
+            f"FOR EACH STATEMENT EXECUTE FUNCTION plans_stamp_{name}()"
         )
     created.append(
         f"INSERT INTO plans_boroughstamp (borough_id, stamp) SELECT id, {RANDOM[vendor]} FROM plans_borough "
