@@ -18,6 +18,7 @@ from ..models import Plan
 from ..querysets import overdue_condition, stale_condition
 
 STATUSES = [s.value for s in STATUS_ORDER]
+BY_BOROUGH = "objective__plan__borough"  # an action's borough, the key of counts by borough
 _STATUS_NAMES = {**{s: s.value for s in STATUS_ORDER}, **{s.value: s.value for s in STATUS_ORDER}}
 ON_TRACK = {Status.GREEN.value, Status.COMPLETE.value}
 

@@ -186,9 +186,7 @@ class Frame:
     query: QueryDict
     tables: Tables = field(default=None)
     by_borough_driver: dict | None = None  # {(borough_id, driver_id): Counts} once the heatmap has them
-    today_counts: object = (
-        None  # the oversight page's kept counts of today (kept_counts.Today), when they apply
-    )
+    today_counts: object = None  # the oversight page's kept counts of today (kept_counts.Today)
     counts_in_view: object = None  # the Counts of the page's actions (every borough in view) once counted
     listed_actions: list | None = None  # a borough dashboard's actions, with their drivers
     own_keys: frozenset = frozenset({"as_at"})  # the query keys that are the page's own, not filters

@@ -18,6 +18,7 @@ queries, restricted to the boroughs counted again). Nothing is kept when
 page then counts every borough, as it would without this module.
 """
 
+import dataclasses
 import datetime as dt
 import threading
 from collections import defaultdict
@@ -25,12 +26,12 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Min, Q
+from django.utils import timezone
 
-from ..models import Action, BoroughStamp
+from ..models import BoroughStamp
 from ..querysets import review_lengths
-from .counts import Counts, group_counts
+from .counts import BY_BOROUGH, Counts, group_counts
 
-BY_BOROUGH = "objective__plan__borough"
 INTERVAL = "objective__plan__review_interval_days"
 
 _lock = threading.Lock()
@@ -51,18 +52,8 @@ class KeptCounts(Counts):
 
     @classmethod
     def of(cls, counts):
-        kept = cls(
-            counts.total,
-            counts.red,
-            counts.amber,
-            counts.green,
-            counts.not_rated,
-            counts.complete,
-            counts.stale,
-            counts.overdue,
-            counts.escalated,
-            counts.last_review,
-        )
+        """A frozen copy of ``counts`` (a Counts)."""
+        kept = cls(**{f.name: getattr(counts, f.name) for f in dataclasses.fields(Counts)})
         object.__setattr__(kept, "_frozen", True)
         return kept
 
@@ -101,7 +92,6 @@ def applies(frame):
         and frame.as_at is None
         and not frame.query
         and not filterset.with_retired
-        and filterset.queryset.model is Action
         and filterset.queryset.is_every_row()
     )
 
@@ -111,8 +101,7 @@ def today_counts(frame, actions) -> Today:
     with today's status; ``applies(frame)`` must hold): the kept ones of every borough whose
     stamp, day and time still hold, the others counted again (four queries: the plans' review
     intervals, then over their actions only, by pillar, by driver, and when each stops being
-    right) and kept. One query (the stamps)
-    when nothing changed."""
+    right) and kept. One query (the stamps) when nothing changed."""
     stamps = dict(BoroughStamp.objects.values_list("borough_id", "stamp"))
     now, today = frame.now, frame.today
     with _lock:
@@ -206,8 +195,6 @@ def _right_until(actions, intervals, *, now):
 
 def _next_midnight(today):
     """The start of the day after ``today`` in the project's time zone (aware)."""
-    from django.utils import timezone
-
     return timezone.make_aware(dt.datetime.combine(today + dt.timedelta(days=1), dt.time.min))
 
 

@@ -20,7 +20,7 @@ from ..quarters import Quarter
 from ..querysets import end_of_day
 from ..snapshots import current_snapshot, kept_figures
 from .changes import changes_in_view, with_changes_all
-from .counts import STATUSES, Counts, group_counts, roll_up, statuses_by_action
+from .counts import BY_BOROUGH, STATUSES, Counts, group_counts, roll_up, statuses_by_action
 from .coverage import GAP, Cell, coverage_state
 from .frame import Frame
 from .kept_counts import applies, today_counts
@@ -28,7 +28,6 @@ from .links import drill, pillar_entries, status_cells, with_as_at
 from .moves import moves_since
 
 BOROUGHS_PER_PAGE = 40  # every London borough on one page
-BY_BOROUGH = "objective__plan__borough"
 BOROUGH_DRIVER = (BY_BOROUGH, "drivers")
 
 

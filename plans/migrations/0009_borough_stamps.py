@@ -4,15 +4,16 @@ Every change to what a borough's counts of today are made of changes its borough
 same transaction, by a trigger, whichever way the change is written (a service, a bulk update, the
 admin, an INSERT, UPDATE or DELETE in SQL; not a TRUNCATE, nor SQLite's REPLACE): an action
 inserted, updated (its status, dates, retirement or objective) or deleted; a link between an
-action and a driver added, changed or removed; an objective updated (its pillar or plan) or deleted; a plan inserted, updated
-(its borough or review interval) or deleted; a borough inserted. ``plans.dashboards.kept_counts``
-reads the stamps to count again only the boroughs whose stamp changed. SQLite runs the triggers
-for each row; PostgreSQL once per statement, over the statement's rows (a bulk write of 2,000
-actions stamps its borough once, not 2,000 times). A stamp is a random
-63-bit integer, so a rolled-back or emptied table never repeats an old token for other data.
+action and a driver added, changed or removed; an objective updated (its pillar or plan) or
+deleted; a plan inserted, updated (its borough or review interval) or deleted; a borough
+inserted. ``plans.dashboards.kept_counts`` reads the stamps to count again only the boroughs
+whose stamp changed. SQLite runs the triggers for each row; PostgreSQL once per statement, over
+the statement's rows (a bulk write of 2,000 actions stamps its borough once, not 2,000 times). A
+stamp is a random 63-bit integer, so a rolled-back or emptied table never repeats an old token
+for other data.
 """
 
-from django.db import migrations, models
+from django.db import NotSupportedError, migrations, models
 
 TRIGGERS = [
     # (name, table, event, the borough ids to stamp: SQL over NEW/OLD)
@@ -65,7 +66,9 @@ UPSERT = "ON CONFLICT (borough_id) DO UPDATE SET stamp = excluded.stamp;"
 def _sqlite_upsert(target):
     kind, ref = target.split(":")
     source = SOURCES[kind].format(ref=ref)
-    return f"INSERT INTO plans_boroughstamp (borough_id, stamp) SELECT borough, random() FROM {source} {UPSERT}"
+    return (
+        f"INSERT INTO plans_boroughstamp (borough_id, stamp) SELECT borough, {RANDOM['sqlite']} FROM {source} {UPSERT}"
+    )
 
 
 def _postgresql_upsert(target):
@@ -86,7 +89,7 @@ def _when(name):
 def statements(vendor):
     """The SQL that creates the triggers on ``vendor`` ("sqlite" or "postgresql")."""
     if vendor not in RANDOM:
-        raise NotImplementedError(f"Borough stamps need SQLite or PostgreSQL, not {vendor}.")
+        raise NotSupportedError(f"Borough stamps need SQLite or PostgreSQL, not {vendor}.")
     created = []
     for name, table, event, targets in TRIGGERS:
         if vendor == "sqlite":
@@ -114,7 +117,7 @@ def statements(vendor):
         )
     created.append(
         f"INSERT INTO plans_boroughstamp (borough_id, stamp) SELECT id, {RANDOM[vendor]} FROM plans_borough "
-        "WHERE true ON CONFLICT (borough_id) DO UPDATE SET stamp = excluded.stamp"
+        f"WHERE true {UPSERT}"
     )
     return created
 
