@@ -52,6 +52,37 @@ class Scope:
         return self.edit_all or role in self.roles
 
 
+def _read_roles(user):
+    """(group names, (borough id, membership role) pairs) of ``user``, as frozensets, read in one
+    statement on every request (the user's groups, then their memberships)."""
+    from django.db import connections, router
+
+    from .models import Membership
+
+    groups = user.groups.through
+    group = groups._meta.get_field("group").related_model
+    connection = connections[router.db_for_read(Membership)]
+    qn = connection.ops.quote_name
+
+    def col(model, name):
+        return f"{qn(model._meta.db_table)}.{qn(model._meta.get_field(name).column)}"
+
+    # Names from the models' metadata, values as parameters.
+    sql = (
+        f"SELECT NULL, {col(group, 'name')} FROM {qn(group._meta.db_table)} "  # noqa: S608
+        f"INNER JOIN {qn(groups._meta.db_table)} ON {col(groups, 'group')} = {col(group, 'id')} "
+        f"WHERE {col(groups, 'user')} = %s "
+        f"UNION ALL SELECT {col(Membership, 'borough')}, {col(Membership, 'role')} "
+        f"FROM {qn(Membership._meta.db_table)} WHERE {col(Membership, 'user')} = %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user.pk, user.pk])
+        rows = cursor.fetchall()
+    roles = frozenset(name for borough_id, name in rows if borough_id is None)
+    memberships = frozenset((borough_id, role) for borough_id, role in rows if borough_id is not None)
+    return roles, memberships
+
+
 def scope_for(user):
     """Return the user's Scope, computed once per request object (never across requests)."""
     if user is None or not user.is_authenticated or not user.is_active:
@@ -59,10 +90,7 @@ def scope_for(user):
     cached = getattr(user, "_trustplan_scope", None)
     if cached is not None:
         return cached
-    from .models import Membership
-
-    roles = frozenset(user.groups.values_list("name", flat=True))
-    memberships = frozenset(Membership.objects.filter(user=user).values_list("borough_id", "role"))
+    roles, memberships = _read_roles(user)
     borough_ids = frozenset(borough_id for borough_id, _ in memberships)
     is_admin = user.is_superuser or Role.ADMINISTRATOR in roles
     readers = {Role.OVERSIGHT, Role.ANALYST, Role.FORCE_EDITOR, Role.BOROUGH_EDITOR}

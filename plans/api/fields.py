@@ -11,6 +11,7 @@ class IdentityURLField(serializers.HyperlinkedIdentityField):
     the URL of a placeholder id, with each object's id put in its place (same URLs)."""
 
     PLACEHOLDER = 987654321987654321
+    PLACEHOLDER_TEXT = str(PLACEHOLDER)
 
     def get_url(self, obj, view_name, request, format):
         value = getattr(obj, self.lookup_field, None)

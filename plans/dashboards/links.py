@@ -1,6 +1,7 @@
 """Drill-down links: the filter part of a page's query string, and the status cells that link
 to the action list."""
 
+from functools import lru_cache
 from urllib.parse import quote_plus
 
 from django.http import QueryDict
@@ -9,6 +10,16 @@ from ..choices import STATUS_ORDER
 from .counts import Counts
 
 FILTER_KEYS = ("borough", "bcu", "pillar", "objective", "driver", "owner", "rag", "stale", "overdue", "as_at")
+
+
+# The same few names and values (statuses, pillars, boroughs, drivers) are quoted hundreds of times
+# a page: quoted once per process. Long values (only a visitor's own query string has them) are
+# quoted each time, so that the kept ones stay small.
+_quoted_short = lru_cache(maxsize=4096)(quote_plus)
+
+
+def _quoted(value):
+    return _quoted_short(value) if len(value) <= 80 else quote_plus(value)
 
 
 def base_query(data):
@@ -30,9 +41,7 @@ def drill(query, **replace):
             lists.pop(key, None)
         else:
             lists[key] = [value] if isinstance(value, str) else list(value)
-    return "&".join(
-        f"{quote_plus(key)}={quote_plus(str(v))}" for key, values in lists.items() for v in values
-    )
+    return "&".join(f"{_quoted(key)}={_quoted(str(v))}" for key, values in lists.items() for v in values)
 
 
 def with_as_at(data, day):

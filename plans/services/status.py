@@ -138,12 +138,14 @@ def apply_status_update(
     Returns an UpdateResult; ``update`` is None when only next steps or due date changed, and
     ``changed_fields`` is empty when nothing changed at all (no row is written then).
     """
-    if not Action.objects.editable_by(user).filter(pk=action.pk).exists():
+    # Whether the user may change the action, and its version now: one query.
+    editable = Action.objects.editable_by(user).filter(pk=action.pk).order_by()
+    current_version = next(iter(editable.values_list("version", flat=True)[:1]), None)
+    if current_version is None:
         security_log.warning("permission denied: user=%s tried to update action=%s", user, action.pk)
         raise PermissionDenied("You can only update actions of your own borough's plan.")
     # A stale form is a conflict first: its values were chosen against a state that is gone,
     # so judging them (e.g. "commentary needed") against the new state would mislead.
-    current_version = Action.objects.filter(pk=action.pk).values_list("version", flat=True).first()
     if current_version != seen_version:
         raise _stale(action.pk, seen_version)
     cleaned = validate_change(

@@ -28,6 +28,7 @@ from drivers.models import Driver
 from ...choices import UpdateSource
 from ...filtersets import ActionFilterSet
 from ...models import Action
+from ...scope import EDIT_ACTION, may
 from ...services import StaleVersion, apply_status_update
 from ..filters import (
     FilterBackend,
@@ -192,8 +193,10 @@ class ActionViewSet(CSVListMixin, mixins.ListModelMixin, mixins.RetrieveModelMix
 
     def _target(self):
         """The action a PATCH names: 404 unless the user sees it and it is in the plan (as
-        ``get_object``), read without the related rows and status the answer needs."""
-        action = get_object_or_404(Action.objects.visible_to(self.request.user).live(), pk=self.kwargs["pk"])
+        ``get_object``), read with its objective and plan (whose borough decides who may change
+        it) but without the other related rows and status the answer needs."""
+        visible = Action.objects.visible_to(self.request.user).live().select_related("objective__plan")
+        action = get_object_or_404(visible, pk=self.kwargs["pk"])
         self.check_object_permissions(self.request, action)
         return action
 
@@ -267,7 +270,7 @@ class ActionViewSet(CSVListMixin, mixins.ListModelMixin, mixins.RetrieveModelMix
     )
     def partial_update(self, request, *args, **kwargs):
         action = self._target()  # 404 when it does not exist (every role reads every borough)
-        if not Action.objects.editable_by(request.user).filter(pk=action.pk).exists():
+        if not may(request.user, EDIT_ACTION, action):  # the scope's rule, without a query
             security_log.warning(
                 "api: refused PATCH of action=%s by user=%s (not editable)", action.pk, request.user
             )
