@@ -76,6 +76,38 @@ def _stale_rows(queryset, now, *, user=None, sort="age", limit=None):
     return rows
 
 
+def stale_rows_of(actions, *, now, interval_days, user=None, limit=None):
+    """``_stale_rows`` by age, from actions the page has read already, without a query: those of
+    ``actions`` (each with ``eff_reviewed_at``, ``eff_completed``, ``eff_status`` and its owners
+    in ``owner_list``, by label) stale at ``now`` under the review interval ``interval_days`` (one
+    plan's), the user's own first (an owner linked to their account), then the oldest review
+    first (never reviewed before any), then by id. Sets ``is_mine`` on each listed action. Tests
+    compare it with ``not_updated`` on the same actions."""
+    mine = getattr(user, "pk", None)
+    stale = []
+    for action in actions:
+        if not is_stale(
+            reviewed_at=action.eff_reviewed_at,
+            completed=action.eff_completed,
+            interval_days=interval_days,
+            now=now,
+        ):
+            continue
+        action.is_mine = mine is not None and any(owner.user_id == mine for owner in action.owner_list)
+        reviewed = action.eff_reviewed_at
+        stale.append(((not action.is_mine, reviewed is not None, reviewed or now, action.pk), action))
+    stale.sort(key=lambda pair: pair[0])
+    rows = []
+    for _, action in stale[:limit] if limit is not None else stale:
+        reviewed = action.eff_reviewed_at
+        escalated = is_stale(
+            reviewed_at=reviewed, completed=False, interval_days=interval_days, now=now, intervals=2
+        )
+        age = (now - reviewed).days if reviewed else None
+        rows.append(Overdue(action=action, age_days=age, owners=list(action.owner_list), escalated=escalated))
+    return rows
+
+
 def not_updated(actions_qs, *, now=None, user=None, sort="age", limit=None, as_at=None, lengths=None):
     """Actions with no review within their plan's interval, oldest first, with their owners.
 
@@ -90,17 +122,26 @@ def not_updated(actions_qs, *, now=None, user=None, sort="age", limit=None, as_a
 
 # --- dashboard panels -----------------------------------------------------------------------
 def not_updated_panel(
-    actions_qs, *, user, sort="age", limit=25, now=None, as_at=None, lengths=None, counted=None
+    actions_qs, *, user, sort="age", limit=25, now=None, as_at=None, lengths=None, counted=None, listed=None
 ):
     """Context for the "who has not updated" panel: the user's own stale actions first (owners
     linked to their account), then the rest, by age (oldest first) or by owner. With ``as_at``
     (a date; ``now`` the end of that day) every figure is as it stood then. ``lengths``: the
     review intervals (days) of the plans of ``actions_qs``, when the caller has read them;
-    ``counted``: (stale, escalated) among ``actions_qs`` when the caller has counted them."""
+    ``counted``: (stale, escalated) among ``actions_qs`` when the caller has counted them;
+    ``listed``: (every action of ``actions_qs`` with its status as at the page's day and its
+    owners, one plan's review interval) when the caller has read them (``stale_rows_of``: by age,
+    without a query)."""
     now = now or timezone.now()
     sort = sort if sort in ("age", "owner") else "age"
     lengths = review_lengths() if lengths is None else lengths  # once, for the list and both counts
-    rows = not_updated(actions_qs, now=now, user=user, sort=sort, limit=limit, as_at=as_at, lengths=lengths)
+    if listed is not None and sort == "age":
+        actions, interval_days = listed
+        rows = stale_rows_of(actions, now=now, interval_days=interval_days, user=user, limit=limit)
+    else:
+        rows = not_updated(
+            actions_qs, now=now, user=user, sort=sort, limit=limit, as_at=as_at, lengths=lengths
+        )
     total, escalated = counted or actions_qs.with_status(as_at).stale_counts(now, lengths)
     return {
         "not_updated_rows": rows,

@@ -365,3 +365,40 @@ def test_signed_off_panel_queries_do_not_grow_with_the_return(
     sign_off_return(ret=ret, user=lambeth_commander, seen_version=ret.version)
     assert ret.lines.count() >= 40
     assert count() == small
+
+
+@pytest.mark.parametrize("as_at", [None, "yesterday"])
+def test_the_borough_page_lists_who_has_not_updated_as_the_query_does(
+    client_as, southwark_plan, southwark_editor, as_at
+):
+    """The unfiltered borough page takes its stale list from the actions it has read
+    (``stale_rows_of``): the same rows, in the same order, as ``not_updated``'s query."""
+    _age(southwark_plan, 40, southwark_editor)
+    actions = list(Action.objects.filter(objective__plan=southwark_plan).order_by("pk"))
+    Action.objects.filter(pk__in=[a.pk for a in actions[:5]]).update(last_reviewed_at=None)  # never reviewed
+    Action.objects.filter(pk=actions[7].pk).update(last_reviewed_at=timezone.now())  # not stale
+    owner = Owner.objects.get(borough__slug="southwark", key="ci:kent")
+    owner.user = southwark_editor
+    owner.save()
+    day = timezone.localdate() - dt.timedelta(days=1) if as_at else None
+    query = {"as_at": day.isoformat()} if day else {}
+    response = client_as("southwark_editor").get(reverse("borough-dashboard", args=["southwark"]), query)
+    expected = not_updated(
+        Action.objects.filter(objective__plan=southwark_plan),
+        user=southwark_editor,
+        limit=25,
+        as_at=day,
+        now=response.context["filterset"].reference_time,
+    )
+    shown = response.context["not_updated_rows"]
+    assert len(shown) == 25
+    assert [(r.action.pk, r.age_days, r.escalated, [o.pk for o in r.owners]) for r in shown] == [
+        (r.action.pk, r.age_days, r.escalated, [o.pk for o in r.owners]) for r in expected
+    ]
+    assert [r.action.is_mine for r in shown] == [r.action.is_mine for r in expected]
+    assert response.context["not_updated_mine"] == sum(1 for r in expected if r.action.is_mine)
+    # Sorted by owner, the page asks the database (its collation orders the names).
+    by_owner = client_as("southwark_editor").get(
+        reverse("borough-dashboard", args=["southwark"]), {**query, "nu_sort": "owner"}
+    )
+    assert by_owner.context["not_updated_sort"] == "owner"

@@ -20,9 +20,11 @@ def not_updated_panel(frame, actions, *, sort, borough=None):
     """The "who has not updated" panel: the stale actions among ``actions`` (the page's scope,
     whatever its other filters: ``not_updated_unfiltered`` tells the page to say so when it has
     any), as at the page's day; its links keep the as-at day."""
-    counted = None
+    counted = listed = None
     if frame.unfiltered and frame.counts_in_view is not None:  # the page's counts are of the same actions
         counted = frame.counts_in_view.stale, frame.counts_in_view.escalated
+    if borough is not None and frame.unfiltered and frame.listed_actions is not None:
+        listed = frame.listed_actions, frame.intervals[0]  # the plan's every action, read already
     context = reporting.not_updated_panel(
         actions,
         user=frame.user,
@@ -31,6 +33,7 @@ def not_updated_panel(frame, actions, *, sort, borough=None):
         as_at=frame.as_at,
         lengths=frame.intervals,
         counted=counted,
+        listed=listed,
     )
     keep = QueryDict(mutable=True)
     if frame.as_at:
