@@ -1,4 +1,4 @@
-"""The API's answer of an action is written by hand (``ActionSerializer.to_representation``) for
+"""The API's answer of an action is written by hand (``plans.api.action_json``) for
 speed: it must be the JSON DRF writes from the declared fields, key for key and in order, for
 every action, every filter and every way an action is answered (list, read, PATCH, conflict)."""
 

@@ -24,6 +24,7 @@ from ..models import (
 )
 from ..models.plan import TEXT_LIMIT
 from ..querysets import is_overdue, is_stale
+from .action_json import action_json
 from .fields import IdentityURLField, KeptFields, PrefetchedList, RefSerializer
 
 
@@ -201,60 +202,14 @@ class ActionSerializer(KeptFields, serializers.ModelSerializer):
             "updates_url",
         ]
 
-    # The answer of one action, written here rather than field by field: a list of a hundred
-    # actions named its borough, plan, pillar, theme, objective, owners and drivers through seven
-    # nested serializers a row (about a third of the list's time). The same JSON as the declared
-    # fields give (``field_by_field``), key for key: tests compare the two on every action.
-
     def to_representation(self, action):
-        """The action as a dict, in the order of ``Meta.fields`` (as DRF writes it)."""
+        """The action as a dict, in the order of ``Meta.fields``: written by ``action_json``
+        (the same JSON as the declared fields give, ``field_by_field``), or by the fields
+        without a request or with a format suffix."""
         request = self.context.get("request")
         if request is None or self.context.get("format"):
             return self.field_by_field(action)
-        urls = self.__dict__.get("_url_templates")
-        if urls is None:
-            urls = self._url_templates = _url_templates(request)
-        objective = action.objective
-        plan = objective.plan
-        borough, pillar, theme = plan.borough, objective.pillar, objective.theme
-        owners = getattr(action, "owners_prefetched", None)
-        drivers = getattr(action, "drivers_prefetched", None)
-        date, pk = _DATE.to_representation, str(action.pk)
-        return {
-            "id": action.pk,
-            "url": urls[0].replace(IdentityURLField.PLACEHOLDER_TEXT, pk, 1),
-            "borough": None if borough is None else {"slug": borough.slug, "name": borough.name},
-            "plan": {"id": plan.pk, "slug": plan.slug, "title": plan.title},
-            "pillar": None if pillar is None else {"slug": pillar.slug, "name": pillar.name},
-            "theme": None if theme is None else {"slug": theme.slug, "name": theme.name},
-            "objective": {"id": objective.pk, "number": objective.number, "title": objective.title},
-            "position": action.position,
-            "text": str(action.text),
-            "owners": [
-                {"id": o.pk, "label": o.label, "rank": o.rank, "name": o.name, "team": o.team}
-                for o in (action.owners.all() if owners is None else owners)
-            ],
-            "drivers": [
-                {"slug": d.slug, "name": d.name, "framework": d.framework.slug}
-                for d in (action.drivers.all() if drivers is None else drivers)
-            ],
-            "due_date": None if action.due_date is None else date(action.due_date),
-            "next_steps": str(action.next_steps),
-            "rag": _choice(action.eff_rag),
-            "status": _choice(action.eff_status),
-            "completed": bool(action.eff_completed),
-            "completed_on": None if action.completed_on is None else date(action.completed_on),
-            "commentary": str(action.last_commentary),
-            "last_reviewed_at": (
-                None
-                if action.eff_reviewed_at is None
-                else _DATETIME.to_representation(action.eff_reviewed_at)
-            ),
-            "stale": self.get_stale(action),
-            "overdue": self.get_overdue(action),
-            "version": action.version,
-            "updates_url": urls[1].replace(IdentityURLField.PLACEHOLDER_TEXT, pk, 1),
-        }
+        return action_json(self, action, request)
 
     def field_by_field(self, action):
         """The action as DRF writes it from the declared fields (the reference for the above)."""
@@ -286,27 +241,6 @@ class ActionSerializer(KeptFields, serializers.ModelSerializer):
     def get_overdue(self, action):
         _, today = self._reference()
         return is_overdue(due_date=action.due_date, completed=action.eff_completed, today=today)
-
-
-# Dates and times written as the declared fields write them (ISO 8601, in local time).
-_DATE = serializers.DateField()
-_DATETIME = serializers.DateTimeField()
-
-
-def _choice(value):
-    """A choice as ``ChoiceField`` writes it: its text (empty and null as they are)."""
-    return value if value in ("", None) else str(value)
-
-
-def _url_templates(request):
-    """The URLs of an action and of its history, as absolute URLs, with
-    ``IdentityURLField.PLACEHOLDER`` for the action's id."""
-    from rest_framework.reverse import reverse
-
-    kwargs = {"pk": IdentityURLField.PLACEHOLDER}
-    return tuple(
-        reverse(name, kwargs=kwargs, request=request) for name in ("api:action-detail", "api:action-updates")
-    )
 
 
 class ActionUpdateSerializer(serializers.Serializer):
