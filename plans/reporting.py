@@ -65,15 +65,18 @@ def _stale_rows(queryset, now, *, user=None, sort="age", limit=None):
     queryset = queryset.select_related("objective__plan__borough").order_by("-is_mine", *order, "pk")
     actions = list(queryset[:limit] if limit is not None else queryset)
     owners = Owner.objects.select_related("user").by_action(a.pk for a in actions)
-    rows = []
-    for action in actions:
-        interval = action.objective.plan.review_interval_days
-        age = (now - action.eff_reviewed_at).days if action.eff_reviewed_at else None
-        escalated = is_stale(
-            reviewed_at=action.eff_reviewed_at, completed=False, interval_days=interval, now=now, intervals=2
-        )
-        rows.append(Overdue(action=action, age_days=age, owners=owners[action.pk], escalated=escalated))
-    return rows
+    return [_row(a, owners[a.pk], a.objective.plan.review_interval_days, now) for a in actions]
+
+
+def _row(action, owners, interval_days, now):
+    """The Overdue row of a stale ``action``: its age in whole days at ``now`` (None if never
+    reviewed) and whether it is stale for two intervals or more."""
+    reviewed = action.eff_reviewed_at
+    escalated = is_stale(
+        reviewed_at=reviewed, completed=False, interval_days=interval_days, now=now, intervals=2
+    )
+    age = (now - reviewed).days if reviewed else None
+    return Overdue(action=action, age_days=age, owners=owners, escalated=escalated)
 
 
 def stale_rows_of(actions, *, now, interval_days, user=None, limit=None):
@@ -86,26 +89,16 @@ def stale_rows_of(actions, *, now, interval_days, user=None, limit=None):
     mine = getattr(user, "pk", None)
     stale = []
     for action in actions:
-        if not is_stale(
-            reviewed_at=action.eff_reviewed_at,
-            completed=action.eff_completed,
-            interval_days=interval_days,
-            now=now,
+        reviewed = action.eff_reviewed_at
+        if is_stale(
+            reviewed_at=reviewed, completed=action.eff_completed, interval_days=interval_days, now=now
         ):
-            continue
-        action.is_mine = mine is not None and any(owner.user_id == mine for owner in action.owner_list)
-        reviewed = action.eff_reviewed_at
-        stale.append(((not action.is_mine, reviewed is not None, reviewed or now, action.pk), action))
-    stale.sort(key=lambda pair: pair[0])
-    rows = []
-    for _, action in stale[:limit] if limit is not None else stale:
-        reviewed = action.eff_reviewed_at
-        escalated = is_stale(
-            reviewed_at=reviewed, completed=False, interval_days=interval_days, now=now, intervals=2
-        )
-        age = (now - reviewed).days if reviewed else None
-        rows.append(Overdue(action=action, age_days=age, owners=list(action.owner_list), escalated=escalated))
-    return rows
+            action.is_mine = mine is not None and any(owner.user_id == mine for owner in action.owner_list)
+            stale.append(action)
+    # As the query orders them: the user's own first, never reviewed first, oldest review, id.
+    stale.sort(key=lambda a: (not a.is_mine, a.eff_reviewed_at is not None, a.eff_reviewed_at or now, a.pk))
+    listed = stale[:limit] if limit is not None else stale
+    return [_row(action, list(action.owner_list), interval_days, now) for action in listed]
 
 
 def not_updated(actions_qs, *, now=None, user=None, sort="age", limit=None, as_at=None, lengths=None):

@@ -6,27 +6,17 @@ the two on every action, filter, as-at day, the CSV, a PATCH and a conflict
 (tests/test_api_representation.py)."""
 
 from rest_framework import serializers
-from rest_framework.reverse import reverse
 
-from .fields import IdentityURLField
+from .fields import fill, url_template
 
 # Dates and times written as the declared fields write them (ISO 8601, in local time).
 _DATE = serializers.DateField()
 _DATETIME = serializers.DateTimeField()
-PLACEHOLDER = IdentityURLField.PLACEHOLDER_TEXT
 
 
 def _choice(value):
     """A choice as ``ChoiceField`` writes it: its text (empty and null as they are)."""
     return value if value in ("", None) else str(value)
-
-
-def _url_templates(request):
-    """The absolute URLs of an action and of its history, with ``PLACEHOLDER`` for its id."""
-    kwargs = {"pk": IdentityURLField.PLACEHOLDER}
-    return tuple(
-        reverse(name, kwargs=kwargs, request=request) for name in ("api:action-detail", "api:action-updates")
-    )
 
 
 def action_json(serializer, action, request):
@@ -36,16 +26,17 @@ def action_json(serializer, action, request):
     overdue from the serializer's methods, the URLs reversed once per serializer."""
     urls = serializer.__dict__.get("_url_templates")
     if urls is None:
-        urls = serializer._url_templates = _url_templates(request)
+        names = ("api:action-detail", "api:action-updates")
+        urls = serializer._url_templates = tuple(url_template(name, request) for name in names)
     objective = action.objective
     plan = objective.plan
     borough, pillar, theme = plan.borough, objective.pillar, objective.theme
     owners = getattr(action, "owners_prefetched", None)
     drivers = getattr(action, "drivers_prefetched", None)
-    date, pk, reviewed = _DATE.to_representation, str(action.pk), action.eff_reviewed_at
+    date, reviewed = _DATE.to_representation, action.eff_reviewed_at
     return {
         "id": action.pk,
-        "url": urls[0].replace(PLACEHOLDER, pk, 1),
+        "url": fill(urls[0], action.pk),
         "borough": None if borough is None else {"slug": borough.slug, "name": borough.name},
         "plan": {"id": plan.pk, "slug": plan.slug, "title": plan.title},
         "pillar": None if pillar is None else {"slug": pillar.slug, "name": pillar.name},
@@ -72,5 +63,5 @@ def action_json(serializer, action, request):
         "stale": serializer.get_stale(action),
         "overdue": serializer.get_overdue(action),
         "version": action.version,
-        "updates_url": urls[1].replace(PLACEHOLDER, pk, 1),
+        "updates_url": fill(urls[1], action.pk),
     }

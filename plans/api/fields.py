@@ -4,14 +4,25 @@ actions names a borough, a plan, an objective, owners and drivers on every row."
 import copy
 
 from rest_framework import serializers
+from rest_framework.reverse import reverse
+
+PLACEHOLDER = 987654321987654321  # an id no object has, put in a URL reversed once
+
+
+def url_template(view_name, request, *, kwarg="pk", format=None):
+    """The absolute URL of ``view_name`` for the object whose ``kwarg`` is ``PLACEHOLDER``:
+    reversed once, then ``fill``-ed with each object's id (the same URL as reversing it)."""
+    return reverse(view_name, kwargs={kwarg: PLACEHOLDER}, request=request, format=format)
+
+
+def fill(template, value):
+    """``template`` (from ``url_template``) with ``value`` in the placeholder's place."""
+    return template.replace(str(PLACEHOLDER), str(value), 1)
 
 
 class IdentityURLField(serializers.HyperlinkedIdentityField):
     """``HyperlinkedIdentityField`` that reverses its route once per response, not once per row:
     the URL of a placeholder id, with each object's id put in its place (same URLs)."""
-
-    PLACEHOLDER = 987654321987654321
-    PLACEHOLDER_TEXT = str(PLACEHOLDER)
 
     def get_url(self, obj, view_name, request, format):
         value = getattr(obj, self.lookup_field, None)
@@ -19,14 +30,9 @@ class IdentityURLField(serializers.HyperlinkedIdentityField):
             return super().get_url(obj, view_name, request, format)
         cached = getattr(self, "_url_template", None)
         if cached is None or cached[0] is not request or cached[1] != (view_name, format):
-            kwargs = {self.lookup_url_kwarg: self.PLACEHOLDER}
-            cached = (
-                request,
-                (view_name, format),
-                self.reverse(view_name, kwargs=kwargs, request=request, format=format),
-            )
-            self._url_template = cached
-        return cached[2].replace(str(self.PLACEHOLDER), str(value), 1)
+            template = url_template(view_name, request, kwarg=self.lookup_url_kwarg, format=format)
+            cached = self._url_template = (request, (view_name, format), template)
+        return fill(cached[2], value)
 
 
 PLAIN_FIELDS = (serializers.CharField, serializers.SlugField, serializers.IntegerField)
