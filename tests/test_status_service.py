@@ -117,3 +117,45 @@ def test_completion_is_recorded_and_shown_as_complete(amber_action, southwark_ed
     )
     amber_action.refresh_from_db()
     assert amber_action.status == "complete" and amber_action.completed_on is not None
+
+
+def _statements(queries, verb, table):
+    return [
+        q["sql"] for q in queries if q["sql"].startswith(verb) and f'"{table}"' in q["sql"].split("WHERE")[0]
+    ]
+
+
+def test_an_update_reads_the_action_once_locked_and_writes_it_once(amber_action, southwark_editor):
+    """Permission, version and state come from one read of the action's row, locked until the
+    write commits (PostgreSQL: FOR UPDATE of the action's row alone, not of its objective or
+    plan); then one UPDATE of the action. A second writer holding the same version is refused."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    stale_copy = Action.objects.get(pk=amber_action.pk)
+    with CaptureQueriesContext(connection) as ctx:
+        apply_status_update(
+            action=amber_action, user=southwark_editor, seen_version=1, rag="Green", commentary=WHY
+        )
+    reads = _statements(ctx.captured_queries, "SELECT", "plans_action")
+    assert len(reads) == 1, reads
+    assert len(_statements(ctx.captured_queries, "UPDATE", "plans_action")) == 1
+    if connection.vendor == "postgresql":
+        assert reads[0].endswith('FOR UPDATE OF "plans_action"'), reads[0]
+    with pytest.raises(StaleVersion):
+        apply_status_update(
+            action=stale_copy, user=southwark_editor, seen_version=1, rag="Red", commentary=WHY
+        )
+    assert StatusUpdate.objects.filter(action=amber_action).count() == 2
+
+
+def test_a_change_that_changes_nothing_writes_no_statement(amber_action, southwark_editor):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        apply_status_update(action=amber_action, user=southwark_editor, seen_version=1, rag="Amber")
+    writes = [
+        q["sql"] for q in ctx.captured_queries if q["sql"].split(" ", 1)[0] in ("INSERT", "UPDATE", "DELETE")
+    ]
+    assert writes == []

@@ -138,25 +138,23 @@ def apply_status_update(
     Returns an UpdateResult; ``update`` is None when only next steps or due date changed, and
     ``changed_fields`` is empty when nothing changed at all (no row is written then).
     """
-    # Whether the user may change the action, and its version now: one query.
-    editable = Action.objects.editable_by(user).filter(pk=action.pk).order_by()
-    current_version = next(iter(editable.values_list("version", flat=True)[:1]), None)
-    if current_version is None:
-        security_log.warning("permission denied: user=%s tried to update action=%s", user, action.pk)
-        raise PermissionDenied("You can only update actions of your own borough's plan.")
-    # A stale form is a conflict first: its values were chosen against a state that is gone,
-    # so judging them (e.g. "commentary needed") against the new state would mislead.
-    if current_version != seen_version:
-        raise _stale(action.pk, seen_version)
-    cleaned = validate_change(
-        action=action,
-        rag=rag,
-        completed=completed,
-        commentary=commentary,
-        next_steps=next_steps,
-        due_date=due_date,
-    )
     with transaction.atomic():
+        # Whether the user may change the action, and its state now, locked: one query.
+        if not _lock(action, Action.objects.editable_by(user)):
+            security_log.warning("permission denied: user=%s tried to update action=%s", user, action.pk)
+            raise PermissionDenied("You can only update actions of your own borough's plan.")
+        # A stale form is a conflict first: its values were chosen against a state that is gone,
+        # so judging them (e.g. "commentary needed") against the new state would mislead.
+        if action.version != seen_version:
+            raise _stale(action.pk, seen_version)
+        cleaned = validate_change(
+            action=action,
+            rag=rag,
+            completed=completed,
+            commentary=commentary,
+            next_steps=next_steps,
+            due_date=due_date,
+        )
         return _write(
             action=action,
             user=user,
@@ -164,20 +162,31 @@ def apply_status_update(
             cleaned=cleaned,
             source=source,
             at=at,
+            locked=True,
         )
 
 
-def _write(*, action, user, seen_version, cleaned, source, at):
-    """Inside a transaction: claim the version, then write the update and the state."""
-    claimed = Action.objects.filter(pk=action.pk, version=seen_version).update(version=seen_version + 1)
-    if not claimed:
+def _lock(action, queryset):
+    """Read ``action`` again from ``queryset`` into the instance, its row locked until the
+    transaction ends: PostgreSQL's ``FOR UPDATE`` of the action's row alone (a concurrent writer
+    waits, then reads what this one wrote); on SQLite the IMMEDIATE transaction already holds the
+    database's write lock. False, and nothing read, when ``queryset`` has no such row. Call it
+    inside ``transaction.atomic()``."""
+    try:
+        action.refresh_from_db(from_queryset=queryset.select_for_update(of=("self",)))
+    except Action.DoesNotExist:
+        return False
+    return True
+
+
+def _write(*, action, user, seen_version, cleaned, source, at, locked=False):
+    """Inside a transaction: the action locked at the version the user saw (``locked``: the
+    caller has just done so), then the update and the state written. Raises StaleVersion when
+    the action is no longer at ``seen_version``. A change that changes nothing writes nothing."""
+    if not locked and not _lock(action, Action.objects.filter(version=seen_version)):
         raise _stale(action.pk, seen_version)
-    action.refresh_from_db()
     new_rag, new_completed, changed = _planned_changes(action, cleaned)
     if not changed:
-        # Nothing to record: give the version back so the user's form stays valid.
-        Action.objects.filter(pk=action.pk).update(version=seen_version)
-        action.version = seen_version
         return UpdateResult(action=action, update=None, changed_fields=[])
     now = at or timezone.now()
     update = None
