@@ -127,8 +127,8 @@ def _statements(queries, verb, table):
 
 def test_an_update_reads_the_action_once_locked_and_writes_it_once(amber_action, southwark_editor):
     """Permission, version and state come from one read of the action's row, locked until the
-    write commits (PostgreSQL: FOR UPDATE of the action's row alone, not of its objective or
-    plan); then one UPDATE of the action. A second writer holding the same version is refused."""
+    write commits (PostgreSQL: FOR NO KEY UPDATE of the action's row alone, not of its objective
+    or plan, as the UPDATE itself would lock it); then one UPDATE of the action. A second writer holding the same version is refused."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -141,7 +141,7 @@ def test_an_update_reads_the_action_once_locked_and_writes_it_once(amber_action,
     assert len(reads) == 1, reads
     assert len(_statements(ctx.captured_queries, "UPDATE", "plans_action")) == 1
     if connection.vendor == "postgresql":
-        assert reads[0].endswith('FOR UPDATE OF "plans_action"'), reads[0]
+        assert reads[0].endswith('FOR NO KEY UPDATE OF "plans_action"'), reads[0]
     with pytest.raises(StaleVersion):
         apply_status_update(
             action=stale_copy, user=southwark_editor, seen_version=1, rag="Red", commentary=WHY
