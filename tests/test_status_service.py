@@ -128,7 +128,8 @@ def _statements(queries, verb, table):
 def test_an_update_reads_the_action_once_locked_and_writes_it_once(amber_action, southwark_editor):
     """Permission, version and state come from one read of the action's row, locked until the
     write commits (PostgreSQL: FOR NO KEY UPDATE of the action's row alone, not of its objective
-    or plan, as the UPDATE itself would lock it); then one UPDATE of the action. A second writer holding the same version is refused."""
+    or plan, as the UPDATE itself would lock it); then one UPDATE of the action. A second writer
+    holding the same version is refused."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 

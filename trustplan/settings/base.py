@@ -90,7 +90,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool("PG_PREPARED_STATEMENTS", True):
+_on_postgresql = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+if _on_postgresql and env_bool("PG_PREPARED_STATEMENTS", True):
     # Server-side parameters, and each statement a connection has run twice kept prepared with a
     # generic plan: PostgreSQL plans a dashboard's statement once per connection instead of on
     # every request (planning was most of the database's CPU: the API's action read planned in
