@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 
 from plans.api.serializers import ActionSerializer
+from plans.api.views import actions as action_views
 from plans.models import Action, Theme
 
 pytestmark = pytest.mark.django_db
@@ -20,9 +21,16 @@ def _both(client, monkeypatch, method, url, **kwargs):
     """The same request answered by the hand-written representation and by DRF's fields."""
     fast = getattr(client, method)(url, **kwargs)
     with monkeypatch.context() as patched:
-        patched.setattr(ActionSerializer, "to_representation", ActionSerializer.field_by_field)
+        _declared_fields_only(patched)
         slow = getattr(client, method)(url, **kwargs)
     return fast, slow
+
+
+def _declared_fields_only(patched):
+    """DRF's declared fields, reading owners and drivers through the relations themselves (not
+    the rows ``attach_refs`` reads for the hand-written JSON)."""
+    patched.setattr(ActionSerializer, "to_representation", ActionSerializer.field_by_field)
+    patched.setattr(action_views, "attach_refs", lambda actions: actions)
 
 
 def _text(response):
@@ -96,7 +104,7 @@ def test_one_action_the_csv_and_a_format_suffix_are_the_same_too(client_as, vari
 
 def _slow_get(client, monkeypatch, url):
     with monkeypatch.context() as patched:
-        patched.setattr(ActionSerializer, "to_representation", ActionSerializer.field_by_field)
+        _declared_fields_only(patched)
         return client.get(url).json()
 
 
@@ -138,3 +146,37 @@ def test_values_written_as_drf_writes_them_on_every_action(rf, varied, southwark
         assert serializer.to_representation(action) == serializer.field_by_field(action)
         checked += 1
     assert checked > 100
+
+
+def test_the_owners_and_drivers_read_as_rows_are_the_relations_in_their_order(
+    varied, django_assert_num_queries
+):
+    """``attach_refs`` (two queries for any number of actions) gives each action its owners
+    (label, then id: two owners of one label keep their ids' order) and its drivers (framework,
+    order, name), as the relations read them; an action with none gets empty lists."""
+    from plans.api.refs import attach_refs
+    from plans.models import Owner
+
+    actions = list(Action.objects.filter(objective__plan=varied).order_by("pk"))
+    first = actions[0]
+    twins = [
+        Owner.objects.create(borough=varied.borough, key=f"twin-{n}", label="Neighbourhood Inspector")
+        for n in range(2)
+    ]
+    first.owners.add(*reversed(twins))
+    actions[1].owners.clear()
+    actions[1].drivers.clear()
+    with django_assert_num_queries(2):
+        attach_refs(actions)
+    for action in actions:
+        owners = [(o.pk, o.label, o.rank, o.name, o.team) for o in action.owners.order_by("label", "pk")]
+        assert [tuple(ref) for ref in action.owners_prefetched] == owners
+        drivers = [(d.slug, d.name, d.framework.slug) for d in action.drivers.all()]
+        assert [(d.slug, d.name, d.framework.slug) for d in action.drivers_prefetched] == drivers
+    assert [ref.pk for ref in first.owners_prefetched if ref.label == "Neighbourhood Inspector"] == sorted(
+        twin.pk for twin in twins
+    )
+    assert actions[1].owners_prefetched == [] and actions[1].drivers_prefetched == []
+    assert sum(len(a.drivers_prefetched) for a in actions) > len(actions)
+    with django_assert_num_queries(0):
+        assert attach_refs([]) == []

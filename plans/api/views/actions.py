@@ -6,7 +6,6 @@ import re
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Prefetch
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -23,8 +22,6 @@ from rest_framework.generics import get_object_or_404
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 
-from drivers.models import Driver
-
 from ...choices import UpdateSource
 from ...filtersets import ActionFilterSet
 from ...models import Action
@@ -36,6 +33,7 @@ from ..filters import (
     StatusUpdateFilterSet,
 )
 from ..parsers import PARSERS
+from ..refs import attach_refs
 from ..renderers import CSVRenderer
 from ..serializers import (
     ActionSerializer,
@@ -47,8 +45,6 @@ from .common import BAD_FILTER, ERRORS, FORMAT_PARAMETER, CSVListMixin
 from .history import STATUS_UPDATE_CSV, status_update_queryset
 
 security_log = logging.getLogger("trustplan.security")
-# An action's drivers as its answer names them (slug, name, framework): not their texts.
-DRIVER_REFS = Driver.objects.select_related("framework").only("slug", "name", "framework__slug")
 
 
 # --- actions -----------------------------------------------------------------------------------
@@ -166,18 +162,24 @@ class ActionViewSet(CSVListMixin, mixins.ListModelMixin, mixins.RetrieveModelMix
     def get_queryset(self):
         if self.action == "updates":
             return status_update_queryset(self.request.user).filter(action_id=self.kwargs.get("pk"))
-        return (
-            Action.objects.visible_to(self.request.user)
-            .select_related(
-                "objective__plan__borough",
-                "objective__pillar",
-                "objective__theme",
-            )
-            .prefetch_related(
-                Prefetch("owners", to_attr="owners_prefetched"),
-                Prefetch("drivers", queryset=DRIVER_REFS, to_attr="drivers_prefetched"),
-            )
+        # Owners and drivers are read for the actions answered (``prepare_rows``), as rows.
+        return Action.objects.visible_to(self.request.user).select_related(
+            "objective__plan__borough",
+            "objective__pillar",
+            "objective__theme",
         )
+
+    def prepare_rows(self, actions):
+        """The actions of a page, of a CSV chunk, or one action: with their owners and drivers
+        (``refs.attach_refs``: two queries). The history's rows need nothing."""
+        return actions if self.action == "updates" else attach_refs(actions)
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        return page if page is None else self.prepare_rows(list(page))
+
+    def get_object(self):
+        return self.prepare_rows([super().get_object()])[0]
 
     def filter_queryset(self, queryset):
         """One action read without a filter, or updated: its status now (what ActionFilterSet

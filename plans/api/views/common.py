@@ -64,6 +64,10 @@ class CSVListMixin:
     csv_columns = ()
     csv_filename = "export"
 
+    def prepare_rows(self, rows):
+        """What a view adds to a chunk of rows (a list) before they are serialized: nothing here."""
+        return rows
+
     def wants_csv(self):
         return getattr(self.request.accepted_renderer, "format", None) == "csv"
 
@@ -76,7 +80,7 @@ class CSVListMixin:
         def rows():
             objects = queryset.iterator(chunk_size=CSV_CHUNK)
             while chunk := list(itertools.islice(objects, CSV_CHUNK)):
-                yield from self.get_serializer(chunk, many=True).data
+                yield from self.get_serializer(self.prepare_rows(chunk), many=True).data
 
         stream = itertools.chain(["\ufeff"], csv_lines(self.csv_columns, rows()))
         response = StreamingHttpResponse(
