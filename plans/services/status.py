@@ -169,11 +169,10 @@ def apply_status_update(
 def _lock(action, queryset):
     """Read ``action`` again from ``queryset`` into the instance, its row locked until the
     transaction ends: on PostgreSQL ``FOR NO KEY UPDATE`` of the action's row alone, the lock an
-    UPDATE of its columns takes (a concurrent writer waits, then reads what this one wrote; a
-    foreign key to the action, checked by another transaction, does not wait, so a quarter's
-    snapshot being built beside it cannot deadlock with it); on SQLite the IMMEDIATE transaction
-    already holds the database's write lock. False, and nothing read, when ``queryset`` has no
-    such row. Call it inside ``transaction.atomic()``."""
+    UPDATE takes (a concurrent writer waits, then reads what this one wrote; another transaction
+    checking a foreign key to it does not wait, so a quarter's snapshot built beside it cannot
+    deadlock with it); SQLite's IMMEDIATE transaction holds the write lock already. False, and
+    nothing read, when ``queryset`` has no such row. Call it inside ``transaction.atomic()``."""
     try:
         action.refresh_from_db(from_queryset=queryset.select_for_update(of=("self",), no_key=True))
     except Action.DoesNotExist:
