@@ -4,7 +4,7 @@ these functions; nothing else writes an action's status.
 ``apply_status_update`` is the one way an action's RAG, completion, commentary, next steps or
 due date change. It checks permission through the scoping chokepoint, checks the version the
 user saw, and writes the StatusUpdate row and the action's current state in one transaction,
-with a conditional UPDATE so that two concurrent saves cannot both succeed.
+its row locked from the first read to the write: two concurrent saves cannot both succeed.
 
 ``apply_review`` applies a monthly review (many actions of one plan) all or nothing: every row
 is checked first, then all are written through the same path in one transaction.
