@@ -12,6 +12,7 @@ import time
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import connection, connections
 
 from plans.choices import RAG
@@ -165,3 +166,82 @@ def test_concurrent_saves_of_different_actions_both_succeed(race_database, monke
 
 def test_the_database_is_one_the_race_can_run_on():
     assert connection.vendor in {"postgresql", "sqlite"}
+
+
+def test_an_update_waiting_on_a_move_of_its_action_is_not_refused(race_database):
+    """The action moves to another objective of its plan in a transaction still open while its
+    update arrives: the update waits for it, then is applied (on PostgreSQL the locked read
+    checks the moved row against the objective it left and finds nothing, so it reads again
+    once before refusing; on SQLite the IMMEDIATE transactions queue)."""
+    from django.db import transaction
+
+    from plans.models import Objective
+
+    user = get_user_model().objects.get(username=ROLE_USERS["southwark_editor"])
+    action = Action.objects.filter(objective__plan__slug="southwark-trust-and-confidence-plan").first()
+    other = Objective.objects.filter(plan=action.objective.plan).exclude(pk=action.objective_id).first()
+    moving, outcome = threading.Event(), []
+
+    def move():
+        try:
+            with transaction.atomic():
+                Action.objects.filter(pk=action.pk).update(objective=other)
+                moving.set()
+                time.sleep(0.6)
+        finally:
+            connections.close_all()
+
+    def update():
+        try:
+            moving.wait(timeout=10)
+            apply_status_update(
+                action=Action.objects.get(pk=action.pk),
+                user=user,
+                seen_version=action.version,
+                rag=RAG.RED if action.rag != RAG.RED else RAG.AMBER,
+                commentary="Slipping this month: the partner meeting moved to next quarter.",
+            )
+            outcome.append("accepted")
+        except Exception as exc:  # noqa: BLE001 — the test reports it
+            outcome.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=move), threading.Thread(target=update)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert outcome == ["accepted"], outcome
+    action.refresh_from_db()
+    assert (action.objective_id, action.version) == (other.pk, action.version)
+    assert StatusUpdate.objects.filter(action=action, version=action.version).exists()
+
+
+def test_a_refused_update_keeps_the_connections_prepared_statements(race_database):
+    """A stale or invalid update wrote nothing and ends its transaction with a commit: psycopg
+    drops every prepared statement of the connection on a rollback, and a 409 is common on a
+    review day."""
+    if connection.vendor != "postgresql" or not connection.settings_dict["OPTIONS"].get(
+        "server_side_binding"
+    ):
+        pytest.skip("PostgreSQL with prepared statements only")
+    user = get_user_model().objects.get(username=ROLE_USERS["southwark_editor"])
+    action = Action.objects.filter(objective__plan__slug="southwark-trust-and-confidence-plan").first()
+    with connection.cursor() as cursor:
+        for _ in range(3):
+            cursor.execute("SELECT COUNT(*) FROM plans_borough WHERE slug <> %s", ["nowhere"])
+
+    def prepared():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT statement FROM pg_prepared_statements")
+            return [row[0] for row in cursor.fetchall() if "slug <> $1" in row[0]]
+
+    assert prepared()
+    with pytest.raises(StaleVersion):
+        apply_status_update(
+            action=action, user=user, seen_version=action.version - 1, rag=RAG.RED, commentary="x" * 20
+        )
+    with pytest.raises(ValidationError):
+        apply_status_update(action=action, user=user, seen_version=action.version, rag="purple")
+    assert prepared()

@@ -39,6 +39,13 @@ def test_postgresql_keeps_statements_prepared_with_generic_plans_unless_told_not
     assert "server_side_binding" not in off and "prepare_threshold" not in off
 
 
+def test_the_connection_options_of_the_url_are_kept_beside_the_plan_mode():
+    url = "postgres://someone@db.example:5432/trustplan?options=-c%20search_path%3Dtrust&sslmode=require"
+    options = _options(DATABASE_URL=url)
+    assert options["options"] == "-c search_path=trust -c plan_cache_mode=force_generic_plan"
+    assert options["sslmode"] == "require"
+
+
 def test_sqlite_is_not_given_postgresql_options():
     options = _options(DATABASE_URL="sqlite:////tmp/trustplan-settings-test.sqlite3")
     assert "server_side_binding" not in options and options["transaction_mode"] == "IMMEDIATE"

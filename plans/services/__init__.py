@@ -13,6 +13,12 @@ The names of ``status`` are re-exported here: ``from plans.services import apply
 is how pages, admin, API and importers call the one write path of a status.
 """
 
+from .first_status import (
+    initial_status_fields,
+    initial_status_row,
+    initial_status_update,
+    record_initial_status,
+)
 from .status import (
     EARLIEST_DATE,
     LATEST_DATE,
@@ -27,10 +33,6 @@ from .status import (
     apply_status_update,
     check_review,
     clean_text,
-    initial_status_fields,
-    initial_status_row,
-    initial_status_update,
-    record_initial_status,
     validate_change,
 )
 

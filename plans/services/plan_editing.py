@@ -29,7 +29,8 @@ from ..models import Action, Objective, Owner, PlanChange, StatusUpdate
 from ..owners import parse_owners
 from ..refs import action_ref
 from ..scope import EDIT_PLAN, require
-from .status import StaleVersion, record_initial_status
+from .first_status import record_initial_status
+from .status import StaleVersion
 from .text import DATE_RANGE_MESSAGE, EARLIEST_DATE, LATEST_DATE, clean_text
 
 FIRST_COMMENT = "Added to the plan in TrustPlan."

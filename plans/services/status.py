@@ -138,32 +138,43 @@ def apply_status_update(
     Returns an UpdateResult; ``update`` is None when only next steps or due date changed, and
     ``changed_fields`` is empty when nothing changed at all (no row is written then).
     """
+    change = dict(
+        rag=rag, completed=completed, commentary=commentary, next_steps=next_steps, due_date=due_date
+    )
     with transaction.atomic():
-        # Whether the user may change the action, and its state now, locked: one query.
-        if not _lock(action, Action.objects.editable_by(user)):
-            security_log.warning("permission denied: user=%s tried to update action=%s", user, action.pk)
-            raise PermissionDenied("You can only update actions of your own borough's plan.")
-        # A stale form is a conflict first: its values were chosen against a state that is gone,
-        # so judging them (e.g. "commentary needed") against the new state would mislead.
-        if action.version != seen_version:
-            raise _stale(action.pk, seen_version)
-        cleaned = validate_change(
-            action=action,
-            rag=rag,
-            completed=completed,
-            commentary=commentary,
-            next_steps=next_steps,
-            due_date=due_date,
-        )
-        return _write(
-            action=action,
-            user=user,
-            seen_version=seen_version,
-            cleaned=cleaned,
-            source=source,
-            at=at,
-            locked=True,
-        )
+        try:
+            cleaned = _checked(action, user, seen_version, change)
+        except (PermissionDenied, StaleVersion, ValidationError) as exc:
+            # Raised once the transaction has ended: it wrote nothing, so it commits, and the
+            # connection keeps its prepared statements (psycopg drops them all on a rollback).
+            refused = exc
+        else:
+            return _write(
+                action=action,
+                user=user,
+                seen_version=seen_version,
+                cleaned=cleaned,
+                source=source,
+                at=at,
+                locked=True,
+            )
+    raise refused
+
+
+def _checked(action, user, seen_version, change):
+    """Inside the transaction: ``action`` read again and locked through ``editable_by`` (else
+    PermissionDenied, logged), at the version the user saw (else StaleVersion: a stale form is a
+    conflict first, its values chosen against a state that is gone), ``change`` valid (else
+    ValidationError); returns the cleaned values. A move of the action to another objective,
+    committing while this waits for its lock, hides it from the locked read (PostgreSQL checks
+    the new row against the old objective): the read runs once more before refusing."""
+    editable = Action.objects.editable_by(user)
+    if not _lock(action, editable) and not _lock(action, editable):
+        security_log.warning("permission denied: user=%s tried to update action=%s", user, action.pk)
+        raise PermissionDenied("You can only update actions of your own borough's plan.")
+    if action.version != seen_version:
+        raise _stale(action.pk, seen_version)
+    return validate_change(action=action, **change)
 
 
 def _lock(action, queryset):
@@ -339,61 +350,3 @@ def apply_review(*, plan, user, rows, source=UpdateSource.REVIEW):
 
 def _display_name(user):
     return (user.get_full_name() or user.get_username()) if user else ""
-
-
-def initial_status_fields(*, rag, completed, commentary, at):
-    """The current-state fields of an action whose first status is ``rag`` / ``completed``."""
-    return {
-        "rag": rag,
-        "completed": completed,
-        "completed_on": timezone.localdate(at) if completed else None,
-        "last_commentary": commentary,
-        "last_reviewed_at": at,
-        "version": 1,
-    }
-
-
-def initial_status_row(*, action_id, rag, completed, commentary, author_name, at, source):
-    """The first StatusUpdate of an action as field values, matching ``initial_status_fields``."""
-    return {
-        "action_id": action_id,
-        "author_id": None,
-        "author_name": author_name,
-        "created_at": at,
-        "from_rag": "",
-        "to_rag": rag,
-        "from_completed": False,
-        "to_completed": completed,
-        "commentary": commentary,
-        "version": 1,
-        "source": source,
-    }
-
-
-def initial_status_update(**kwargs):
-    """The (unsaved) first StatusUpdate of an action: ``initial_status_row`` as an instance."""
-    return StatusUpdate(**initial_status_row(**kwargs))
-
-
-def record_initial_status(*, action, rag, completed=False, commentary, author_name, at, source):
-    """Write an action's first status from a source document (seed, import of a new plan).
-
-    Used by loaders only, for actions that have no history yet; no permission check because no
-    user is acting (management commands run with the operator's authority). A loader that
-    creates many actions at once writes the same two things in bulk: the action created with
-    ``initial_status_fields`` and the row of ``initial_status_row``.
-    """
-    if action.version != 0:
-        raise ValueError("record_initial_status is only for actions without history.")
-    initial_status_update(
-        action_id=action.pk,
-        rag=rag,
-        completed=completed,
-        commentary=commentary,
-        author_name=author_name,
-        at=at,
-        source=source,
-    ).save()
-    Action.objects.filter(pk=action.pk).update(
-        **initial_status_fields(rag=rag, completed=completed, commentary=commentary, at=at)
-    )

@@ -98,11 +98,9 @@ if _on_postgresql and env_bool("PG_PREPARED_STATEMENTS", True):
     # 2.2 ms and ran in 0.3 ms). Measured over the load test's mix of requests: the database's
     # CPU a request down by a third. Off (PG_PREPARED_STATEMENTS=0) behind a pooler in
     # transaction mode that cannot keep prepared statements.
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        server_side_binding=True,
-        prepare_threshold=2,
-        options="-c plan_cache_mode=force_generic_plan",
-    )
+    _options = DATABASES["default"].setdefault("OPTIONS", {})  # with any the URL gave (?options=…)
+    _options.update(server_side_binding=True, prepare_threshold=2)
+    _options["options"] = f"{_options.get('options', '')} -c plan_cache_mode=force_generic_plan".strip()
 if env_str("TEST_DATABASE_NAME"):
     DATABASES["default"]["TEST"] = {"NAME": env_str("TEST_DATABASE_NAME")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
