@@ -170,7 +170,7 @@ def test_the_owners_and_drivers_read_as_rows_are_the_relations_in_their_order(
         attach_refs(actions)
     for action in actions:
         owners = [(o.pk, o.label, o.rank, o.name, o.team) for o in action.owners.order_by("label", "pk")]
-        assert [tuple(ref) for ref in action.owners_prefetched] == owners
+        assert [(o.pk, o.label, o.rank, o.name, o.team) for o in action.owners_prefetched] == owners
         drivers = [(d.slug, d.name, d.framework.slug) for d in action.drivers.all()]
         assert [(d.slug, d.name, d.framework.slug) for d in action.drivers_prefetched] == drivers
     assert [ref.pk for ref in first.owners_prefetched if ref.label == "Neighbourhood Inspector"] == sorted(

@@ -54,9 +54,9 @@ class KeptFields:
 
 
 class PrefetchedList(serializers.ListSerializer):
-    """A list of references read from ``<field>_prefetched`` when the queryset prefetched it
-    there (``Prefetch(..., to_attr=...)``: a plain list, without a queryset per object), else
-    from the relation as usual."""
+    """A list of references read from ``<field>_prefetched`` when the view put them there
+    (``refs.attach_refs``: a plain list, without a queryset per object), else from the relation
+    as usual."""
 
     def get_attribute(self, instance):
         prefetched = getattr(instance, f"{self.field_name}_prefetched", None)

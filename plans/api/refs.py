@@ -1,31 +1,18 @@
-"""The owners and drivers an action's JSON names, read for a page of actions as plain rows.
+"""The owners and drivers an action's JSON names, read for a page of actions in two queries.
 
-``prefetch_related("owners", "drivers")`` built an Owner, a Driver and a Framework object for
-every link and ran Django's prefetch machinery over them: about a quarter of the action list's
-time. ``attach_refs`` reads the same names with two ``values_list`` queries (a link row and the
-names it joins, in the models' own order) and hands each action lists of small read-only
-records, with the attributes ``action_json`` reads. Tests compare the JSON written from them with
-the JSON written through the declared fields, which read the relations themselves
+``prefetch_related("owners", "drivers")`` built a link object per owner, and a Driver and a
+Framework object per driver, and ran Django's prefetch machinery over them: about a quarter of
+the action list's time. ``attach_refs`` reads the owners as the dashboards do
+(``Owner.objects.by_action``: a row per owner and action) and the drivers' names as rows (a
+``values_list`` over the links, in the drivers' own order), handed to each action as lists with
+the attributes ``action_json`` reads. Tests compare the JSON written from them with the JSON
+written through the declared fields, which read the relations themselves
 (tests/test_api_representation.py)."""
 
 from collections import defaultdict
 from typing import NamedTuple
 
-from ..models import Action
-
-
-class OwnerRef(NamedTuple):
-    """An owner as an action's JSON names it (``id``, also ``pk``)."""
-
-    id: int
-    label: str
-    rank: str
-    name: str
-    team: str
-
-    @property
-    def pk(self):
-        return self.id
+from ..models import Action, Owner
 
 
 class FrameworkRef(NamedTuple):
@@ -40,39 +27,29 @@ class DriverRef(NamedTuple):
     framework: FrameworkRef
 
 
-def _ordered(model, through_field):
-    """``model``'s default ordering, as seen from a link row through ``through_field``."""
-    return [
-        f"-{through_field}__{name[1:]}" if name.startswith("-") else f"{through_field}__{name}"
-        for name in model._meta.ordering
-    ]
-
-
 def attach_refs(actions):
-    """Set ``owners_prefetched`` ([OwnerRef], in the owners' order: label, then id) and
-    ``drivers_prefetched`` ([DriverRef], in the drivers' order: framework, order, name) on each
-    of ``actions`` (a list of Action instances): two queries whatever their number, none for
-    none. Returns ``actions``."""
+    """Set ``owners_prefetched`` ([Owner], by label, then id) and ``drivers_prefetched``
+    ([DriverRef], in the drivers' order: framework, order, name) on each of ``actions`` (a list
+    of Action instances): two queries whatever their number, none for none. Returns ``actions``."""
     ids = [action.pk for action in actions]
     if not ids:
         return actions
-    owners, drivers = defaultdict(list), defaultdict(list)
-    links = Action.owners.through.objects.filter(action_id__in=ids)
-    owner = Action.owners.field.related_model
-    rows = links.order_by(*_ordered(owner, "owner"), "owner_id").values_list(
-        "action_id", "owner_id", "owner__label", "owner__rank", "owner__name", "owner__team"
-    )
-    for action_id, *fields in rows:
-        owners[action_id].append(OwnerRef(*fields))
-    links = Action.drivers.through.objects.filter(action_id__in=ids)
+    owners = Owner.objects.by_action(ids)
     driver = Action.drivers.field.related_model
-    frameworks = {}
-    rows = links.order_by(*_ordered(driver, "driver"), "driver_id").values_list(
-        "action_id", "driver__slug", "driver__name", "driver__framework__slug"
+    order = [
+        f"-driver__{name[1:]}" if name.startswith("-") else f"driver__{name}"
+        for name in driver._meta.ordering
+    ]
+    rows = (
+        Action.drivers.through.objects.filter(action_id__in=ids)
+        .order_by(*order, "driver_id")
+        .values_list("action_id", "driver__slug", "driver__name", "driver__framework__slug")
     )
+    drivers, frameworks = defaultdict(list), {}
     for action_id, slug, name, framework in rows:
-        framework_ref = frameworks.get(framework) or frameworks.setdefault(framework, FrameworkRef(framework))
-        drivers[action_id].append(DriverRef(slug, name, framework_ref))
+        drivers[action_id].append(
+            DriverRef(slug, name, frameworks.setdefault(framework, FrameworkRef(framework)))
+        )
     for action in actions:
         action.owners_prefetched = owners.get(action.pk, [])
         action.drivers_prefetched = drivers.get(action.pk, [])
