@@ -32,6 +32,7 @@ import time
 from pathlib import Path
 
 from bench import datasets, engines
+from bench.baseline import run_baseline
 from bench.load_server import DatabaseCPU, Server
 from bench.procs import run_worker
 from bench.report import load_targets, print_engines
@@ -183,6 +184,13 @@ def parse_args(argv):
     parser.add_argument("--max-requests", type=int, default=50_000, help="a hard bound on requests")
     parser.add_argument("--tiny", action="store_true", help="run over the tiny dataset (smoke test)")
     parser.add_argument("--data-dir", default=str(datasets.DEFAULT_DATA_DIR))
+    parser.add_argument(
+        "--baseline",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="also run the load test of issue 22's day on this machine (bench/baseline.py); "
+        "default: yes, but not with --tiny",
+    )
     parser.add_argument("--out", default=str(RESULTS))
     add_engine_args(parser)
     return parser.parse_args(argv)
@@ -200,6 +208,14 @@ def main(argv=None):
     for engine, url in chosen.items():
         with engines.using(url):
             load = run_load(args)
+        if args.baseline if args.baseline is not None else not args.tiny:
+            log(f"the code of issue 22's day on this machine ({engine}): its own load test")
+            load["baseline"] = run_baseline(url, args.data_dir, args.clients, args.seconds)
+            load["targets"] = load_targets(load)
+            load["ok"] = (
+                all(t["result"] == "met" for t in load["targets"])
+                and not (load["history_check"]["inconsistent_actions"])
+            )
         everything["engines"].setdefault(engine, {})["load"] = load
         print_load(load)
         status = status or (0 if load["ok"] else 1)
@@ -325,6 +341,15 @@ def print_load(load):
             f"p95 {figures['p95_ms']:>7} ms  (in a worker: median {inside.get('median_ms')} ms, "
             f"p95 {inside.get('p95_ms')} ms)"
         )
+    baseline = load.get("baseline")
+    if baseline and baseline["status"] == "ok":
+        print(
+            f"  the code of issue 22's day ({baseline['revision']}), its own load test on this machine: "
+            f"{baseline['requests_per_second']} requests/s, p50 {baseline['p50_ms']} ms, p95 "
+            f"{baseline['p95_ms']} ms, {baseline['errors']} errors, gunicorn {baseline['workers']} workers"
+        )
+    elif baseline:
+        print(f"  the code of issue 22's day ({baseline['revision']}): {baseline['status']}")
     for target in load["targets"]:
         print(f"  {target['name']:26} {target['value']!s:>8} (limit {target['limit']}): {target['result']}")
     for sample in load["error_samples"]:

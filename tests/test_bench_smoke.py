@@ -11,6 +11,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from bench.report import BOUNDED_QUERIES, BUILT_TARGETS, TARGETS, evaluate, load_targets
 from bench.stats import summary
 
@@ -220,3 +222,46 @@ def test_each_ratio_built_afresh_carries_its_spread_over_the_rounds():
     assert targets["review_built_vs_floor"]["spread"] == [4.0, 4.0]
     single = _results(floor=10)
     assert {t["name"]: t for t in evaluate(single)["targets"]}["borough_built_vs_floor"]["spread"] is None
+
+
+def test_load_targets_compare_with_the_issue_day_code_run_on_the_same_machine():
+    good = {"requests_per_second": 41.2, "p95_ms": 700, "errors": 0, "lost_updates": 0}
+    assert "load_rps_vs_issue_day_code" not in {t["name"] for t in load_targets(good)}
+    found = {
+        t["name"]: t
+        for t in load_targets({**good, "baseline": {"status": "ok", "requests_per_second": 12.0}})
+    }
+    assert found["load_rps_vs_issue_day_code"]["value"] == 3.43
+    assert found["load_rps_vs_issue_day_code"]["result"] == "met"
+    assert found["load_requests_per_second"]["result"] == "missed"  # the 86 still printed as it is
+    slower = load_targets({**good, "baseline": {"status": "ok", "requests_per_second": 14.0}})
+    assert {t["name"]: t["result"] for t in slower}["load_rps_vs_issue_day_code"] == "missed"  # 2.94×
+    failed = load_targets({**good, "baseline": {"status": "not run: no git"}})
+    assert {t["name"]: t["result"] for t in failed}["load_rps_vs_issue_day_code"] == "missing"
+
+
+def test_the_baseline_keeps_its_own_databases_and_its_own_copy_of_the_code(tmp_path, monkeypatch):
+    from bench import baseline
+
+    assert baseline._database_url("postgres://root@127.0.0.1:5432/main") == (
+        "postgres://root@127.0.0.1:5432/main_baseline"
+    )
+    assert baseline._database_url("") == ""
+    revision = subprocess.run(
+        ["git", "-C", str(ROOT), "rev-parse", "HEAD"], capture_output=True, text=True, check=False
+    ).stdout.strip()
+    if not revision:
+        pytest.skip("not a git checkout")
+    calls = []
+    real_run = subprocess.run
+
+    def fake_run(command, **kwargs):
+        calls.append(command)
+        return real_run(command, **kwargs)
+
+    monkeypatch.setattr(baseline.subprocess, "run", fake_run)
+    src = baseline.source_dir(tmp_path, revision)
+    assert (src / "manage.py").read_bytes() == (ROOT / "manage.py").read_bytes()
+    assert baseline.source_dir(tmp_path, revision) == src and len(calls) == 1  # extracted once
+    missing = baseline.run_baseline("", tmp_path / "nowhere", 1, 1)
+    assert missing["status"].startswith("not run")
