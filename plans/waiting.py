@@ -17,6 +17,8 @@ boroughs' returns.
 """
 
 import datetime as dt
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from django.core.exceptions import EmptyResultSet
@@ -28,6 +30,7 @@ from django.utils import timezone
 from .choices import ChallengeStatus, MembershipRole, ReturnStatus, Role
 from .models import Action, Challenge, Plan, QuarterlyReturn
 from .quarters import Quarter
+from .querysets import review_lengths
 from .scope import scope_for
 
 EDITING_ROLES = (MembershipRole.EDITOR, MembershipRole.LEAD)
@@ -63,12 +66,23 @@ def _memberships(user):
     return found
 
 
-def _querysets(user, *, today, now):
-    """{section key: queryset} of the user's waiting work (unevaluated)."""
+def _counts_stale(user):
+    """Whether the user's waiting work counts stale actions (they edit a borough's plan or the
+    force-wide one): its statement then depends on the plans' review intervals."""
+    scope = scope_for(user)
+    member = _memberships(user) if scope.edit_borough_ids else {}
+    return any(member.get(role) for role in EDITING_ROLES) or Role.FORCE_EDITOR in scope.roles
+
+
+def _querysets(user, *, today, now, lengths=None):
+    """{section key: queryset} of the user's waiting work (unevaluated). ``lengths``: the plans'
+    review intervals (days), when read already (else read once, if stale actions are counted)."""
     scope = scope_for(user)
     sets = {}
     member = _memberships(user) if scope.edit_borough_ids else {}
     editing = sorted({b for role in EDITING_ROLES for b in member.get(role, [])})
+    if _counts_stale(user) and lengths is None:
+        lengths = review_lengths()
     if editing:
         sets["challenges"] = Challenge.objects.filter(plan__borough__in=editing, status=ChallengeStatus.OPEN)
         quarter = Quarter.last_ended(today)
@@ -85,7 +99,7 @@ def _querysets(user, *, today, now):
         mine = Action.objects.filter(
             pk__in=Subquery(Action.owners.through.objects.filter(owner__user=user).values("action_id"))
         )
-        sets["my_stale"] = mine.with_status().stale(now)
+        sets["my_stale"] = mine.with_status().stale(now, lengths=lengths)
     commanding = member.get(MembershipRole.COMMANDER)
     if commanding:
         sets["to_sign_off"] = QuarterlyReturn.objects.filter(
@@ -96,7 +110,9 @@ def _querysets(user, *, today, now):
         sets["overdue_answers"] = Challenge.objects.filter(status=ChallengeStatus.OPEN, due_date__lt=today)
     if Role.FORCE_EDITOR in scope.roles:
         sets["force_stale"] = (
-            Action.objects.filter(objective__plan__borough__isnull=True).with_status().stale(now)
+            Action.objects.filter(objective__plan__borough__isnull=True)
+            .with_status()
+            .stale(now, lengths=lengths)
         )
     return sets
 
@@ -110,29 +126,113 @@ def _count_sql(queryset):
         return "SELECT 0", ()
 
 
-def _totals(sets):
-    """{section key: row count} for every queryset of ``sets``, in one query: each count a scalar
-    subquery compiled on its own (nothing to relabel against an outer table)."""
-    if not sets:
-        return {}
+def _statement(sets):
+    """(SQL, parameters, database alias) counting every queryset of ``sets`` in one query: each
+    count a scalar subquery compiled on its own (nothing to relabel against an outer table)."""
     parts, params = [], []
     for queryset in sets.values():
         sql, values = _count_sql(queryset)
         parts.append(f"({sql})")
         params.extend(values)
-    with connections[next(iter(sets.values())).db].cursor() as cursor:
-        cursor.execute(f"SELECT {', '.join(parts)}", params)
+    return f"SELECT {', '.join(parts)}", params, next(iter(sets.values())).db
+
+
+def _totals(sets):
+    """{section key: row count} for every queryset of ``sets``, in one query."""
+    if not sets:
+        return {}
+    sql, params, alias = _statement(sets)
+    with connections[alias].cursor() as cursor:
+        cursor.execute(sql, params)
         row = cursor.fetchone()
     return {key: count or 0 for key, count in zip(sets, row, strict=True)}
 
 
+# The navigation's statement of each kind of user (user, scope, day, review intervals), kept in
+# the process; the least recently used is dropped beyond the limit.
+_statements = OrderedDict()
+_statements_lock = threading.Lock()
+MAX_KEPT_STATEMENTS = 2000
+# The moment the kept statements are built for: their last-review bounds are this moment less a
+# number of days, and move with the clock when used. Its odd microseconds cannot be mistaken for
+# any other parameter (none of these statements has another moment among its parameters).
+_BUILT_AT = dt.datetime(1971, 3, 7, 5, 41, 13, 271_829, tzinfo=dt.UTC)
+
+
+@dataclass(frozen=True)
+class _Kept:
+    """A compiled count: SQL, parameters, database alias, and ``moments`` ({parameter position:
+    days before now}) for the parameters that are "now less so many days"."""
+
+    sql: str
+    params: tuple
+    alias: str
+    moments: dict
+
+
+def _kept_statement(user, *, today, lengths):
+    """The user's counting statement for ``today`` and the review intervals ``lengths`` (a
+    tuple of days; () when none are counted), built at ``_BUILT_AT`` and kept; None when nothing
+    is counted for this user. The statement depends on nothing else: the user's id, their scope
+    (roles, memberships), the day (the last ended quarter, what is overdue) and the intervals."""
+    key = (user.pk, scope_for(user), today, lengths)
+    with _statements_lock:
+        kept = _statements.get(key)
+        if kept is not None:
+            _statements.move_to_end(key)
+            return kept
+    sets = _querysets(user, today=today, now=_BUILT_AT, lengths=set(lengths))
+    if not sets:
+        kept = _Kept("", (), "", {})
+    else:
+        sql, params, alias = _statement(sets)
+        ops = connections[alias].ops
+        offsets = {d * n for d in lengths for n in (1, 2)}
+        built = {ops.adapt_datetimefield_value(_BUILT_AT - dt.timedelta(days=d)): d for d in offsets}
+        moments = {i: built[p] for i, p in enumerate(params) if _hashable(p) and p in built}
+        kept = _Kept(sql, tuple(params), alias, moments)
+    with _statements_lock:
+        _statements[key] = kept
+        while len(_statements) > MAX_KEPT_STATEMENTS:
+            _statements.popitem(last=False)
+    return kept
+
+
+def _moved(kept, now):
+    """The parameters of ``kept`` (a _Kept) with its last-review bounds moved to ``now``."""
+    params = list(kept.params)
+    ops = connections[kept.alias].ops
+    for position, days in kept.moments.items():
+        params[position] = ops.adapt_datetimefield_value(now - dt.timedelta(days=days))
+    return params
+
+
+def _hashable(value):
+    try:
+        hash(value)
+    except TypeError:
+        return False
+    return True
+
+
 def waiting_total(user, *, today=None, now=None):
-    """The number of things waiting on the user (the sum of ``waiting_for``'s totals): one
-    query, plus one for the plans' review intervals when stale actions are counted."""
+    """The number of things waiting on the user (the sum of ``waiting_for``'s totals at ``now``,
+    aware, default the present): one query, plus one for the plans' review intervals when stale
+    actions are counted. The statement is the kept one of the user's kind (``_kept_statement``)
+    with its last-review bounds moved to ``now``: the same SQL and parameters ``waiting_for``
+    would compile (a test compares them)."""
     if not user.is_authenticated:
         return 0
-    sets = _querysets(user, today=today or timezone.localdate(), now=now or timezone.now())
-    return sum(_totals(sets).values())
+    today = today or timezone.localdate()
+    now = now or timezone.now()
+    lengths = tuple(sorted(review_lengths())) if _counts_stale(user) else ()
+    kept = _kept_statement(user, today=today, lengths=lengths)
+    if not kept.sql:
+        return 0
+    with connections[kept.alias].cursor() as cursor:
+        cursor.execute(kept.sql, _moved(kept, now))
+        row = cursor.fetchone()
+    return sum(count or 0 for count in row)
 
 
 def _challenge_item(challenge, today):

@@ -145,3 +145,72 @@ def test_the_totals_are_the_counts_of_each_section(world, southwark_plan, oversi
         assert _totals(sets) == {key: queryset.count() for key, queryset in sets.items()}, user
     empty = {"none": Action.objects.filter(pk__in=[]), "all": Action.objects.all()}
     assert _totals(empty) == {"none": 0, "all": Action.objects.count()}
+
+
+def test_the_navigations_kept_statement_is_the_one_the_page_compiles_at_every_moment(
+    world, southwark_plan, southwark_editor, oversight_user, lambeth_plan, lambeth_editor, monkeypatch
+):
+    """The navigation's count reuses a statement built once per kind of user and day, with its
+    last-review bounds moved to the present: the same SQL and parameters, hence the same count,
+    as the page's own queries, here on both sides of actions going stale and escalating."""
+    from django.contrib.auth import get_user_model
+
+    from plans import waiting
+
+    owner = Owner.objects.filter(borough=southwark_plan.borough).first()
+    owner.user = southwark_editor
+    owner.save()
+    raise_challenge(southwark_plan, oversight_user, due=timezone.localdate() - dt.timedelta(days=1))
+    raise_challenge(lambeth_plan, oversight_user, due=timezone.localdate(), status=ChallengeStatus.ANSWERED)
+    commander = get_user_model().objects.create_user("lambeth.commander")
+    Membership.objects.create(user=commander, borough=lambeth_plan.borough, role=MembershipRole.COMMANDER)
+    submit_return(plan=lambeth_plan, quarter=Quarter.last_ended(timezone.localdate()), user=lambeth_editor)
+    force_editor = get_user_model().objects.get(username="force.editor")
+    people = [southwark_editor, oversight_user, commander, force_editor, lambeth_editor]
+    today, start = timezone.localdate(), timezone.now()
+    moments = [start + dt.timedelta(days=days, seconds=1) for days in (0, 29, 31, 59, 61, 400)]
+    seen = set()
+    for user in people:
+        for now in moments:
+            sets = waiting._querysets(user, today=today, now=now)
+            expected = sum(waiting._totals(sets).values())
+            assert waiting_total(user, today=today, now=now) == expected
+            lengths = tuple(sorted(waiting.review_lengths())) if waiting._counts_stale(user) else ()
+            kept = waiting._kept_statement(user, today=today, lengths=lengths)
+            if sets:
+                sql, params, _ = waiting._statement(sets)
+                assert (kept.sql, waiting._moved(kept, now)) == (sql, params)
+            seen.add(expected)
+    assert len(seen) > 3  # the moments and people give different counts
+    editor_counts = [waiting_total(southwark_editor, today=today, now=now) for now in moments]
+    assert editor_counts[0] < editor_counts[-1]  # owned actions went stale as time passed
+
+    def built_again(*args, **kwargs):
+        raise AssertionError("the kept statement was built again")
+
+    monkeypatch.setattr(waiting, "_querysets", built_again)
+    assert [waiting_total(southwark_editor, today=today, now=now) for now in moments] == editor_counts
+
+
+def test_the_navigations_kept_statement_changes_with_the_day_and_the_review_intervals(
+    southwark_plan, southwark_editor
+):
+    from plans import waiting
+
+    today = timezone.localdate()
+    lengths = tuple(sorted(waiting.review_lengths()))
+    first = waiting._kept_statement(southwark_editor, today=today, lengths=lengths)
+    assert first.moments  # the stale actions' bounds move with the clock
+    assert waiting._kept_statement(southwark_editor, today=today, lengths=lengths) is first
+    assert (
+        waiting._kept_statement(southwark_editor, today=today + dt.timedelta(days=1), lengths=lengths)
+        is not first
+    )
+    Plan.objects.filter(pk=southwark_plan.pk).update(review_interval_days=7)
+    owner = Owner.objects.filter(borough=southwark_plan.borough).first()
+    owner.user = southwark_editor
+    owner.save()
+    later = timezone.now() + dt.timedelta(days=8)
+    sets = waiting._querysets(southwark_editor, today=today, now=later)
+    assert waiting_total(southwark_editor, today=today, now=later) == sum(waiting._totals(sets).values())
+    assert waiting._totals(sets)["my_stale"] > 0  # stale under the new 7-day interval
