@@ -607,6 +607,31 @@ def test_patch_with_a_stale_version_is_refused_with_the_current_state(api, south
     assert snapshot(action) == before
 
 
+def test_a_conflict_answer_reads_the_same_number_of_rows_however_many_updates_came_since(
+    api, southwark_editor
+):
+    """The 409 names every newer update with its action's borough: read with the action once,
+    not four queries per update (a review day's conflicts come after several updates)."""
+    action = first_action("southwark")
+    seen = action.version
+    counts = []
+    for rag in (RAG.GREEN, RAG.AMBER, RAG.RED, RAG.GREEN):
+        action.refresh_from_db()
+        apply_status_update(
+            action=action, user=southwark_editor, seen_version=action.version, rag=rag, commentary=COMMENT
+        )
+        with CaptureQueriesContext(connection) as queries:
+            response = patch(
+                api("southwark_editor"), action, {"rag": "red", "commentary": COMMENT, "version": seen}
+            )
+        assert response.status_code == 409
+        body = response.json()
+        assert len(body["newer_updates"]) == action.version - seen
+        assert {u["borough"]["slug"] for u in body["newer_updates"]} == {"southwark"}
+        counts.append(len(queries))
+    assert counts[-1] == counts[0], counts
+
+
 @pytest.mark.parametrize(
     ("data", "field"),
     [

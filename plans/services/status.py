@@ -233,10 +233,18 @@ def _write(*, action, user, seen_version, cleaned, source, at, locked=False):
 
 
 def _stale(action_pk, seen_version):
-    """The StaleVersion for an action whose version moved past ``seen_version``."""
-    current = Action.objects.get(pk=action_pk)
-    newer = StatusUpdate.objects.filter(action=current, version__gt=seen_version).select_related("author")
-    return StaleVersion(current, seen_version, newer.order_by("-version"))
+    """The StaleVersion for an action whose version moved past ``seen_version``: two queries,
+    however many updates came since (each update is given the action read, with its objective,
+    plan and borough, which the API's answer names for every update)."""
+    current = Action.objects.select_related("objective__plan__borough").get(pk=action_pk)
+    newer = list(
+        StatusUpdate.objects.filter(action=current, version__gt=seen_version)
+        .select_related("author")
+        .order_by("-version")
+    )
+    for update in newer:
+        update.action = current
+    return StaleVersion(current, seen_version, newer)
 
 
 class ReviewRefused(Exception):
