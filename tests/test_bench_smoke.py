@@ -238,6 +238,16 @@ def test_load_targets_compare_with_the_issue_day_code_run_on_the_same_machine():
     assert {t["name"]: t["result"] for t in slower}["load_rps_vs_issue_day_code"] == "missed"  # 2.94×
     failed = load_targets({**good, "baseline": {"status": "not run: no git"}})
     assert {t["name"]: t["result"] for t in failed}["load_rps_vs_issue_day_code"] == "missing"
+    # Alternating runs: the means are compared, and an error or a lost update in any run counts.
+    again = {"requests_per_second": 30.0, "errors": 1, "lost_updates": 0}
+    both = {
+        t["name"]: t
+        for t in load_targets(
+            {**good, "extra_runs": [again], "baseline": {"status": "ok", "requests_per_second": 12.0}}
+        )
+    }
+    assert both["load_rps_vs_issue_day_code"]["value"] == 2.97  # (41.2 + 30) / 2 / 12
+    assert both["load_errors"]["value"] == 1 and both["load_errors"]["result"] == "missed"
 
 
 def test_the_baseline_keeps_its_own_databases_and_its_own_copy_of_the_code(tmp_path, monkeypatch):
