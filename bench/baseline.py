@@ -15,6 +15,8 @@ orchestrator.
 import io
 import json
 import os
+import shutil
+import signal
 import subprocess
 import sys
 import tarfile
@@ -43,9 +45,16 @@ def source_dir(data_dir, revision=BASELINE_REVISION):
         why = done.stderr.decode(errors="replace").strip()
         raise RuntimeError(f"git cannot give revision {revision[:12]}: {why}")
     partial = Path(tempfile.mkdtemp(prefix="baseline-", dir=data_dir))
-    with tarfile.open(fileobj=io.BytesIO(done.stdout)) as archive:
-        archive.extractall(partial, filter="data")
-    partial.rename(target)
+    try:
+        with tarfile.open(fileobj=io.BytesIO(done.stdout)) as archive:
+            archive.extractall(partial, filter="data")
+        partial.rename(target)
+    except OSError:
+        if not (target / "manage.py").exists():  # not another run's finished copy
+            raise
+    finally:
+        if partial.exists():
+            shutil.rmtree(partial, ignore_errors=True)
     return target
 
 
@@ -68,8 +77,8 @@ def run_baseline(url, data_dir, clients, seconds):
     """
     found = {"revision": BASELINE_REVISION[:12]}
     try:
-        src = source_dir(data_dir)
-    except (OSError, RuntimeError) as exc:
+        src = source_dir(Path(data_dir).resolve())
+    except (OSError, RuntimeError, TypeError) as exc:  # TypeError: a Python without tarfile filters
         return {**found, "status": f"not run: {exc}"}
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "TEST_DATABASE_NAME"}}
     if url:
@@ -78,15 +87,25 @@ def run_baseline(url, data_dir, clients, seconds):
         out = Path(tmp) / "results.json"
         command = [sys.executable, "-m", "bench.load", "--clients", str(clients), "--seconds", str(seconds)]
         command += ["--data-dir", str(src / "bench" / "data"), "--out", str(out)]
+        # Its own process group: on a timeout its gunicorn goes too, not only the orchestrator.
+        process = subprocess.Popen(
+            command,
+            cwd=src,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=True,
+        )
         try:
-            done = subprocess.run(
-                command, cwd=src, env=env, capture_output=True, text=True, timeout=BASELINE_TIMEOUT_SECONDS
-            )
+            stdout, stderr = process.communicate(timeout=BASELINE_TIMEOUT_SECONDS)
         except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
             return {**found, "status": f"not run: no answer in {BASELINE_TIMEOUT_SECONDS} s"}
         if not out.exists():
-            tail = (done.stderr or done.stdout)[-400:]
-            return {**found, "status": f"not run: exit {done.returncode}: {tail}"}
+            tail = (stderr or stdout)[-400:]
+            return {**found, "status": f"not run: exit {process.returncode}: {tail}"}
         load = json.loads(out.read_text()).get("load", {})
     keys = ("requests_per_second", "p50_ms", "p95_ms", "errors", "lost_updates", "workers", "date")
     return {**found, **{key: load.get(key) for key in keys}, "status": "ok"}

@@ -155,42 +155,58 @@ _statements_lock = threading.Lock()
 MAX_KEPT_STATEMENTS = 2000
 # The moment the kept statements are built for: their last-review bounds are this moment less a
 # number of days, and move with the clock when used. Its odd microseconds cannot be mistaken for
-# any other parameter (none of these statements has another moment among its parameters).
+# any other parameter. Each statement is checked once when built: moved to ``_CHECKED_AT`` it must
+# be what compiling at that moment gives, or it is not kept (a parameter this module does not know
+# how to move: compiled afresh on every page, as before).
 _BUILT_AT = dt.datetime(1971, 3, 7, 5, 41, 13, 271_829, tzinfo=dt.UTC)
+_CHECKED_AT = dt.datetime(1983, 11, 19, 17, 2, 47, 613_907, tzinfo=dt.UTC)
 
 
 @dataclass(frozen=True)
 class _Kept:
-    """A compiled count: SQL, parameters, database alias, and ``moments`` ({parameter position:
-    days before now}) for the parameters that are "now less so many days"."""
+    """A compiled count: SQL ("" when nothing is counted), parameters, database alias,
+    ``moments`` ({parameter position: days before now}) for the parameters that are "now less so
+    many days", and whether it may be used at any moment (``movable``: it passed the check)."""
 
     sql: str
     params: tuple
     alias: str
     moments: dict
+    movable: bool = True
+
+
+def _compiled(user, *, today, now, lengths):
+    """(SQL, parameters, alias) counting the user's waiting work at ``now``, or None."""
+    sets = _querysets(user, today=today, now=now, lengths=set(lengths))
+    return _statement(sets) if sets else None
 
 
 def _kept_statement(user, *, today, lengths):
     """The user's counting statement for ``today`` and the review intervals ``lengths`` (a
-    tuple of days; () when none are counted), built at ``_BUILT_AT`` and kept; None when nothing
-    is counted for this user. The statement depends on nothing else: the user's id, their scope
-    (roles, memberships), the day (the last ended quarter, what is overdue) and the intervals."""
+    tuple of days; () when none are counted), built at ``_BUILT_AT``, checked at ``_CHECKED_AT``
+    and kept (a ``_Kept``; its ``sql`` is "" when nothing is counted for this user). The
+    statement depends on nothing else: the user's id (their owned actions, their own returns),
+    their scope (roles, memberships), the day (the last ended quarter, what is overdue) and the
+    intervals; the key holds each."""
     key = (user.pk, scope_for(user), today, lengths)
     with _statements_lock:
         kept = _statements.get(key)
         if kept is not None:
             _statements.move_to_end(key)
             return kept
-    sets = _querysets(user, today=today, now=_BUILT_AT, lengths=set(lengths))
-    if not sets:
+    built = _compiled(user, today=today, now=_BUILT_AT, lengths=lengths)
+    if built is None:
         kept = _Kept("", (), "", {})
     else:
-        sql, params, alias = _statement(sets)
+        sql, params, alias = built
         ops = connections[alias].ops
-        offsets = {d * n for d in lengths for n in (1, 2)}
-        built = {ops.adapt_datetimefield_value(_BUILT_AT - dt.timedelta(days=d)): d for d in offsets}
-        moments = {i: built[p] for i, p in enumerate(params) if _hashable(p) and p in built}
+        offsets = {d * n for d in lengths for n in (1, 2)}  # stale, and stale twice over (escalated)
+        bounds = {ops.adapt_datetimefield_value(_BUILT_AT - dt.timedelta(days=d)): d for d in offsets}
+        moments = {i: bounds[p] for i, p in enumerate(params) if _hashable(p) and p in bounds}
         kept = _Kept(sql, tuple(params), alias, moments)
+        checked = _compiled(user, today=today, now=_CHECKED_AT, lengths=lengths)
+        if checked is None or checked[:2] != (sql, _moved(kept, _CHECKED_AT)):
+            kept = _Kept(sql, tuple(params), alias, moments, movable=False)
     with _statements_lock:
         _statements[key] = kept
         while len(_statements) > MAX_KEPT_STATEMENTS:
@@ -217,20 +233,28 @@ def _hashable(value):
 
 def waiting_total(user, *, today=None, now=None):
     """The number of things waiting on the user (the sum of ``waiting_for``'s totals at ``now``,
-    aware, default the present): one query, plus one for the plans' review intervals when stale
-    actions are counted. The statement is the kept one of the user's kind (``_kept_statement``)
-    with its last-review bounds moved to ``now``: the same SQL and parameters ``waiting_for``
-    would compile (a test compares them)."""
+    an aware datetime, default the present; a naive one is read in the project's time zone, as
+    the ORM reads it): one query, plus one for the plans' review intervals when stale actions are
+    counted. The statement is the kept one of the user (``_kept_statement``) with its last-review
+    bounds moved to ``now``: the same SQL and parameters ``waiting_for`` would compile (a test
+    compares them); compiled afresh when it could not be kept."""
     if not user.is_authenticated:
         return 0
     today = today or timezone.localdate()
     now = now or timezone.now()
+    if timezone.is_naive(now):
+        now = timezone.make_aware(now)
     lengths = tuple(sorted(review_lengths())) if _counts_stale(user) else ()
     kept = _kept_statement(user, today=today, lengths=lengths)
     if not kept.sql:
         return 0
+    sql, params = (
+        (kept.sql, _moved(kept, now))
+        if kept.movable
+        else _compiled(user, today=today, now=now, lengths=lengths)[:2]
+    )
     with connections[kept.alias].cursor() as cursor:
-        cursor.execute(kept.sql, _moved(kept, now))
+        cursor.execute(sql, params)
         row = cursor.fetchone()
     return sum(count or 0 for count in row)
 
@@ -320,7 +344,7 @@ def _more_url(key):
 def waiting_for(user, *, today=None, now=None, limit=10):
     """The user's waiting work as a list of Sections (only those with something in them), in
     the order of HEADINGS. A fixed number of queries whatever the data: one for the totals,
-    one per non-empty section, and the plans' review intervals once per stale count."""
+    one per non-empty section, and the plans' review intervals once."""
     today = today or timezone.localdate()
     sets = _querysets(user, today=today, now=now or timezone.now())
     totals = _totals(sets)

@@ -246,7 +246,11 @@ def test_load_targets_compare_with_the_issue_day_code_run_on_the_same_machine():
             {**good, "extra_runs": [again], "baseline": {"status": "ok", "requests_per_second": 12.0}}
         )
     }
-    assert both["load_rps_vs_issue_day_code"]["value"] == 2.97  # (41.2 + 30) / 2 / 12
+    assert both["load_rps_vs_issue_day_code"]["value"] == 2.96  # (41.2 + 30) / 2 / 12, rounded down
+    edge = load_targets(
+        {**good, "requests_per_second": 35.99, "baseline": {"status": "ok", "requests_per_second": 12}}
+    )
+    assert {t["name"]: t["result"] for t in edge}["load_rps_vs_issue_day_code"] == "missed"  # 2.999…, not 3.0
     assert both["load_errors"]["value"] == 1 and both["load_errors"]["result"] == "missed"
 
 

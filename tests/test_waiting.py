@@ -214,3 +214,64 @@ def test_the_navigations_kept_statement_changes_with_the_day_and_the_review_inte
     sets = waiting._querysets(southwark_editor, today=today, now=later)
     assert waiting_total(southwark_editor, today=today, now=later) == sum(waiting._totals(sets).values())
     assert waiting._totals(sets)["my_stale"] > 0  # stale under the new 7-day interval
+
+
+def test_two_editors_of_one_borough_each_get_their_own_count(southwark_plan, southwark_editor):
+    """Two editors of the same borough have the same scope but their own owned actions: the kept
+    statement is the user's, not the scope's."""
+    from django.contrib.auth import get_user_model
+
+    from plans import waiting
+
+    colleague = get_user_model().objects.create_user("southwark.colleague")
+    colleague.groups.set(southwark_editor.groups.all())
+    for membership in Membership.objects.filter(user=southwark_editor):
+        Membership.objects.create(user=colleague, borough=membership.borough, role=membership.role)
+    assert waiting.scope_for(colleague) == waiting.scope_for(southwark_editor)
+    owner = Owner.objects.filter(borough=southwark_plan.borough).first()
+    owner.user = southwark_editor
+    owner.save()
+    later = timezone.now() + dt.timedelta(days=400)
+    mine = waiting_total(southwark_editor, now=later)
+    theirs = waiting_total(colleague, now=later)
+    assert mine == theirs + Action.objects.filter(owners=owner, retired_at__isnull=True).count() > theirs
+
+
+def test_a_naive_moment_is_read_in_the_projects_time_zone(southwark_plan, southwark_editor):
+    owner = Owner.objects.filter(borough=southwark_plan.borough).first()
+    owner.user = southwark_editor
+    owner.save()
+    start = timezone.now() + dt.timedelta(days=31)
+    for minutes in range(0, 24 * 60, 90):
+        aware = timezone.localtime(start + dt.timedelta(minutes=minutes))
+        naive = aware.replace(tzinfo=None)
+        assert waiting_total(southwark_editor, now=naive) == waiting_total(southwark_editor, now=aware)
+
+
+def test_a_statement_that_cannot_be_moved_is_compiled_afresh(
+    southwark_plan, southwark_editor, oversight_user, monkeypatch
+):
+    """A parameter the kept statement does not know how to move (here a section bounded by a
+    moment it cannot recognise) fails the check when built: the count is then compiled at the
+    page's moment, and stays right."""
+    from plans import waiting
+
+    real = waiting._querysets
+
+    def with_a_new_section(user, *, today, now, lengths=None):
+        sets = real(user, today=today, now=now, lengths=lengths)
+        sets["raised_lately"] = Challenge.objects.filter(raised_at__gte=now.replace(microsecond=0))
+        return sets
+
+    monkeypatch.setattr(waiting, "_querysets", with_a_new_section)
+    monkeypatch.setattr(waiting, "_statements", type(waiting._statements)())  # none kept before
+    raise_challenge(southwark_plan, oversight_user, due=timezone.localdate())
+    today = timezone.localdate()
+    lengths = tuple(sorted(waiting.review_lengths()))
+    assert not waiting._kept_statement(southwark_editor, today=today, lengths=lengths).movable
+    for now in (timezone.now() - dt.timedelta(days=1), timezone.now() + dt.timedelta(days=1)):
+        expected = sum(waiting._totals(with_a_new_section(southwark_editor, today=today, now=now)).values())
+        assert waiting_total(southwark_editor, today=today, now=now) == expected
+    assert waiting_total(southwark_editor, now=timezone.now() - dt.timedelta(days=1)) != waiting_total(
+        southwark_editor, now=timezone.now() + dt.timedelta(days=1)
+    )  # the new section counts the challenge only before it was raised
