@@ -216,10 +216,7 @@ def main(argv=None):
             load = run_load(args)
         if args.baseline if args.baseline is not None else not args.tiny:
             compare_with_baseline(args, url, engine, load)
-            load["targets"] = load_targets(load)
-            inconsistent = [load["history_check"]["inconsistent_actions"]]
-            inconsistent += [run["inconsistent"] for run in load["extra_runs"]]
-            load["ok"] = all(t["result"] == "met" for t in load["targets"]) and not any(inconsistent)
+            judge(load)
         everything["engines"].setdefault(engine, {})["load"] = load
         print_load(load)
         status = status or (0 if load["ok"] else 1)
@@ -340,9 +337,16 @@ def run_load(args):
         ),
         "service_by_kind": service,
     }
-    load["targets"] = load_targets(load)
-    load["ok"] = all(t["result"] == "met" for t in load["targets"]) and not check["inconsistent_actions"]
+    judge(load)
     return load
+
+
+def judge(load):
+    """Set ``load``'s targets and verdict: every target met, and no history inconsistent in any run."""
+    load["targets"] = load_targets(load)
+    inconsistent = [load["history_check"]["inconsistent_actions"]]
+    inconsistent += [run["inconsistent"] for run in load.get("extra_runs", [])]
+    load["ok"] = all(t["result"] == "met" for t in load["targets"]) and not any(inconsistent)
 
 
 def print_load(load):

@@ -81,7 +81,8 @@ def _querysets(user, *, today, now, lengths=None):
     sets = {}
     member = _memberships(user) if scope.edit_borough_ids else {}
     editing = sorted({b for role in EDITING_ROLES for b in member.get(role, [])})
-    if _counts_stale(user) and lengths is None:
+    counts_stale = _counts_stale(user)
+    if counts_stale and lengths is None:
         lengths = review_lengths()
     if editing:
         sets["challenges"] = Challenge.objects.filter(plan__borough__in=editing, status=ChallengeStatus.OPEN)
@@ -95,7 +96,7 @@ def _querysets(user, *, today, now, lengths=None):
         sets["sent_back"] = QuarterlyReturn.objects.filter(
             plan__borough__in=editing, status=ReturnStatus.SENT_BACK
         )
-    if editing or Role.FORCE_EDITOR in scope.roles:
+    if counts_stale:
         mine = Action.objects.filter(
             pk__in=Subquery(Action.owners.through.objects.filter(owner__user=user).values("action_id"))
         )
