@@ -26,7 +26,6 @@ set), checked before reuse (trustplan/settings/base.py), which saves opening one
 PostgreSQL a new backend process and authentication; on SQLite the pragmas).
 """
 
-import gc
 import multiprocessing
 import os
 
@@ -35,7 +34,6 @@ worker_class = "sync"
 preload_app = True
 timeout = 60
 os.environ.setdefault("CONN_MAX_AGE", "60")
-GC_THRESHOLD = tuple(int(n) for n in os.environ.get("GC_THRESHOLD", "10000,50,1000").split(","))
 
 
 def when_ready(server):
@@ -51,10 +49,13 @@ def when_ready(server):
 
 def pre_fork(server, worker):
     """Before each worker is forked: what the server holds is frozen (never collected, shared)."""
-    gc.collect()
-    gc.freeze()
+    from trustplan.startup import freeze
+
+    freeze()
 
 
 def post_fork(server, worker):
-    """In each new worker: collect less often (``GC_THRESHOLD``)."""
-    gc.set_threshold(*GC_THRESHOLD)
+    """In each new worker: collect less often (``GC_THRESHOLD``: ``trustplan.startup.gc_threshold``)."""
+    from trustplan.startup import collect_less_often
+
+    collect_less_often()

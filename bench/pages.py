@@ -5,6 +5,10 @@ stack under production settings. The floor is ``bench.urls.floor`` (served only 
 processes): login required, session read and saved, the role looked up, ``base.html`` and the
 navigation rendered — everything a page does before it does its own work. The home page is not
 used because it redirects by role.
+
+The process is set up as a gunicorn worker of ``gunicorn.conf.py`` is (``trustplan.startup``):
+warmed, what it holds then frozen out of the garbage collector's reach, and its collector's
+thresholds those of a worker; each page, the floor included, is timed as a worker serves it.
 """
 
 import time
@@ -18,6 +22,7 @@ from django.urls import NoReverseMatch, reverse
 from bench import urls as bench_urls
 from bench.build import bench_borough
 from bench.stats import summary
+from trustplan import startup
 
 # key -> (URL name, takes the borough slug, user)
 PAGES = {
@@ -55,6 +60,9 @@ def resolve_pages(slug):
 def measure_pages(params):
     reps, warmup = params.get("reps", 15), params.get("warmup", 2)
     bench_urls.install()
+    startup.warm()  # as before a fork (gunicorn.conf.py: when_ready, pre_fork, post_fork)
+    startup.freeze()
+    startup.collect_less_often()
     borough = bench_borough()
     urls, missing = resolve_pages(borough.slug)
     clients = {}

@@ -68,7 +68,7 @@ def owner_rows(rows, request):
     def keep(row):
         return any(o.pk in ids or (mine and o.user_id == request.user.pk) for o in row.action.owners.all())
 
-    return [row for row in rows if keep(row) or row.form.submitted]
+    return [row for row in rows if keep(row) or row.submitted]
 
 
 def owner_filter_context(rows, request):

@@ -36,3 +36,13 @@ def test_what_the_server_holds_is_frozen_before_a_fork(collector):
     config["pre_fork"](server=None, worker=None)
     assert gc.get_freeze_count() >= before + 100
     assert config["worker_class"] == "sync" and config["preload_app"] is True
+
+
+def test_a_threshold_that_is_not_three_numbers_is_refused_with_the_setting_named(monkeypatch):
+    from trustplan.startup import gc_threshold
+
+    monkeypatch.setenv("GC_THRESHOLD", "10000,50")
+    with pytest.raises(ValueError, match="GC_THRESHOLD"):
+        gc_threshold()
+    monkeypatch.setenv("GC_THRESHOLD", "2000, 20 ,20")
+    assert gc_threshold() == (2000, 20, 20)

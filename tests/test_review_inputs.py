@@ -185,3 +185,55 @@ def test_the_review_rows_share_one_copy_of_the_fields_and_write_the_same_inputs(
         own = StatusForm(action=action, prefix=f"a{action.pk}")
         assert own.fields is not form.fields
         assert [str(form[name]) for name in form.fields] == [str(own[name]) for name in own.fields]
+
+
+@pytest.mark.django_db
+def test_a_row_not_submitted_is_written_from_its_action_as_its_form_writes_it(southwark_plan):
+    """The review writes an unbound row's inputs without building its form: the same markup as
+    the form's for every action of the Southwark plan, and for every kind of value."""
+    from plans.templatetags.review_rows import _form_fields, _unbound_fields
+
+    shared = StatusForm.shared_fields()
+    actions = list(Action.objects.filter(objective__plan=southwark_plan).order_by("pk"))
+    assert len(actions) > 20
+    variants = [
+        {},
+        {"next_steps": HOSTILE, "completed": True, "due_date": dt.date(2024, 2, 29), "rag": "red"},
+        {"next_steps": "", "completed": False, "due_date": None, "rag": "not_rated", "version": 2**31 - 1},
+        {"next_steps": "0", "rag": "amber", "version": 0},
+        {"next_steps": "v918273645v a918273645 \r\n line", "rag": "green"},
+    ]
+    for action in actions:
+        for variant in variants:
+            for name, value in variant.items():
+                setattr(action, name, value)
+            form = StatusForm(action=action, prefix=f"a{action.pk}", fields=shared)
+            assert _unbound_fields(action, shared) == _form_fields(form), (action.pk, variant)
+
+
+@pytest.mark.django_db
+def test_the_review_page_builds_no_form_for_the_rows_not_submitted(client, southwark_plan, django_user_model):
+    """A page opened builds no form; after a refused save, only the submitted row has one."""
+    from plans.views import review
+
+    built = []
+    original = review.StatusForm.__init__
+
+    def counting(self, *args, **kwargs):
+        built.append(kwargs.get("prefix"))
+        original(self, *args, **kwargs)
+
+    editor = django_user_model.objects.get(username="southwark.editor")
+    client.force_login(editor)
+    url = "/boroughs/southwark/review/"
+    review.StatusForm.__init__ = counting
+    try:
+        page = client.get(url)
+        assert page.status_code == 200 and built == []
+        action = Action.objects.filter(objective__plan=southwark_plan).order_by("pk").first()
+        refused = client.post(url, _row(action, rag="purple"))
+    finally:
+        review.StatusForm.__init__ = original
+    assert refused.status_code == 400
+    assert built == [f"a{action.pk}"]
+    assert b"has-error" in refused.content and f'id="id_a{action.pk}-rag"'.encode() in refused.content

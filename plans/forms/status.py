@@ -98,7 +98,12 @@ class StatusForm(forms.Form):
     @property
     def submitted(self):
         """True when the request carries this form (a review posts only the rows it shows)."""
-        return self.is_bound and self.add_prefix("version") in self.data
+        return self.is_bound and self.carried(self.data, self.prefix)
+
+    @classmethod
+    def carried(cls, data, prefix):
+        """True when ``data`` (a POST) carries the form with ``prefix``: its version is there."""
+        return (f"{prefix}-version" if prefix else "version") in data
 
     @property
     def hidden_errors(self):

@@ -7,7 +7,16 @@ times). The markup is the one the page always had: labels naming the action for 
 readers, errors beside their field, the other person's change (``status_conflict.html``) above
 the inputs of a row that someone else changed. Every text is escaped; the inputs are the form's
 own, written as ``{{ field }}`` writes them (``form_widgets.field_html``).
+
+A row the user did not submit (every row of a page opened, and the untouched rows after a
+refused save) builds no form: its inputs are the form's own markup for each field, written once
+per process with a marker prefix and value (``_shape``), filled in with the action's prefix and
+values as the field's own widget formats them. ``tests/test_review_inputs.py`` compares them
+with the form's, row by row.
 """
+
+import functools
+import types
 
 from django import template
 from django.forms.forms import NON_FIELD_ERRORS
@@ -16,6 +25,8 @@ from django.utils.timezone import template_localtime
 
 from plans import display
 from plans.badges import status_badge
+from plans.forms import widgets
+from plans.forms.status import StatusForm
 from plans.templatetags.form_widgets import field_html
 
 register = template.Library()
@@ -75,15 +86,16 @@ def _commentary(action):
 
 
 def _field(field, css, label, short, *, first=True):
-    """A labelled input; the label shows its short name and tells screen readers the action's."""
-    errors = field.form.errors.get(field.name) or ()  # BoundField.errors without a new empty list
+    """A labelled input; the label shows its short name and tells screen readers the action's.
+    ``field``: (its HTML, its id, its errors)."""
+    html, for_id, errors = field
     error = " has-error" if errors else ""
-    for_id = _text(field.id_for_label)
+    for_id = _text(for_id)
     opening = f'      <div class="field{css}{error}">'
     if not first:  # the checkbox: input, then its label
         return [
             opening,
-            f'        {field_html(field)} <label for="{for_id}">{label}'
+            f'        {html} <label for="{for_id}">{label}'
             f'<span class="visually-hidden"> — {short}</span></label>',
             f"        {_errors(errors)}",
         ]
@@ -93,36 +105,123 @@ def _field(field, css, label, short, *, first=True):
         f'        <label for="{for_id}"><span aria-hidden="true">{shown}</span>'
         f'<span class="visually-hidden">{spoken} — {short}</span></label>',
         f"        {_errors(errors)}",
-        f"        {field_html(field)}",
+        f"        {html}",
     ]
 
 
-def _inputs(form, short, conflict):
+def _form_fields(form):
+    """``_inputs``' fields of a form: ``{name: (HTML, id, errors)}``, and the hidden inputs."""
+    fields = {}
+    for name in StatusForm.SERVICE_FIELDS:
+        field = form[name]
+        errors = form.errors.get(name) or ()  # BoundField.errors without a new empty list
+        fields[name] = (field_html(field), field.id_for_label, errors)
     hidden = "".join(field_html(field) for field in form.hidden_fields())
+    return fields, hidden
+
+
+# Marker prefix and value of ``_shape`` (letters and digits: escaping leaves them as they are).
+_PREFIX = "a918273645"
+_VALUE = "v918273645v"
+
+
+@functools.lru_cache(maxsize=64)
+def _shape(name, variant):
+    """The markup of the field ``name`` of an unbound StatusForm with the prefix ``_PREFIX``, as
+    ``field_html`` writes it, split at the value: ``(before, after)``. ``variant``: None for no
+    value, "value" for a text value (``_VALUE`` where it goes), else the value of a select or
+    the checked state of a checkbox (the markup is then whole: ``after`` is empty)."""
+    value = _VALUE if variant == "value" else variant
+    action = types.SimpleNamespace(**dict.fromkeys(("version", "rag", "completed", "next_steps", "due_date")))
+    form = StatusForm(action=action, prefix=_PREFIX)
+    form.initial = {name: value}
+    html = field_html(form[name])
+    before, _, after = html.partition(_VALUE) if variant == "value" else (html, "", "")
+    return before, after
+
+
+def _unbound_html(field, name, value, prefix):
+    """What ``field_html`` writes for the field ``name`` (a shared field of StatusForm) of an
+    unbound form with ``prefix`` whose initial value is ``value``."""
+    widget = field.widget
+    if type(widget) is widgets.Select:
+        before, after = _shape(name, str(value) if value is not None else None)
+        shown = None
+    elif type(widget) is widgets.CheckboxInput:
+        before, after = _shape(name, bool(widget.check_test(value)))
+        shown = None
+    else:
+        shown = widget.format_value(field.prepare_value(value))
+        if type(widget) is widgets.Textarea and not shown:
+            shown = None
+        before, after = _shape(name, None if shown is None else "value")
+    before = before.replace(_PREFIX, prefix)
+    if shown is None:
+        return before
+    return f"{before}{display.escaped(str(shown))}{after.replace(_PREFIX, prefix)}"
+
+
+def _unbound_fields(action, fields):
+    """``_form_fields`` of the unbound form of ``action`` (``fields``: StatusForm.shared_fields),
+    written without building the form."""
+    prefix = f"a{action.pk}"
+    initial = StatusForm.initial_for(action)
+    written = {}
+    for name in StatusForm.SERVICE_FIELDS:
+        html = _unbound_html(fields[name], name, initial.get(name), prefix)
+        written[name] = (html, f"id_{prefix}-{name}", ())
+    hidden = "".join(
+        _unbound_html(fields[name], name, initial.get(name), prefix) for name in StatusForm.HIDDEN
+    )
+    return written, hidden
+
+
+def _inputs(fields, hidden, short, conflict, *, non_field=(), incomplete=False):
     lines = [
         '  <td class="review-inputs">',
         f"    {conflict}",
-        f"    {_errors(form.errors.get(NON_FIELD_ERRORS) or ())}",  # form.non_field_errors()
+        f"    {_errors(non_field)}",  # form.non_field_errors()
         '    <p class="field-error">This row was incomplete: reload the page and enter it again.</p>'
-        if form.hidden_errors
+        if incomplete
         else "    ",
         f"    {hidden}",
         '    <div class="review-grid">',
-        *_field(form["rag"], "", ("RAG rating", "RAG"), short),
+        *_field(fields["rag"], "", ("RAG rating", "RAG"), short),
         "      </div>",
-        *_field(form["completed"], " checkbox-field", "Complete", short, first=False),
+        *_field(fields["completed"], " checkbox-field", "Complete", short, first=False),
         "      </div>",
-        *_field(form["due_date"], "", ("Due date", "Due"), short),
+        *_field(fields["due_date"], "", ("Due date", "Due"), short),
         "      </div>",
-        *_field(form["commentary"], " review-wide", ("New commentary", "New commentary"), short),
+        *_field(fields["commentary"], " review-wide", ("New commentary", "New commentary"), short),
         f"        {COMMENTARY_NEEDED}",
         "      </div>",
-        *_field(form["next_steps"], " review-wide", ("Next steps", "Next steps"), short),
+        *_field(fields["next_steps"], " review-wide", ("Next steps", "Next steps"), short),
         "      </div>",
         "    </div>",
         "  </td>",
     ]
     return lines
+
+
+def _row_inputs(context, row, short):
+    """The inputs of ``row``: from its form when the user submitted it, else from its action."""
+    if row.bound or row.conflict:
+        form = row.form
+        fields, hidden = _form_fields(form)
+        non_field = form.errors.get(NON_FIELD_ERRORS) or ()
+        return _inputs(
+            fields,
+            hidden,
+            short,
+            _conflict(context, row),
+            non_field=non_field,
+            incomplete=bool(form.hidden_errors),
+        )
+    shared = context.render_context.get("review_row_fields")
+    if shared is None:
+        shared = context.render_context["review_row_fields"] = StatusForm.shared_fields()
+    fields, hidden = _unbound_fields(row.action, shared)
+    return _inputs(fields, hidden, short, "")
 
 
 def _conflict(context, row):
@@ -139,7 +238,7 @@ def _conflict(context, row):
 def review_row(context, row):
     """``{% review_row row %}``: the ``<tr>`` of one action of the review (a ``Row`` of
     ``plans.views.review``), with the blank lines of the include it replaces."""
-    action, form = row.action, row.form
+    action = row.action
     links = context.render_context.get("review_row_links")
     if links is None:
         links = context.render_context["review_row_links"] = display.url_maker("action-detail")
@@ -149,7 +248,7 @@ def review_row(context, row):
     lines = [
         f'\n\n<tr id="action-{action.pk}" class="review-row{css}" data-status-row{stale}>',
         *_heading(row, action, links(action.pk)),
-        *_inputs(form, short, _conflict(context, row)),
+        *_row_inputs(context, row, short),
         "</tr>\n\n",
     ]
     return mark_safe("\n".join(lines))  # noqa: S308 — every text is escaped, the inputs are the form's

@@ -27,13 +27,36 @@ from ..services import ReviewRefused, apply_review, check_review
 security_log = logging.getLogger("trustplan.security")
 
 
-@dataclass
 class Row:
-    action: object
-    form: StatusForm
-    stale: bool
-    overdue: bool
-    conflict: object = None
+    """One action of the review: its status form, whether it is stale and overdue, and the other
+    person's change when a save was refused for it.
+
+    The form of a row that was not submitted (every row of a GET) is built only when something
+    asks for it: the page writes such a row's inputs from the action (``review_rows``), so a
+    page of sixty rows builds no form at all."""
+
+    def __init__(self, action, form=None, *, stale, overdue, shared=None, conflict=None):
+        self.action, self.stale, self.overdue, self.conflict = action, stale, overdue, conflict
+        self._form, self._shared = form, shared
+
+    @property
+    def form(self):
+        if self._form is None:
+            self._form = StatusForm(action=self.action, prefix=f"a{self.action.pk}", fields=self._shared)
+        return self._form
+
+    @form.setter
+    def form(self, form):
+        self._form = form
+
+    @property
+    def bound(self):
+        """True when the row's form holds what the user submitted (a refused save shows it)."""
+        return self._form is not None and self._form.is_bound
+
+    @property
+    def submitted(self):
+        return self.bound and self._form.submitted
 
     @property
     def ref(self):
@@ -41,7 +64,7 @@ class Row:
 
     @property
     def has_problem(self):
-        return self.conflict is not None or bool(self.form.is_bound and self.form.errors)
+        return self.conflict is not None or bool(self.bound and self._form.errors)
 
 
 @dataclass
@@ -108,22 +131,22 @@ def _success_message(results):
 
 
 def _rows(actions, data, *, interval, now, today):
-    """One Row per action: its form (bound to ``data`` when the row was submitted), stale, overdue."""
+    """One Row per action: its form bound to ``data`` when the row was submitted (else built
+    only when asked for, from fields the unbound forms share), stale, overdue."""
     rows = []
     shared = StatusForm.shared_fields()  # for the unbound forms: written, never changed
     for action in actions:
-        if data is None:
-            form = StatusForm(action=action, prefix=f"a{action.pk}", fields=shared)
-        else:
-            form = StatusForm(data, action=action, prefix=f"a{action.pk}")
-            if not form.submitted:
-                form = StatusForm(action=action, prefix=f"a{action.pk}", fields=shared)
+        prefix = f"a{action.pk}"
+        form = None
+        if data is not None and StatusForm.carried(data, prefix):
+            form = StatusForm(data, action=action, prefix=prefix)
         rows.append(
             Row(
-                action=action,
-                form=form,
+                action,
+                form,
                 stale=action.is_stale(now, interval_days=interval),
                 overdue=action.is_overdue(today),
+                shared=shared,
             )
         )
     return rows
@@ -143,7 +166,7 @@ def _refuse(rows, exc):
 def _save(request, plan, rows):
     """A POST: (redirect, None, 302) once saved or when nothing changed, else (None, the
     ReviewRefused, 400 or 409) with the problems put on their rows."""
-    submitted = [row for row in rows if row.form.submitted]
+    submitted = [row for row in rows if row.submitted]
     valid = all(row.form.is_valid() for row in submitted)
     changed = [row for row in submitted if row.form.is_valid() and row.form.changes()]
     if valid and not changed:
@@ -166,7 +189,7 @@ def _save(request, plan, rows):
 def _page_context(request, borough, plan, rows, *, stale_only, refused):
     """The template's context: the rows shown, grouped, with the counts of the summary."""
     # Rows the user submitted stay on the page, so nothing they typed is lost.
-    shown = [row for row in rows if row.stale or row.form.submitted] if stale_only else rows
+    shown = [row for row in rows if row.stale or row.submitted] if stale_only else rows
     shown = owner_rows(shown, request)
     problems = [row for row in rows if row.has_problem]
     conflicts = [row for row in problems if row.conflict is not None]
