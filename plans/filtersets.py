@@ -9,6 +9,7 @@ status.
 import datetime as dt
 
 import django_filters
+import django_filters.fields
 from django import forms
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -36,8 +37,27 @@ class ActionFilterForm(forms.Form):
         return as_at
 
 
+class ChosenRowsField(django_filters.fields.ModelMultipleChoiceField):
+    """The field of a filter by rows (boroughs, objectives, owners …): nothing chosen cleans to
+    an empty list, not to ``queryset.none()``. The filter treats both alike (nothing to filter);
+    the empty queryset was a copy of the choices' queryset made for nothing, and testing it for
+    truth (``value or []``) ran the SQL compiler: on a dashboard, six fields, a twentieth of
+    building the page's filters."""
+
+    def clean(self, value):
+        if not self.required and not value:
+            return []
+        return super().clean(value)
+
+
+class RowsFilter(django_filters.ModelMultipleChoiceFilter):
+    """``ModelMultipleChoiceFilter`` with ``ChosenRowsField``."""
+
+    field_class = ChosenRowsField
+
+
 @extend_schema_field(OpenApiTypes.STR)  # the API documents it as a list of slugs
-class SlugMultipleFilter(django_filters.ModelMultipleChoiceFilter):
+class SlugMultipleFilter(RowsFilter):
     """?borough=southwark&borough=lambeth — by slug, scoped choices.
 
     No DISTINCT unless asked for: borough, BCU and pillar are reached through single-valued
@@ -63,7 +83,7 @@ class ActionFilterSet(django_filters.FilterSet):
     pillar = SlugMultipleFilter(
         field_name="objective__pillar__slug", queryset=Pillar.objects.all(), label="Pillar"
     )
-    objective = django_filters.ModelMultipleChoiceFilter(
+    objective = RowsFilter(
         queryset=Objective.objects.none(),
         label="Objective",
         distinct=False,  # an action has one
@@ -71,7 +91,7 @@ class ActionFilterSet(django_filters.FilterSet):
     driver = SlugMultipleFilter(
         field_name="drivers__slug", queryset=Driver.objects.all(), label="Driver", distinct=True
     )
-    owner = django_filters.ModelMultipleChoiceFilter(
+    owner = RowsFilter(
         field_name="owners", queryset=Owner.objects.none(), label="Owner", distinct=True
     )
     rag = django_filters.MultipleChoiceFilter(choices=Status.choices, method="filter_rag", label="RAG")

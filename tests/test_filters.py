@@ -102,3 +102,15 @@ def test_stale_and_overdue(southwark_plan, southwark_editor):
         action.pk
     ]
     assert run(southwark_editor, "borough=southwark&stale=false").count() == 60
+
+
+def test_filters_by_rows_with_nothing_chosen_clean_to_an_empty_list_and_filter_nothing(southwark_editor):
+    filterset = ActionFilterSet(QueryDict("rag=red"), user=southwark_editor)
+    assert filterset.is_valid(), filterset.errors
+    for name in ("borough", "bcu", "pillar", "objective", "driver", "owner"):
+        assert filterset.form.cleaned_data[name] == [], name
+    assert filterset.applied() == [("RAG", "red")]  # only the filter chosen
+    assert filterset.qs.count() == Action.objects.visible_to(southwark_editor).filter(rag="red", completed=False).count()
+    chosen = ActionFilterSet(QueryDict("borough=southwark"), user=southwark_editor)
+    assert chosen.is_valid()
+    assert [b.slug for b in chosen.form.cleaned_data["borough"]] == ["southwark"]
