@@ -237,3 +237,32 @@ def short_list_items(actions, limit=8):
     borough dashboard's Red, stale or overdue list: badge, text (a link), owners, age, due date."""
     link = display.url_maker("action-detail")
     return mark_safe("".join(_short_item(action, link) for action in actions[:limit]))  # noqa: S308 — escaped
+
+
+ESCALATED = ' <span class="escalated" title="Stale for two review intervals or more">⚠ escalated</span>'
+
+
+def _not_updated_row(row, show_borough, link):
+    action = row.action
+    borough = f"<td>{escaped(action.objective.plan.borough.name)}</td>" if show_borough else ""
+    owners = ", ".join(escaped(owner.label) for owner in row.owners) or "—"
+    text = display.html_text(display.truncate_chars(action.text, 110))
+    age = "never" if row.age_days is None else str(row.age_days)
+    return (
+        "\n      <tr>\n"
+        f"        {borough}\n"
+        f"        <td>{owners}</td>\n"
+        f'        <td><a href="{escaped(link(action.pk))}">{text}</a></td>\n'
+        f"        <td>{status_badge(action.eff_status)}</td>\n"
+        f'        <td class="num">{age}{ESCALATED if row.escalated else ""}</td>\n'
+        "      </tr>\n    "
+    )
+
+
+@register.simple_tag
+def not_updated_rows(rows, show_borough):
+    """The rows of the "who has not updated" panel (``reporting.Overdue``): the borough when
+    ``show_borough``, the owners, the action (cut at 110 characters, linked), its status, the
+    days since its last review ("never") and whether it is escalated."""
+    link = display.url_maker("action-detail")
+    return mark_safe("".join(_not_updated_row(row, show_borough, link) for row in rows))  # noqa: S308

@@ -192,3 +192,42 @@ def driver_gap_rows(rows):
     panel (``outcomes.DriverGap``): its measures against London and target, the actions serving
     it by status (and listed), its flag, importance and weighted gap score."""
     return mark_safe("".join(_gap_row(g) for g in rows))  # noqa: S308 — numbers and escaped text
+
+
+def _names(gaps, empty, suffix=None):
+    """The drivers of ``gaps`` joined by "; ", each with ``suffix(gap)`` after its name, or
+    ``empty`` when there are none."""
+    if not gaps:
+        return empty
+    return "; ".join(f"{escaped(g.driver.name)}{suffix(g) if suffix else ''}" for g in gaps)
+
+
+def _only_red(gap):
+    return " (only Red)" if gap.action_total else " (no action)"
+
+
+def _london_gap_row(row, link):
+    blind, borough = row["blind"], row["borough"]
+    css = ' class="is-blind"' if blind else ""
+    count = f'<span class="flag-blind">{len(blind)}</span>' if blind else "0"
+    which = _names(blind, '<span class="muted">—</span>', _only_red)
+    below = _names(row["below"], '<span class="muted">None</span>')
+    href = f"{escaped(link(borough.slug))}#driver-gaps"
+    return (
+        f"\n      <tr{css}>\n"
+        f'        <th scope="row"><a href="{href}">{escaped(borough.name)}</a></th>\n'
+        f'        <td class="num">{count}</td>\n'
+        f"        <td>{which}</td>\n"
+        f"        <td>{below}</td>\n"
+        f'        <td class="num">{display.fixed(row["score"], 2)}</td>\n'
+        "      </tr>\n    "
+    )
+
+
+@register.simple_tag
+def london_gap_rows(rows):
+    """The rows of the oversight page's "Where plans are blind" table (``outcomes.gaps.
+    london_driver_gaps``' rows, dicts): each borough linked to its dashboard's driver gaps, its blind
+    drivers and why, its drivers below London or off target, its weighted gap score (two places)."""
+    link = display.url_maker("borough-dashboard")
+    return mark_safe("".join(_london_gap_row(row, link) for row in rows))  # noqa: S308 — escaped

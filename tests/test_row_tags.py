@@ -1,0 +1,91 @@
+"""The rows of the oversight page's "Where plans are blind" and "who has not updated" tables,
+written by tags, are the template loops they replace, byte for byte, escaping included."""
+
+import types
+
+import pytest
+from django.template import engines
+
+from plans.models import Action
+from plans.templatetags.dashboard_cells import not_updated_rows
+from plans.templatetags.outcome_panels import london_gap_rows
+
+pytestmark = pytest.mark.django_db
+
+HOSTILE = '<script>alert("x")</script> & \'q\' "dq" <b>&amp;'
+LONDON_GAP_LOOP = "{% load trustplan %}" + (
+    "{% for row in gaps.rows %}\n"
+    '      <tr{% if row.blind %} class="is-blind"{% endif %}>\n'
+    '        <th scope="row"><a href="{% link_to \'borough-dashboard\' row.borough.slug %}#driver'
+    '-gaps">{{ row.borough.name }}</a></th>\n'
+    '        <td class="num">{% if row.blind %}<span class="flag-blind">{{ row.blind|length }}<'
+    "/span>{% else %}0{% endif %}</td>\n"
+    "        <td>{% for g in row.blind %}{{ g.driver.name }}{% if g.action_total %} (only Red){"
+    "% else %} (no action){% endif %}{% if not forloop.last %}; {% endif %}{% empty %}<span cla"
+    'ss="muted">—</span>{% endfor %}</td>\n'
+    "        <td>{% for g in row.below %}{{ g.driver.name }}{% if not forloop.last %}; {% endif"
+    ' %}{% empty %}<span class="muted">None</span>{% endfor %}</td>\n'
+    '        <td class="num">{{ row.score|fixed:2 }}</td>\n'
+    "      </tr>\n"
+    "    {% endfor %}"
+)
+NOT_UPDATED_LOOP = "{% load trustplan %}" + (
+    "{% for row in not_updated_rows %}\n"
+    "      <tr>\n"
+    "        {% if show_borough %}<td>{{ row.action.objective.plan.borough.name }}</td>{% endif"
+    " %}\n"
+    "        <td>{% for owner in row.owners %}{{ owner.label }}{% if not forloop.last %}, {% en"
+    "dif %}{% empty %}—{% endfor %}</td>\n"
+    "        <td><a href=\"{% link_to 'action-detail' row.action.pk %}\">{{ row.action.text|trunc"
+    "ate:110 }}</a></td>\n"
+    "        <td>{% rag_badge row.action.eff_status %}</td>\n"
+    '        <td class="num">{% if row.age_days is None %}never{% else %}{{ row.age_days }}{% e'
+    'ndif %}{% if row.escalated %} <span class="escalated" title="Stale for two review interval'
+    's or more">⚠ escalated</span>{% endif %}</td>\n'
+    "      </tr>\n"
+    "    {% endfor %}"
+)
+
+
+def _driver(name, action_total=0):
+    return types.SimpleNamespace(driver=types.SimpleNamespace(name=name), action_total=action_total)
+
+
+def test_the_blind_rows_are_the_template_loops_rows(southwark):
+    southwark.name = HOSTILE
+    rows = [
+        {
+            "borough": southwark,
+            "blind": [_driver(HOSTILE), _driver("Fairness", 3)],
+            "below": [_driver("A & B")],
+            "score": 12.345,
+        },
+        {"borough": southwark, "blind": [], "below": [], "score": 0},
+        {"borough": southwark, "blind": [_driver("Only")], "below": [], "score": 1.005},
+    ]
+    template = engines["django"].from_string(LONDON_GAP_LOOP)
+    assert str(london_gap_rows(rows)) == template.render({"gaps": {"rows": rows}})
+    assert "<script>" not in str(london_gap_rows(rows))
+
+
+def test_the_not_updated_rows_are_the_template_loops_rows(southwark_plan):
+    actions = list(
+        Action.objects.filter(objective__plan=southwark_plan).select_related("objective__plan__borough")[:3]
+    )
+    actions[0].text = HOSTILE * 10
+    actions[0].objective.plan.borough.name = HOSTILE
+    for action, status in zip(actions, ["red", "complete", "not_rated"], strict=True):
+        action.eff_status = status
+    owner = types.SimpleNamespace(label=HOSTILE)
+    rows = [
+        types.SimpleNamespace(action=actions[0], owners=[owner, owner], age_days=None, escalated=True),
+        types.SimpleNamespace(action=actions[1], owners=[], age_days=40, escalated=False),
+        types.SimpleNamespace(
+            action=actions[2], owners=[types.SimpleNamespace(label="DI Smith")], age_days=0, escalated=True
+        ),
+    ]
+    template = engines["django"].from_string(NOT_UPDATED_LOOP)
+    for show_borough in (True, False):
+        context = {"not_updated_rows": rows, "show_borough": show_borough}
+        assert str(not_updated_rows(rows, show_borough)) == template.render(context)
+        assert "<script>" not in str(not_updated_rows(rows, show_borough))
