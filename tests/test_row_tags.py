@@ -7,7 +7,7 @@ import pytest
 from django.template import engines
 
 from plans.models import Action
-from plans.templatetags.dashboard_cells import not_updated_rows
+from plans.templatetags.dashboard_cells import bcu_groups, not_updated_rows
 from plans.templatetags.outcome_panels import london_gap_rows
 
 pytestmark = pytest.mark.django_db
@@ -44,6 +44,31 @@ NOT_UPDATED_LOOP = "{% load trustplan %}" + (
     's or more">⚠ escalated</span>{% endif %}</td>\n'
     "      </tr>\n"
     "    {% endfor %}"
+)
+BCU_GROUPS_LOOP = "{% load dashboard_cells trustplan %}" + (
+    "{% for group in groups %}\n"
+    '      <tbody class="bcu-group">\n'
+    '        <tr class="bcu-row"><th scope="rowgroup" colspan="{% if compare_date %}12{% else %'
+    '}11{% endif %}">{{ group.bcu.name }} BCU</th></tr>\n'
+    "        {% borough_rows group.rows action_list_url previous_quarter.label as_at compare_da"
+    "te %}\n"
+    '        {% if groups|length > 1 or borough_page.has_other_pages %}<tr class="bcu-subtotal"'
+    ">\n"
+    '          <th scope="row" colspan="2">{{ group.bcu.name }} BCU{% if borough_page.has_other'
+    "_pages %} (all its boroughs){% endif %}</th>\n"
+    '          <td class="num"><a href="{{ action_list_url }}?{{ group.url }}">{{ group.counts.'
+    "total }}</a></td>\n"
+    '          {% with bcu_name=group.bcu.name|add:" BCU" %}{% total_tds group.cells action_lis'
+    "t_url previous_quarter.label bcu_name %}{% endwith %}\n"
+    '          <td class="num"><a href="{{ action_list_url }}?{{ group.stale_url }}">{{ group.c'
+    "ounts.stale }}</a></td>\n"
+    '          <td class="num"><a href="{{ action_list_url }}?{{ group.overdue_url }}">{{ group'
+    ".counts.overdue }}</a></td>\n"
+    '          <td>{{ group.counts.last_review|date:"j M Y"|default:"—" }}</td>\n'
+    "          {% if compare_date %}<td></td>{% endif %}\n"
+    "        </tr>{% endif %}\n"
+    "      </tbody>\n"
+    "      {% endfor %}"
 )
 
 
@@ -89,3 +114,29 @@ def test_the_not_updated_rows_are_the_template_loops_rows(southwark_plan):
         context = {"not_updated_rows": rows, "show_borough": show_borough}
         assert str(not_updated_rows(rows, show_borough)) == template.render(context)
         assert "<script>" not in str(not_updated_rows(rows, show_borough))
+
+
+def test_the_bcu_groups_are_the_template_loops_groups(client, oversight_user):
+    """With and without a comparison date, several BCUs or one, other pages or none."""
+    client.force_login(oversight_user)
+    template = engines["django"].from_string(BCU_GROUPS_LOOP)
+    for query in ("", "?compare=2024-03-31", "?bcu=central-south"):
+        context = client.get("/oversight/" + query).context
+        groups = context["groups"]
+        assert groups, query
+        groups[0].bcu.name = HOSTILE
+        for paged in (True, False):
+            values = {
+                key: context[key]
+                for key in ("groups", "action_list_url", "previous_quarter", "as_at", "compare_date")
+            }
+            values["borough_page"] = types.SimpleNamespace(has_other_pages=paged)
+            args = (
+                values["action_list_url"],
+                values["previous_quarter"].label,
+                values["as_at"],
+                values["compare_date"],
+            )
+            written = str(bcu_groups(groups, *args, paged))
+            assert written == template.render(values), (query, paged)
+            assert "<script>" not in written

@@ -266,3 +266,41 @@ def not_updated_rows(rows, show_borough):
     days since its last review ("never") and whether it is escalated."""
     link = display.url_maker("action-detail")
     return mark_safe("".join(_not_updated_row(row, show_borough, link) for row in rows))  # noqa: S308
+
+
+def _bcu_group(group, list_url, quarter, as_at, compare, subtotals, paged):
+    name, columns = escaped(group.bcu.name), 12 if compare else 11
+    lines = [
+        '\n      <tbody class="bcu-group">\n'
+        f'        <tr class="bcu-row"><th scope="rowgroup" colspan="{columns}">{name} BCU</th></tr>\n'
+        f"        {borough_rows(group.rows, list_url, quarter, as_at, compare)}\n        "
+    ]
+    if subtotals:
+        counts, link = group.counts, escaped(list_url)
+        when = counts.last_review
+        when = display.day_month_year(template_localtime(when)) if when else "—"
+        lines.append(
+            '<tr class="bcu-subtotal">\n'
+            f'          <th scope="row" colspan="2">{name} BCU{" (all its boroughs)" if paged else ""}</th>\n'
+            f'          <td class="num"><a href="{link}?{escaped(group.url)}">{counts.total}</a></td>\n'
+            f"          {total_tds(group.cells, list_url, quarter, f'{group.bcu.name} BCU')}\n"
+            f'          <td class="num"><a href="{link}?{escaped(group.stale_url)}">{counts.stale}</a></td>\n'
+            f'          <td class="num"><a href="{link}?{escaped(group.overdue_url)}">'
+            f"{counts.overdue}</a></td>\n"
+            f"          <td>{when}</td>\n"
+            f"          {'<td></td>' if compare else ''}\n"
+            "        </tr>"
+        )
+    lines.append("\n      </tbody>\n      ")
+    return "".join(lines)
+
+
+@register.simple_tag
+def bcu_groups(groups, list_url, quarter, as_at, compare, paged):
+    """The oversight page's borough table grouped by BCU (``london.BcuGroup``): per BCU a heading
+    row, its boroughs (``borough_rows``) and, when there are several BCUs or other pages
+    (``paged``), the BCU's subtotal row with its status cells (``total_tds``)."""
+    subtotals = len(groups) > 1 or bool(paged)
+    return mark_safe(  # noqa: S308 — numbers, dates and escaped text
+        "".join(_bcu_group(g, list_url, quarter, as_at, compare, subtotals, paged) for g in groups)
+    )
