@@ -91,9 +91,7 @@ class ActionFilterSet(django_filters.FilterSet):
     driver = SlugMultipleFilter(
         field_name="drivers__slug", queryset=Driver.objects.all(), label="Driver", distinct=True
     )
-    owner = RowsFilter(
-        field_name="owners", queryset=Owner.objects.none(), label="Owner", distinct=True
-    )
+    owner = RowsFilter(field_name="owners", queryset=Owner.objects.none(), label="Owner", distinct=True)
     rag = django_filters.MultipleChoiceFilter(choices=Status.choices, method="filter_rag", label="RAG")
     stale = django_filters.TypedChoiceFilter(
         choices=YES_NO, coerce=to_bool, method="filter_stale", label="Stale"

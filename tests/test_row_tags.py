@@ -7,7 +7,7 @@ import pytest
 from django.template import engines
 
 from plans.models import Action
-from plans.templatetags.dashboard_cells import bcu_groups, not_updated_rows
+from plans.templatetags.dashboard_tables import bcu_groups, coverage_rows, not_updated_rows, plan_tables
 from plans.templatetags.outcome_panels import london_gap_rows
 
 pytestmark = pytest.mark.django_db
@@ -69,6 +69,43 @@ BCU_GROUPS_LOOP = "{% load dashboard_cells trustplan %}" + (
     "        </tr>{% endif %}\n"
     "      </tbody>\n"
     "      {% endfor %}"
+)
+COVERAGE_LOOP = "{% load trustplan %}" + (
+    "{% for item in coverage %}\n"
+    "      <tr>\n"
+    '        <th scope="row">{{ item.driver.name }}</th>\n'
+    '        <td class="heat {{ item.cell.css }}"><a href="{{ action_list_url }}?{{ item.cell.u'
+    'rl }}"><span aria-hidden="true">{{ item.cell.glyph }}</span> {{ item.cell.label }}</a></td'
+    ">\n"
+    '        <td class="num">{{ item.cell.total }}</td>\n'
+    "        <td>{% if item.cell.counts %}{% for status, n, share in item.cell.counts.statuses "
+    '%}{% if n %}<span class="mix">{% rag_badge status %} {{ n }}</span> {% endif %}{% endfor %'
+    "}{% else %}—{% endif %}</td>\n"
+    "        <td>{% if item.driver.questions %}<details><summary>{{ item.driver.questions|lengt"
+    'h }} question{{ item.driver.questions|length|pluralize }}</summary><ul class="questions">{'
+    "% for q in item.driver.questions %}<li>{{ q }}</li>{% endfor %}</ul></details>{% else %}—{"
+    "% endif %}</td>\n"
+    "      </tr>\n"
+    "    {% endfor %}"
+)
+PLAN_LOOP = "{% load dashboard_cells trustplan %}" + (
+    "{% for p in pillars %}{% if p.objectives %}\n"
+    '  <h3 class="pillar-heading">{{ p.pillar.name }} <span class="muted">· {{ p.counts.total }'
+    "} action{{ p.counts.total|pluralize }}</span></h3>\n"
+    "  {% for o in p.objectives %}\n"
+    '  <div class="table-wrap">\n'
+    '  <table class="plan-table">\n'
+    "    <caption>{{ o.objective|objective_ref }}. {{ o.objective.title }}</caption>\n"
+    '    <thead><tr><th scope="col" class="col-no">No.</th><th scope="col">Action</th><th scope'
+    '="col">Owners</th><th scope="col">Status</th><th scope="col">Last update</th><th scope="co'
+    'l" class="num">Age (days)</th><th scope="col">Due</th></tr></thead>\n'
+    "    <tbody>\n"
+    "    {% plan_rows o.actions %}\n"
+    "    </tbody>\n"
+    "  </table>\n"
+    "  </div>\n"
+    "  {% endfor %}\n"
+    "  {% endif %}{% empty %}<p>No actions match these filters.</p>{% endfor %}"
 )
 
 
@@ -140,3 +177,28 @@ def test_the_bcu_groups_are_the_template_loops_groups(client, oversight_user):
             written = str(bcu_groups(groups, *args, paged))
             assert written == template.render(values), (query, paged)
             assert "<script>" not in written
+
+
+def test_the_coverage_rows_and_plan_tables_are_the_template_loops(client, oversight_user):
+    """On the Southwark dashboard, unfiltered, filtered and with no action matching."""
+    client.force_login(oversight_user)
+    coverage_loop = engines["django"].from_string(COVERAGE_LOOP)
+    plan_loop = engines["django"].from_string(PLAN_LOOP)
+    for query in ("", "?rag=red", "?pillar=less-crime&rag=green"):
+        context = client.get("/boroughs/southwark/" + query).context
+        coverage, pillars, list_url = context["coverage"], context["pillars"], context["action_list_url"]
+        assert coverage, query
+        coverage[0]["driver"].name = HOSTILE
+        coverage[0]["driver"].questions = [HOSTILE, "Why?"]
+        coverage[1]["driver"].questions = ["Only one"]
+        for entry in pillars:
+            entry["pillar"].name = HOSTILE
+            for objective in entry["objectives"]:
+                objective["objective"].title = HOSTILE
+        written = str(coverage_rows(coverage, list_url))
+        assert written == coverage_loop.render({"coverage": coverage, "action_list_url": list_url}), query
+        assert str(plan_tables(pillars)) == plan_loop.render({"pillars": pillars}), query
+        assert "<script>" not in written + str(plan_tables(pillars))
+    assert (
+        str(plan_tables([])) == plan_loop.render({"pillars": []}) == "<p>No actions match these filters.</p>"
+    )

@@ -152,7 +152,9 @@ def borough_rows(rows, list_url, quarter, as_at, compare):
     )
 
 
-def _plan_row(action, link):
+def plan_row_html(action, link):
+    """The ``<tr>`` of ``action`` in its objective's table (``plan_rows``); ``link``: a
+    ``display.url_maker`` of the action page."""
     owners = [display.html_text(owner.label) for owner in action.owner_list]
     reviewed = action.eff_reviewed_at
     if reviewed:
@@ -179,7 +181,7 @@ def plan_rows(actions):
     """``{% plan_rows o.actions %}``: a ``<tr>`` per action of an objective on a borough's
     dashboard: reference, text (a link to the action), owners, status, last update, age, due."""
     link = display.url_maker("action-detail")
-    return mark_safe("".join(_plan_row(action, link) for action in actions))  # noqa: S308 — escaped
+    return mark_safe("".join(plan_row_html(action, link) for action in actions))  # noqa: S308 — escaped
 
 
 @register.simple_tag
@@ -237,70 +239,3 @@ def short_list_items(actions, limit=8):
     borough dashboard's Red, stale or overdue list: badge, text (a link), owners, age, due date."""
     link = display.url_maker("action-detail")
     return mark_safe("".join(_short_item(action, link) for action in actions[:limit]))  # noqa: S308 — escaped
-
-
-ESCALATED = ' <span class="escalated" title="Stale for two review intervals or more">⚠ escalated</span>'
-
-
-def _not_updated_row(row, show_borough, link):
-    action = row.action
-    borough = f"<td>{escaped(action.objective.plan.borough.name)}</td>" if show_borough else ""
-    owners = ", ".join(escaped(owner.label) for owner in row.owners) or "—"
-    text = display.html_text(display.truncate_chars(action.text, 110))
-    age = "never" if row.age_days is None else str(row.age_days)
-    return (
-        "\n      <tr>\n"
-        f"        {borough}\n"
-        f"        <td>{owners}</td>\n"
-        f'        <td><a href="{escaped(link(action.pk))}">{text}</a></td>\n'
-        f"        <td>{status_badge(action.eff_status)}</td>\n"
-        f'        <td class="num">{age}{ESCALATED if row.escalated else ""}</td>\n'
-        "      </tr>\n    "
-    )
-
-
-@register.simple_tag
-def not_updated_rows(rows, show_borough):
-    """The rows of the "who has not updated" panel (``reporting.Overdue``): the borough when
-    ``show_borough``, the owners, the action (cut at 110 characters, linked), its status, the
-    days since its last review ("never") and whether it is escalated."""
-    link = display.url_maker("action-detail")
-    return mark_safe("".join(_not_updated_row(row, show_borough, link) for row in rows))  # noqa: S308
-
-
-def _bcu_group(group, list_url, quarter, as_at, compare, subtotals, paged):
-    name, columns = escaped(group.bcu.name), 12 if compare else 11
-    lines = [
-        '\n      <tbody class="bcu-group">\n'
-        f'        <tr class="bcu-row"><th scope="rowgroup" colspan="{columns}">{name} BCU</th></tr>\n'
-        f"        {borough_rows(group.rows, list_url, quarter, as_at, compare)}\n        "
-    ]
-    if subtotals:
-        counts, link = group.counts, escaped(list_url)
-        when = counts.last_review
-        when = display.day_month_year(template_localtime(when)) if when else "—"
-        lines.append(
-            '<tr class="bcu-subtotal">\n'
-            f'          <th scope="row" colspan="2">{name} BCU{" (all its boroughs)" if paged else ""}</th>\n'
-            f'          <td class="num"><a href="{link}?{escaped(group.url)}">{counts.total}</a></td>\n'
-            f"          {total_tds(group.cells, list_url, quarter, f'{group.bcu.name} BCU')}\n"
-            f'          <td class="num"><a href="{link}?{escaped(group.stale_url)}">{counts.stale}</a></td>\n'
-            f'          <td class="num"><a href="{link}?{escaped(group.overdue_url)}">'
-            f"{counts.overdue}</a></td>\n"
-            f"          <td>{when}</td>\n"
-            f"          {'<td></td>' if compare else ''}\n"
-            "        </tr>"
-        )
-    lines.append("\n      </tbody>\n      ")
-    return "".join(lines)
-
-
-@register.simple_tag
-def bcu_groups(groups, list_url, quarter, as_at, compare, paged):
-    """The oversight page's borough table grouped by BCU (``london.BcuGroup``): per BCU a heading
-    row, its boroughs (``borough_rows``) and, when there are several BCUs or other pages
-    (``paged``), the BCU's subtotal row with its status cells (``total_tds``)."""
-    subtotals = len(groups) > 1 or bool(paged)
-    return mark_safe(  # noqa: S308 — numbers, dates and escaped text
-        "".join(_bcu_group(g, list_url, quarter, as_at, compare, subtotals, paged) for g in groups)
-    )
