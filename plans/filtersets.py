@@ -159,14 +159,22 @@ class ActionFilterSet(django_filters.FilterSet):
 
     def applied(self):
         """The filters in use, as (label, value) pairs, for headings and the export's About sheet;
-        a date is written the British way (1 Sep 2023)."""
+        a choice by its label (RAG "Red", stale "Yes"), rows by their names, a date the British
+        way (1 Sep 2023)."""
         if not self.is_bound or not self.is_valid():
             return []
         pairs = []
         for name, value in self.form.cleaned_data.items():
             if value in (None, "", [], ()) or (hasattr(value, "exists") and not value.exists()):
                 continue
-            if hasattr(value, "__iter__") and not isinstance(value, str):
+            field = self.form.fields[name]
+            if isinstance(field, forms.ChoiceField) and not hasattr(field, "queryset"):
+                # a choice by its label, as the filter offers it: "Red", not "red"; "Yes", not True
+                labels = {str(key): label for key, label in field.choices}
+                raw = self.form[name].value()
+                raw = raw if isinstance(raw, (list, tuple)) else [raw]
+                shown = ", ".join(str(labels.get(str(v), v)) for v in raw)
+            elif hasattr(value, "__iter__") and not isinstance(value, str):
                 shown = ", ".join(str(v) for v in value)
             elif isinstance(value, dt.date):
                 shown = f"{value.day} {value:%b %Y}"  # the British way: 1 Sep 2023

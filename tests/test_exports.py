@@ -103,7 +103,7 @@ def test_every_export_is_logged_with_who_filters_and_rows(client_as, caplog):
         get_csv(client_as("oversight"), "?borough=southwark")
     messages = [r.getMessage() for r in caplog.records if r.name == "trustplan.security"]
     xlsx = next(m for m in messages if "format=xlsx" in m)
-    assert "user=analyst" in xlsx and "Borough=Lambeth" in xlsx and "RAG=red" in xlsx
+    assert "user=analyst" in xlsx and "Borough=Lambeth" in xlsx and "RAG=Red" in xlsx
     assert re.search(r"Actions=\d+", xlsx) and re.search(r"Status history=\d+", xlsx)
     csv_line = next(m for m in messages if "format=csv" in m)
     assert "user=mopac.oversight" in csv_line and "Actions=61" in csv_line

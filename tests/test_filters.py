@@ -109,8 +109,17 @@ def test_filters_by_rows_with_nothing_chosen_clean_to_an_empty_list_and_filter_n
     assert filterset.is_valid(), filterset.errors
     for name in ("borough", "bcu", "pillar", "objective", "driver", "owner"):
         assert filterset.form.cleaned_data[name] == [], name
-    assert filterset.applied() == [("RAG", "red")]  # only the filter chosen
-    assert filterset.qs.count() == Action.objects.visible_to(southwark_editor).filter(rag="red", completed=False).count()
+    assert filterset.applied() == [("RAG", "Red")]  # only the filter chosen, by its label
+    red = Action.objects.visible_to(southwark_editor).filter(rag="red", completed=False)
+    assert filterset.qs.count() == red.count()
     chosen = ActionFilterSet(QueryDict("borough=southwark"), user=southwark_editor)
     assert chosen.is_valid()
     assert [b.slug for b in chosen.form.cleaned_data["borough"]] == ["southwark"]
+
+
+def test_the_filters_in_use_name_each_choice_by_its_label(southwark_editor):
+    filterset = ActionFilterSet(
+        QueryDict("rag=red&rag=not_rated&stale=false&overdue=true"), user=southwark_editor
+    )
+    assert filterset.is_valid(), filterset.errors
+    assert filterset.applied() == [("RAG", "Red, Not rated"), ("Stale", "No"), ("Overdue", "Yes")]
