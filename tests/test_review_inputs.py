@@ -226,6 +226,7 @@ def test_the_review_page_builds_no_form_for_the_rows_not_submitted(client, south
     editor = django_user_model.objects.get(username="southwark.editor")
     client.force_login(editor)
     url = "/boroughs/southwark/review/"
+    client.get(url)  # the process's first review writes each input's markup once, with a form of its own
     review.StatusForm.__init__ = counting
     try:
         page = client.get(url)

@@ -138,10 +138,11 @@ def test_the_not_updated_rows_are_the_template_loops_rows(southwark_plan):
     actions[0].objective.plan.borough.name = HOSTILE
     for action, status in zip(actions, ["red", "complete", "not_rated"], strict=True):
         action.eff_status = status
-    owner = types.SimpleNamespace(label=HOSTILE)
+    owner, owner_without_label = types.SimpleNamespace(label=HOSTILE), types.SimpleNamespace(label="")
     rows = [
         types.SimpleNamespace(action=actions[0], owners=[owner, owner], age_days=None, escalated=True),
         types.SimpleNamespace(action=actions[1], owners=[], age_days=40, escalated=False),
+        types.SimpleNamespace(action=actions[1], owners=[owner_without_label], age_days=1, escalated=0),
         types.SimpleNamespace(
             action=actions[2], owners=[types.SimpleNamespace(label="DI Smith")], age_days=0, escalated=True
         ),

@@ -23,7 +23,7 @@ ESCALATED = ' <span class="escalated" title="Stale for two review intervals or m
 def _not_updated_row(row, show_borough, link):
     action = row.action
     borough = f"<td>{escaped(action.objective.plan.borough.name)}</td>" if show_borough else ""
-    owners = ", ".join(escaped(owner.label) for owner in row.owners) or "—"
+    owners = ", ".join(escaped(owner.label) for owner in row.owners) if row.owners else "—"
     text = display.html_text(display.truncate_chars(action.text, 110))
     age = "never" if row.age_days is None else str(row.age_days)
     return (

@@ -17,9 +17,11 @@ with the form's, row by row.
 
 import functools
 import types
+from html import escape as html_escape
 
 from django import template
 from django.forms.forms import NON_FIELD_ERRORS
+from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.timezone import template_localtime
 
@@ -158,7 +160,9 @@ def _unbound_html(field, name, value, prefix):
     before = before.replace(_PREFIX, prefix)
     if shown is None:
         return before
-    return f"{before}{display.escaped(str(shown))}{after.replace(_PREFIX, prefix)}"
+    # as the widget escapes it: a textarea's text unless already safe, an input's value always
+    text = conditional_escape(shown) if type(widget) is widgets.Textarea else html_escape(str(shown))
+    return f"{before}{text}{after.replace(_PREFIX, prefix)}"
 
 
 def _unbound_fields(action, fields):
