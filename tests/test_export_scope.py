@@ -121,7 +121,7 @@ def test_the_borough_dashboards_export_names_its_scope_in_the_file_and_about_she
     workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     about = {row[0]: row[1] for row in workbook["About"].iter_rows(values_only=True)}
     assert about["Scope"] == "Borough: Southwark"
-    assert about["Filter: Borough"] == "Southwark" and about["Filter: RAG"] == "amber"
+    assert about["Filter: Borough"] == "Southwark" and about["Filter: RAG"] == "Amber"
     assert about["Protective marking"] == "OFFICIAL"
     amber = Action.objects.filter(objective__plan__borough__slug="southwark", rag="amber", completed=False)
     assert about["Rows: Actions"] == amber.count()
