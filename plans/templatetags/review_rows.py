@@ -221,10 +221,7 @@ def _row_inputs(context, row, short):
             non_field=non_field,
             incomplete=bool(form.hidden_errors),
         )
-    shared = context.render_context.get("review_row_fields")
-    if shared is None:
-        shared = context.render_context["review_row_fields"] = StatusForm.shared_fields()
-    fields, hidden = _unbound_fields(row.action, shared)
+    fields, hidden = _unbound_fields(row.action, row.shared_fields)  # the page's one copy
     return _inputs(fields, hidden, short, "")
 
 

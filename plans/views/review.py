@@ -37,12 +37,13 @@ class Row:
 
     def __init__(self, action, form=None, *, stale, overdue, shared=None, conflict=None):
         self.action, self.stale, self.overdue, self.conflict = action, stale, overdue, conflict
-        self._form, self._shared = form, shared
+        self._form, self.shared_fields = form, shared
 
     @property
     def form(self):
         if self._form is None:
-            self._form = StatusForm(action=self.action, prefix=f"a{self.action.pk}", fields=self._shared)
+            prefix, fields = f"a{self.action.pk}", self.shared_fields
+            self._form = StatusForm(action=self.action, prefix=prefix, fields=fields)
         return self._form
 
     @form.setter
