@@ -322,6 +322,46 @@ def test_the_workbook_reads_back_with_pandas_with_real_types(client_as):
     assert coverage.loc["Southwark", "Police accountability"] == southwark_accountability > 0
 
 
+def test_every_status_history_row_is_its_update_with_its_actions_texts(client_as, southwark_editor):
+    """Row by row against the database: the action's borough, pillar, objective and text (read
+    once per action), the time in London local time on both sides of a clock change, and a
+    retired action's history still written with its texts."""
+    southwark = Action.objects.filter(objective__plan__borough__slug="southwark").order_by("pk")
+    summer, winter, retired = southwark[0], southwark[1], southwark[2]
+    bst = dt.datetime(2024, 7, 1, 8, 30, tzinfo=dt.UTC)  # 09:30 in London
+    gmt = dt.datetime(2024, 12, 2, 8, 30, tzinfo=dt.UTC)  # 08:30 in London
+    for action, at in ((summer, bst), (winter, gmt), (retired, gmt)):
+        action.refresh_from_db()
+        apply_status_update(
+            action=action,
+            user=southwark_editor,
+            seen_version=action.version,
+            rag=RAG.RED if action.rag != RAG.RED else RAG.AMBER,
+            commentary="Reviewed at the monthly meeting with the ward panel.",
+            at=at,
+        )
+    Action.objects.filter(pk=retired.pk).update(retired_at=timezone.now())
+    rows = sheet_rows(get_xlsx(client_as("analyst"), "?borough=southwark"), "Status history")
+    updates = StatusUpdate.objects.filter(action__objective__plan__borough__slug="southwark").select_related(
+        "action__objective__pillar", "action__objective__plan__borough"
+    )
+    assert len(rows) == updates.count() > 60
+    by_key = {(u.action_id, u.version): u for u in updates}
+    for row in rows:
+        update = by_key[(row["Action ID"], row["Version"])]
+        objective = update.action.objective
+        assert row["Borough"] == "Southwark"
+        assert row["Pillar"] == objective.pillar.name
+        assert row["Objective"] == f"{objective.number}. {objective.title}"
+        assert row["Action"] == update.action.text
+        local = timezone.localtime(update.created_at).replace(tzinfo=None)
+        assert abs(row["When"] - local) < dt.timedelta(milliseconds=1)  # Excel keeps milliseconds
+    written = {(row["Action ID"], row["When"]) for row in rows}
+    assert (summer.pk, dt.datetime(2024, 7, 1, 9, 30)) in written
+    assert (winter.pk, dt.datetime(2024, 12, 2, 8, 30)) in written
+    assert (retired.pk, dt.datetime(2024, 12, 2, 8, 30)) in written
+
+
 # --- safety ----------------------------------------------------------------------------------
 
 
