@@ -491,6 +491,11 @@ def print_engines(everything):
     for name, limit, values in engine_target_rows(everything):
         cells = " | ".join(f"{values.get(e, '-'):>30}" for e in engines)
         lines.append(f"| {name:36} | {str(limit):>7} | {cells} |")
-    verdict = "All targets met on every engine." if everything.get("ok") else "Some targets are missed."
+    verdict = (
+        "All targets met on every engine."
+        if everything.get("ok")
+        else "Some targets are missed or missing (what was not run is missing: `make bench` and "
+        "`make load` write to the same file)."
+    )
     lines += ["", verdict]
     print("\n".join(lines), flush=True)

@@ -9,7 +9,7 @@ from django import forms
 from django.forms.widgets import ChoiceWidget
 
 from plans.forms import widgets
-from plans.forms.status import StatusForm
+from plans.forms.status import ReviewStatusForm
 from plans.models import Action
 from plans.templatetags.form_widgets import field_html
 
@@ -55,11 +55,11 @@ def _action():
 @pytest.mark.django_db
 def test_an_unbound_row_is_written_as_django_writes_it(world):
     action = _action()
-    _assert_same(lambda: StatusForm(action=action, prefix=f"a{action.pk}"))
+    _assert_same(lambda: ReviewStatusForm(action=action, prefix=f"a{action.pk}"))
     action.next_steps, action.completed, action.due_date = HOSTILE, True, dt.date(2024, 2, 29)
-    _assert_same(lambda: StatusForm(action=action, prefix=f"a{action.pk}"))
+    _assert_same(lambda: ReviewStatusForm(action=action, prefix=f"a{action.pk}"))
     action.due_date, action.completed, action.next_steps = None, False, ""
-    _assert_same(lambda: StatusForm(action=action, prefix=f"a{action.pk}"))
+    _assert_same(lambda: ReviewStatusForm(action=action, prefix=f"a{action.pk}"))
 
 
 @pytest.mark.django_db
@@ -79,12 +79,12 @@ def test_a_bound_row_is_written_as_django_writes_it(world, changes):
     action = _action()
 
     def make():
-        form = StatusForm(_row(action, **changes), action=action, prefix=f"a{action.pk}")
+        form = ReviewStatusForm(_row(action, **changes), action=action, prefix=f"a{action.pk}")
         form.is_valid()
         return form
 
     _assert_same(make)
-    _assert_same(lambda: StatusForm(_row(action, **changes), action=action, prefix=f"a{action.pk}"))
+    _assert_same(lambda: ReviewStatusForm(_row(action, **changes), action=action, prefix=f"a{action.pk}"))
 
 
 @pytest.mark.django_db
@@ -93,7 +93,7 @@ def test_a_row_with_errors_added_after_cleaning(world):
     action = _action()
 
     def make():
-        form = StatusForm(_row(action, rag="red"), action=action, prefix=f"a{action.pk}")
+        form = ReviewStatusForm(_row(action, rag="red"), action=action, prefix=f"a{action.pk}")
         form.is_valid()
         form.add_service_errors({"commentary": [HOSTILE], "rag": ["No."], "__all__": ["Row."]})
         return form
@@ -146,14 +146,14 @@ def test_every_input_of_a_row_is_written_directly(world):
     from plans.templatetags.form_widgets import _direct
 
     action = _action()
-    form = StatusForm(_row(action, rag=HOSTILE), action=action, prefix=f"a{action.pk}")
+    form = ReviewStatusForm(_row(action, rag=HOSTILE), action=action, prefix=f"a{action.pk}")
     assert all(_direct(form[name]) is not None for name in form.fields)
 
 
 @pytest.mark.parametrize(
     "widget",
     [
-        *(field.widget for field in StatusForm.base_fields.values()),
+        *(field.widget for field in ReviewStatusForm.base_fields.values()),
         widgets.Select(attrs={"data-x": HOSTILE}, choices=[("a", HOSTILE), ("g", [("1", "One")])]),
         widgets.DateInput(attrs={"type": "date", "id": "x"}, format="%d/%m/%Y"),
     ],
@@ -173,16 +173,16 @@ def test_a_copied_widget_is_what_django_copies(widget):
 
 
 def test_the_review_rows_share_one_copy_of_the_fields_and_write_the_same_inputs(southwark_plan):
-    from plans.forms.status import StatusForm
+    from plans.forms.status import ReviewStatusForm
     from plans.models import Action
 
     actions = list(Action.objects.filter(objective__plan=southwark_plan).order_by("pk")[:5])
-    shared = StatusForm.shared_fields()
-    forms = [StatusForm(action=a, prefix=f"a{a.pk}", fields=shared) for a in actions]
+    shared = ReviewStatusForm.shared_fields()
+    forms = [ReviewStatusForm(action=a, prefix=f"a{a.pk}", fields=shared) for a in actions]
     assert all(form.fields is forms[0].fields for form in forms)
-    assert forms[0].fields is not StatusForm.base_fields
+    assert forms[0].fields is not ReviewStatusForm.base_fields
     for action, form in zip(actions, forms, strict=True):
-        own = StatusForm(action=action, prefix=f"a{action.pk}")
+        own = ReviewStatusForm(action=action, prefix=f"a{action.pk}")
         assert own.fields is not form.fields
         assert [str(form[name]) for name in form.fields] == [str(own[name]) for name in own.fields]
 
@@ -193,7 +193,7 @@ def test_a_row_not_submitted_is_written_from_its_action_as_its_form_writes_it(so
     the form's for every action of the Southwark plan, and for every kind of value."""
     from plans.templatetags.review_rows import _form_fields, _unbound_fields
 
-    shared = StatusForm.shared_fields()
+    shared = ReviewStatusForm.shared_fields()
     actions = list(Action.objects.filter(objective__plan=southwark_plan).order_by("pk"))
     assert len(actions) > 20
     variants = [
@@ -207,7 +207,7 @@ def test_a_row_not_submitted_is_written_from_its_action_as_its_form_writes_it(so
         for variant in variants:
             for name, value in variant.items():
                 setattr(action, name, value)
-            form = StatusForm(action=action, prefix=f"a{action.pk}", fields=shared)
+            form = ReviewStatusForm(action=action, prefix=f"a{action.pk}", fields=shared)
             assert _unbound_fields(action, shared) == _form_fields(form), (action.pk, variant)
 
 
@@ -217,7 +217,7 @@ def test_the_review_page_builds_no_form_for_the_rows_not_submitted(client, south
     from plans.views import review
 
     built = []
-    original = review.StatusForm.__init__
+    original = review.ReviewStatusForm.__init__
 
     def counting(self, *args, **kwargs):
         built.append(kwargs.get("prefix"))
@@ -227,14 +227,38 @@ def test_the_review_page_builds_no_form_for_the_rows_not_submitted(client, south
     client.force_login(editor)
     url = "/boroughs/southwark/review/"
     client.get(url)  # the process's first review writes each input's markup once, with a form of its own
-    review.StatusForm.__init__ = counting
+    review.ReviewStatusForm.__init__ = counting
     try:
         page = client.get(url)
         assert page.status_code == 200 and built == []
         action = Action.objects.filter(objective__plan=southwark_plan).order_by("pk").first()
         refused = client.post(url, _row(action, rag="purple"))
     finally:
-        review.StatusForm.__init__ = original
+        review.ReviewStatusForm.__init__ = original
     assert refused.status_code == 400
     assert built == [f"a{action.pk}"]
     assert b"has-error" in refused.content and f'id="id_a{action.pk}-rag"'.encode() in refused.content
+
+
+@pytest.mark.django_db
+def test_every_input_names_help_and_errors_that_the_page_holds(client, southwark_plan, django_user_model):
+    """``aria-describedby`` names only elements of the page: the help written once above the
+    rows (commentary, due date), and beside a refused row's field its error, for a page opened
+    and after a refused save."""
+    import re
+
+    client.force_login(django_user_model.objects.get(username="southwark.editor"))
+    url = "/boroughs/southwark/review/"
+    action = Action.objects.filter(objective__plan=southwark_plan).order_by("pk").first()
+    opened = client.get(url).content.decode()
+    refused = client.post(url, _row(action, rag="purple", due_date="31/02/2025")).content.decode()
+    for html in (opened, refused):
+        ids = set(re.findall(r'\sid="([^"]+)"', html))
+        named = [name for names in re.findall(r'aria-describedby="([^"]+)"', html) for name in names.split()]
+        assert len(named) >= 2 * Action.objects.filter(objective__plan=southwark_plan).count()
+        assert set(named) <= ids, sorted(set(named) - ids)[:5]
+    rag = re.search(rf'<select name="a{action.pk}-rag"[^>]*>', refused).group(0)
+    assert f'aria-describedby="id_a{action.pk}-rag_error"' in rag and 'aria-invalid="true"' in rag
+    due = re.search(rf'<input type="date" name="a{action.pk}-due_date"[^>]*>', refused).group(0)
+    assert f'aria-describedby="due-date-help id_a{action.pk}-due_date_error"' in due
+    assert f'<div class="field-errors" id="id_a{action.pk}-rag_error"><p class="field-error">' in refused

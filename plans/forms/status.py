@@ -157,3 +157,28 @@ class StatusForm(forms.Form):
         form = type(self)(data, action=current, prefix=self.prefix)
         form.is_valid()
         return form
+
+
+class ReviewBoundField(forms.BoundField):
+    """A field of a monthly review row. The review writes each help text once, above its rows,
+    rather than under each of its sixty rows' inputs: an input names that paragraph
+    (``ReviewStatusForm.HELP_IDS``) and, when it has an error, the error written beside it
+    (``<input id>_error``) in ``aria-describedby``."""
+
+    @property
+    def aria_describedby(self):
+        if self.field.widget.attrs.get("aria-describedby") or not self.auto_id or self.is_hidden:
+            return None  # as Django's: the widget's own is kept; a hidden input names nothing
+        ids = [ReviewStatusForm.HELP_IDS[self.name]] if self.name in ReviewStatusForm.HELP_IDS else []
+        if self.errors:
+            ids.append(f"{self.auto_id}_error")
+        return " ".join(ids)
+
+
+class ReviewStatusForm(StatusForm):
+    """StatusForm as a row of the monthly review (``plans.views.review``): the same fields and
+    rules; its inputs name the page's help paragraphs (``templates/plans/review.html``) by these
+    ids."""
+
+    HELP_IDS = {"commentary": "commentary-rule", "due_date": "due-date-help"}
+    bound_field_class = ReviewBoundField

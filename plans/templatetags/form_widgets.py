@@ -9,6 +9,8 @@ London dashboard's templates. Any widget this does not know (another template, i
 compares the two.
 """
 
+import functools
+
 from django import forms, template
 from django.forms.boundfield import BoundField
 from django.forms.renderers import DjangoTemplates
@@ -84,10 +86,14 @@ def _added_attrs(field, widget):
     if not hidden and errors:
         attrs["aria-invalid"] = "true"
     if not widget.use_fieldset and not widget.attrs.get("aria-describedby") and auto_id and not hidden:
-        described = [f"{auto_id}_helptext"] if field.help_text else []
-        described += [f"{auto_id}_error"] if errors else []
+        if type(field) is BoundField:
+            described = [f"{auto_id}_helptext"] if field.help_text else []
+            described += [f"{auto_id}_error"] if errors else []
+            described = " ".join(described)
+        else:  # a subclass's own (``plans.forms.status.ReviewBoundField``)
+            described = field.aria_describedby
         if described:
-            attrs["aria-describedby"] = " ".join(described)
+            attrs["aria-describedby"] = described
     if auto_id and "id" not in widget.attrs:
         attrs.setdefault("id", auto_id)
     return attrs
@@ -118,9 +124,19 @@ def _direct_context(field, widget):
     return context
 
 
+@functools.cache
+def _written_as_django_writes(kind):
+    """True for BoundField and for a subclass that changes no more than ``aria_describedby``,
+    which ``_added_attrs`` asks it for (once per class)."""
+    return issubclass(kind, BoundField) and all(
+        getattr(kind, name) is getattr(BoundField, name)
+        for name in ("as_widget", "build_widget_attrs", "value", "auto_id", "initial", "__str__")
+    )
+
+
 def _direct(field):
     """The field's HTML, or None when Django's own rendering must write it."""
-    if type(field) is not BoundField or type(field.form.renderer) is not DjangoTemplates:
+    if not _written_as_django_writes(type(field)) or type(field.form.renderer) is not DjangoTemplates:
         return None
     if field.field.show_hidden_initial:
         return None

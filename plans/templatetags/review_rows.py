@@ -28,7 +28,7 @@ from django.utils.timezone import template_localtime
 from plans import display
 from plans.badges import status_badge
 from plans.forms import widgets
-from plans.forms.status import StatusForm
+from plans.forms.status import ReviewStatusForm
 from plans.templatetags.form_widgets import field_html
 
 register = template.Library()
@@ -42,8 +42,13 @@ COMMENTARY_NEEDED = (
 _text = display.html_text
 
 
-def _errors(errors):
-    return "".join(f'<p class="field-error">{_text(error)}</p>' for error in errors)
+def _errors(errors, for_id=None):
+    """The errors of the row, or of a field (``for_id``: its input's id; the input's
+    ``aria-describedby`` names them by ``<id>_error``)."""
+    written = "".join(f'<p class="field-error">{_text(error)}</p>' for error in errors)
+    if written and for_id:
+        return f'<div class="field-errors" id="{for_id}_error">{written}</div>'
+    return written
 
 
 def _reviewed(action):
@@ -99,14 +104,14 @@ def _field(field, css, label, short, *, first=True):
             opening,
             f'        {html} <label for="{for_id}">{label}'
             f'<span class="visually-hidden"> — {short}</span></label>',
-            f"        {_errors(errors)}",
+            f"        {_errors(errors, for_id)}",
         ]
     spoken, shown = label
     return [
         opening,
         f'        <label for="{for_id}"><span aria-hidden="true">{shown}</span>'
         f'<span class="visually-hidden">{spoken} — {short}</span></label>',
-        f"        {_errors(errors)}",
+        f"        {_errors(errors, for_id)}",
         f"        {html}",
     ]
 
@@ -114,7 +119,7 @@ def _field(field, css, label, short, *, first=True):
 def _form_fields(form):
     """``_inputs``' fields of a form: ``{name: (HTML, id, errors)}``, and the hidden inputs."""
     fields = {}
-    for name in StatusForm.SERVICE_FIELDS:
+    for name in ReviewStatusForm.SERVICE_FIELDS:
         field = form[name]
         errors = form.errors.get(name) or ()  # BoundField.errors without a new empty list
         fields[name] = (field_html(field), field.id_for_label, errors)
@@ -129,13 +134,13 @@ _VALUE = "v918273645v"
 
 @functools.lru_cache(maxsize=64)
 def _shape(name, variant):
-    """The markup of the field ``name`` of an unbound StatusForm with the prefix ``_PREFIX``, as
+    """The markup of the field ``name`` of an unbound ReviewStatusForm with the prefix ``_PREFIX``, as
     ``field_html`` writes it, split at the value: ``(before, after)``. ``variant``: None for no
     value, "value" for a text value (``_VALUE`` where it goes), else the value of a select or
     the checked state of a checkbox (the markup is then whole: ``after`` is empty)."""
     value = _VALUE if variant == "value" else variant
     action = types.SimpleNamespace(**dict.fromkeys(("version", "rag", "completed", "next_steps", "due_date")))
-    form = StatusForm(action=action, prefix=_PREFIX)
+    form = ReviewStatusForm(action=action, prefix=_PREFIX)
     form.initial = {name: value}
     html = field_html(form[name])
     before, _, after = html.partition(_VALUE) if variant == "value" else (html, "", "")
@@ -143,7 +148,7 @@ def _shape(name, variant):
 
 
 def _unbound_html(field, name, value, prefix):
-    """What ``field_html`` writes for the field ``name`` (a shared field of StatusForm) of an
+    """What ``field_html`` writes for the field ``name`` (a shared field of ReviewStatusForm) of an
     unbound form with ``prefix`` whose initial value is ``value``."""
     widget = field.widget
     if type(widget) is widgets.Select:
@@ -166,16 +171,16 @@ def _unbound_html(field, name, value, prefix):
 
 
 def _unbound_fields(action, fields):
-    """``_form_fields`` of the unbound form of ``action`` (``fields``: StatusForm.shared_fields),
+    """``_form_fields`` of the unbound form of ``action`` (``fields``: ReviewStatusForm.shared_fields),
     written without building the form."""
     prefix = f"a{action.pk}"
-    initial = StatusForm.initial_for(action)
+    initial = ReviewStatusForm.initial_for(action)
     written = {}
-    for name in StatusForm.SERVICE_FIELDS:
+    for name in ReviewStatusForm.SERVICE_FIELDS:
         html = _unbound_html(fields[name], name, initial.get(name), prefix)
         written[name] = (html, f"id_{prefix}-{name}", ())
     hidden = "".join(
-        _unbound_html(fields[name], name, initial.get(name), prefix) for name in StatusForm.HIDDEN
+        _unbound_html(fields[name], name, initial.get(name), prefix) for name in ReviewStatusForm.HIDDEN
     )
     return written, hidden
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from ..dashboards.borough import attach_owners
-from ..forms.status import StatusForm
+from ..forms.status import ReviewStatusForm
 from ..freshness import cached_page
 from ..models import Action, Borough, Plan
 from ..my_owners import owner_filter_context, owner_rows
@@ -43,7 +43,7 @@ class Row:
     def form(self):
         if self._form is None:
             prefix, fields = f"a{self.action.pk}", self.shared_fields
-            self._form = StatusForm(action=self.action, prefix=prefix, fields=fields)
+            self._form = ReviewStatusForm(action=self.action, prefix=prefix, fields=fields)
         return self._form
 
     @form.setter
@@ -135,12 +135,12 @@ def _rows(actions, data, *, interval, now, today):
     """One Row per action: its form bound to ``data`` when the row was submitted (else built
     only when asked for, from fields the unbound forms share), stale, overdue."""
     rows = []
-    shared = StatusForm.shared_fields()  # for the unbound forms: written, never changed
+    shared = ReviewStatusForm.shared_fields()  # for the unbound forms: written, never changed
     for action in actions:
         prefix = f"a{action.pk}"
         form = None
-        if data is not None and StatusForm.carried(data, prefix):
-            form = StatusForm(data, action=action, prefix=prefix)
+        if data is not None and ReviewStatusForm.carried(data, prefix):
+            form = ReviewStatusForm(data, action=action, prefix=prefix)
         rows.append(
             Row(
                 action,
