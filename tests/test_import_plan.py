@@ -428,6 +428,64 @@ def test_problems_are_reported_row_by_row_with_sheet_column_and_what_was_expecte
     )
 
 
+def _with_a_retired_objective(barnet, administrator):
+    """Barnet's plan, imported: More Trust 1 (two actions) and More Trust 2, whose one action
+    and then the objective itself are taken out of the plan."""
+    from plans.services.objectives import objective_retire
+    from plans.services.plan_editing import action_retire
+
+    rows = [
+        ["More Trust", "1. Engage with communities", "Ward panels", "Supt Brockway", "", "Green"],
+        ["More Trust", "1. Engage with communities", "Surgeries", "Comms Team", "", "Amber"],
+        ["More Trust", "2. Improve communication", "Monthly newsletter", "Comms Team", "", "Red"],
+    ]
+    report = import_plan(borough=barnet, workbook_file=workbook(rows), user=administrator, dry_run=False)
+    assert report.ok, [str(p) for p in report.problems]
+    retired = Objective.objects.get(plan__borough=barnet, number=2)
+    action_retire(user=administrator, action=retired.actions.get())
+    objective_retire(user=administrator, objective=retired)
+    return rows, Objective.objects.get(pk=retired.pk)
+
+
+def test_a_row_naming_a_retired_objectives_number_is_a_problem_and_nothing_is_written(barnet, administrator):
+    rows, retired = _with_a_retired_objective(barnet, administrator)
+    before = checksum()
+    again = workbook(
+        [*rows[:2], ["More Trust", "2. Improve communication", "Podcast", "Comms Team", "", "Red"]]
+    )
+    for dry_run in (True, False):
+        report = import_plan(borough=barnet, workbook_file=again, user=administrator, dry_run=dry_run)
+        assert [(p.sheet, p.row, p.column) for p in report.problems] == [("Plan", 4, "Objective")]
+        problem = str(report.problems[0])
+        assert "More Trust 2 (Improve communication) was taken out of the plan on" in problem
+        assert "its number is not used again" in problem and "a new number" in problem
+    assert checksum() == before
+    assert not retired.actions.filter(text="Podcast").exists()
+
+
+def test_a_retired_objectives_title_takes_a_new_objective_not_the_retired_one(barnet, administrator):
+    rows, retired = _with_a_retired_objective(barnet, administrator)
+    unnumbered = [[pillar, objective.split(". ", 1)[1], *rest] for pillar, objective, *rest in rows[:2]]
+    again = workbook(
+        [*unnumbered, ["More Trust", "Improve communication", "Podcast", "Comms Team", "", "Red"]]
+    )
+    preview = import_plan(borough=barnet, workbook_file=again, user=administrator, dry_run=True)
+    assert preview.ok, [str(p) for p in preview.problems]
+    assert [c.label for c in preview.created if c.kind == "objective"] == [
+        "More Trust 3. Improve communication"
+    ]
+    report = import_plan(borough=barnet, workbook_file=again, user=administrator, dry_run=False)
+    assert report.ok and report.applied
+    podcast = Action.objects.get(objective__plan__borough=barnet, text="Podcast")
+    assert podcast.objective_id != retired.pk
+    assert (podcast.objective.number, podcast.objective.title, podcast.objective.retired_at) == (
+        3,
+        "Improve communication",
+        None,
+    )
+    assert not retired.actions.live().exists()
+
+
 # --- permissions ------------------------------------------------------------------------------
 
 

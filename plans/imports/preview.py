@@ -11,6 +11,7 @@ duplicates an existing one) is listed in ``report.losses``.
 import difflib
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from ..choices import RAG
 from ..models import Action, Objective, Owner, Pillar, StatusUpdate
@@ -65,8 +66,16 @@ class Differ:
                 self.report.left_alone.append(Change("action", str(action)))
 
     def resolve_objectives(self):
+        """The objective of each planned row: a current one of the same pillar and number, or of
+        the same title when the row gives no number; else a new one (the next number of its
+        pillar, after the retired ones too). A retired objective's number is never used again:
+        a row naming it is a problem, and a title takes a new objective."""
         by_number = {(o.pillar.name if o.pillar else "", o.number): o for o in self.objectives}
-        by_title = {(o.pillar.name if o.pillar else "", match_key(o.title)): o for o in self.objectives}
+        by_title = {
+            (o.pillar.name if o.pillar else "", match_key(o.title)): o
+            for o in self.objectives
+            if o.retired_at is None
+        }
         pillars = {p.name: p for p in Pillar.objects.all()}
         next_number = {}
         for o in self.objectives:
@@ -78,6 +87,9 @@ class Differ:
                 continue
             if row.objective_number is not None:
                 match = by_number.get((row.pillar, row.objective_number))
+                if match is not None and match.retired_at is not None:
+                    self.retired_number(row, match)
+                    match = None
             else:
                 match = by_title.get((row.pillar, match_key(row.objective_title)))
             number = row.objective_number
@@ -93,6 +105,19 @@ class Differ:
                 self.report.changed.append(
                     Change("objective", label, [f"title was '{match.title}'"], row.sheet, row.row)
                 )
+
+    def retired_number(self, row, objective):
+        """A problem: ``row`` names ``objective`` by its number, and it was retired."""
+        when = timezone.localtime(objective.retired_at)
+        self.report.add(
+            row.sheet,
+            row.row,
+            "Objective",
+            f"objective {row.pillar} {objective.number} ({objective.title}) was taken out of the plan on "
+            f"{when:%d %b %Y}; its number is not used again",
+            "the number of a current objective, a new number, or none (the objective then gets the "
+            "next number of its pillar)",
+        )
 
     def existing_actions(self):
         actions, comments = {}, {}

@@ -87,7 +87,9 @@ class _Objectives:
         self.plan, self.report = plan, report
         self.pillars = {p.name: p for p in Pillar.objects.all()}
         self.existing = {(o.pillar_id, o.number): o for o in Objective.objects.filter(plan=plan)}
-        self.by_title = {(o.pillar_id, match_key(o.title)): o for o in self.existing.values()}
+        self.by_title = {  # as the preview matches them: never a retired objective
+            (o.pillar_id, match_key(o.title)): o for o in self.existing.values() if o.retired_at is None
+        }
         self.numbers = {}
         for o in self.existing.values():
             self.numbers[o.pillar_id] = max(self.numbers.get(o.pillar_id, 0), o.number)
