@@ -581,6 +581,30 @@ def test_patch_without_version_is_refused_and_writes_nothing(api):
     assert snapshot(action) == before
 
 
+@pytest.mark.parametrize("role", ["southwark_editor", "lambeth_editor", "oversight"])
+def test_an_action_taken_out_of_the_plan_is_a_404_that_says_so_and_nothing_is_written(api, role):
+    """GET and PATCH of a retired action: 404 naming the day it left the plan (London time) and
+    where its history stays, which answers; an unknown id is still "No such action."."""
+    action = first_action("southwark")
+    Action.objects.filter(pk=action.pk).update(retired_at=dt.datetime(2026, 7, 1, 23, 30, tzinfo=dt.UTC))
+    before = snapshot(action)
+    client = api(role)
+    url = reverse("api:action-detail", args=[action.pk])
+    history = reverse("api:action-updates", args=[action.pk])
+    said = (
+        "This action was taken out of the plan on 02 Jul 2026: it is no longer read or updated here. "
+        f"Its status history stays at {history}."
+    )
+    read = client.get(url)
+    patched = patch(client, action, {"version": action.version, "rag": "red", "commentary": COMMENT})
+    assert (read.status_code, read.json()) == (404, {"detail": said})
+    assert (patched.status_code, patched.json()) == (404, {"detail": said})
+    assert snapshot(action) == before
+    assert client.get(history).json()["count"] == before[-1] > 0
+    missing = client.get(reverse("api:action-detail", args=[10**9]))
+    assert (missing.status_code, missing.json()) == (404, {"detail": "No such action."})
+
+
 @pytest.mark.parametrize("via", ["body", "if-match"])
 def test_patch_with_a_stale_version_is_refused_with_the_current_state(api, southwark_editor, via):
     action = first_action("southwark")

@@ -6,6 +6,7 @@ import re
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -18,7 +19,6 @@ from drf_spectacular.utils import (
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action as route
 from rest_framework.exceptions import NotFound, PermissionDenied, UnsupportedMediaType, ValidationError
-from rest_framework.generics import get_object_or_404
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 
@@ -41,7 +41,7 @@ from ..serializers import (
     StatusUpdateSerializer,
     action_etag,
 )
-from .common import BAD_FILTER, ERRORS, FORMAT_PARAMETER, CSVListMixin
+from .common import BAD_FILTER, ERRORS, FORMAT_PARAMETER, CSVListMixin, missing_action
 from .history import STATUS_UPDATE_CSV, status_update_queryset
 
 security_log = logging.getLogger("trustplan.security")
@@ -179,7 +179,11 @@ class ActionViewSet(CSVListMixin, mixins.ListModelMixin, mixins.RetrieveModelMix
         return page if page is None else self.prepare_rows(list(page))
 
     def get_object(self):
-        return self.prepare_rows([super().get_object()])[0]
+        try:
+            found = super().get_object()
+        except Http404:
+            raise missing_action(self.request.user, self.kwargs["pk"]) from None
+        return self.prepare_rows([found])[0]
 
     def filter_queryset(self, queryset):
         """One action read without a filter, or updated: its status now (what ActionFilterSet
@@ -198,7 +202,8 @@ class ActionViewSet(CSVListMixin, mixins.ListModelMixin, mixins.RetrieveModelMix
         ``get_object``), read with its objective and plan (whose borough decides who may change
         it) but without the other related rows and status the answer needs."""
         visible = Action.objects.visible_to(self.request.user).live().select_related("objective__plan")
-        action = get_object_or_404(visible, pk=self.kwargs["pk"])
+        if (action := visible.filter(pk=self.kwargs["pk"]).first()) is None:
+            raise missing_action(self.request.user, self.kwargs["pk"])
         self.check_object_permissions(self.request, action)
         return action
 
@@ -229,7 +234,9 @@ class ActionViewSet(CSVListMixin, mixins.ListModelMixin, mixins.RetrieveModelMix
             ),
             401: ERRORS[401],
             403: OpenApiResponse(description="Not your borough's action (or no role). Nothing written."),
-            404: OpenApiResponse(description="No such action."),
+            404: OpenApiResponse(
+                description="No such action, or taken out of the plan: the answer says when."
+            ),
             409: OpenApiResponse(CONFLICT, description="Someone changed the action since you read it."),
             412: OpenApiResponse(CONFLICT, description="If-Match does not match the current ETag."),
             415: OpenApiResponse(description="The body is not JSON (send Content-Type: application/json)."),

@@ -4,6 +4,7 @@ import itertools
 
 from django.db.models import Count, Q
 from django.http import StreamingHttpResponse
+from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -18,6 +19,7 @@ from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.views import APIView
 
 from ...choices import STATUS_ORDER
+from ...models import Action
 from ..renderers import CSVRenderer, csv_lines
 
 CSV_CHUNK = 1000
@@ -36,6 +38,21 @@ ERRORS = {
     403: OpenApiResponse(description="Your account has no role."),
 }
 BAD_FILTER = OpenApiResponse(description="A filter value is not valid.")
+
+
+def missing_action(user, pk):
+    """The 404 (``NotFound``, to raise) for an action id that is not among ``user``'s current
+    actions. When the user would see it but it was taken out of the plan, it says the day (London
+    time) and where its status history is still read; otherwise "No such action."."""
+    retired = Action.objects.visible_to(user).filter(pk=pk, retired_at__isnull=False)
+    found = retired.values_list("retired_at", flat=True).first()
+    if found is None:
+        return NotFound("No such action.")
+    history = reverse("api:action-updates", args=[pk])
+    return NotFound(
+        f"This action was taken out of the plan on {timezone.localtime(found):%d %b %Y}: it is no longer "
+        f"read or updated here. Its status history stays at {history}."
+    )
 
 
 def read_only_schema(serializer, *, list_summary, one_summary, csv=False):
