@@ -58,7 +58,7 @@ def source_dir(data_dir, revision=BASELINE_REVISION):
     return target
 
 
-def _database_url(url):
+def database_url(url):
     """The engine's URL with its own database prefix (``<name>_baseline``), so that the old
     code's benchmark databases never meet this code's ones; "" for SQLite."""
     if not datasets.is_postgres(url):
@@ -82,7 +82,7 @@ def run_baseline(url, data_dir, clients, seconds):
         return {**found, "status": f"not run: {exc}"}
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "TEST_DATABASE_NAME"}}
     if url:
-        env["DATABASE_URL"] = _database_url(url)
+        env["DATABASE_URL"] = database_url(url)
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "results.json"
         command = [sys.executable, "-m", "bench.load", "--clients", str(clients), "--seconds", str(seconds)]

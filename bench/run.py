@@ -15,7 +15,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from bench import datasets, engines
+from bench import baseline, datasets, engines
 from bench.procs import ROOT, WorkerFailed, production_env, run_worker
 from bench.report import evaluate, print_engines, print_table
 from bench.stats import summary
@@ -198,10 +198,11 @@ def main(argv=None):
         [datasets.TINY_LONDON, datasets.TINY_NATIONAL] if args.tiny else [datasets.LONDON, datasets.NATIONAL]
     )
     if args.clean:
-        for url in chosen.values():
-            with engines.using(url):
-                for scale in scales + [datasets.Scale("load", 0, 0, 0)]:
-                    datasets.Database(scale.name, args.data_dir).drop()
+        for url in chosen.values():  # this code's databases, and on PostgreSQL the baseline's own
+            for each in dict.fromkeys([url, baseline.database_url(url) or url]):
+                with engines.using(each):
+                    for scale in scales + [datasets.Scale("load", 0, 0, 0)]:
+                        datasets.Database(scale.name, args.data_dir).drop()
         log("benchmark databases dropped")
         return 0
     everything = read_results(args.out)

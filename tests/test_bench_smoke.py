@@ -257,10 +257,10 @@ def test_load_targets_compare_with_the_issue_day_code_run_on_the_same_machine():
 def test_the_baseline_keeps_its_own_databases_and_its_own_copy_of_the_code(tmp_path, monkeypatch):
     from bench import baseline
 
-    assert baseline._database_url("postgres://root@127.0.0.1:5432/main") == (
+    assert baseline.database_url("postgres://root@127.0.0.1:5432/main") == (
         "postgres://root@127.0.0.1:5432/main_baseline"
     )
-    assert baseline._database_url("") == ""
+    assert baseline.database_url("") == ""
     revision = subprocess.run(
         ["git", "-C", str(ROOT), "rev-parse", "HEAD"], capture_output=True, text=True, check=False
     ).stdout.strip()
@@ -279,3 +279,21 @@ def test_the_baseline_keeps_its_own_databases_and_its_own_copy_of_the_code(tmp_p
     assert baseline.source_dir(tmp_path, revision) == src and len(calls) == 1  # extracted once
     missing = baseline.run_baseline("", tmp_path / "nowhere", 1, 1)
     assert missing["status"].startswith("not run")
+
+
+def test_clean_drops_this_codes_and_the_baselines_databases(monkeypatch):
+    """``--clean`` on PostgreSQL drops the London, National and load databases of this code and
+    of the code of issue 22's day (which keeps its own, ``<prefix>_baseline``)."""
+    from bench import datasets
+    from bench.run import main
+
+    dropped = []
+    monkeypatch.setattr(datasets.Database, "drop", lambda self: dropped.append(self.name))
+    assert (
+        main(["--clean", "--engines", "postgresql", "--postgres", "postgres://root@127.0.0.1:5432/main"]) == 0
+    )
+    assert sorted(dropped) == sorted(
+        f"{prefix}_bench_{label}"
+        for prefix in ("main", "main_baseline")
+        for label in ("london", "national", "load")
+    )
