@@ -195,7 +195,7 @@ def parse_args(argv):
         action=argparse.BooleanOptionalAction,
         default=None,
         help="also run the load test of issue 22's day on this machine (bench/baseline.py); "
-        "default: yes, but not with --tiny",
+        "default: yes, but not with --tiny (which refuses it: the baseline runs over London)",
     )
     parser.add_argument("--out", default=str(RESULTS))
     add_engine_args(parser)
@@ -204,6 +204,12 @@ def parse_args(argv):
 
 def main(argv=None):
     args = parse_args(argv)
+    if args.tiny and args.baseline:
+        log(
+            "--baseline runs the code of issue 22's day over its own London dataset: it cannot be compared "
+            "with a run over the tiny dataset (drop --tiny or --baseline)"
+        )
+        return 2
     try:
         chosen = engines.chosen(args.engines, args.postgres)
     except ValueError as exc:

@@ -297,3 +297,12 @@ def test_clean_drops_this_codes_and_the_baselines_databases(monkeypatch):
         for prefix in ("main", "main_baseline")
         for label in ("london", "national", "load")
     )
+
+
+def test_a_tiny_load_test_is_not_compared_with_the_baseline_over_london(capsys):
+    """``--tiny --baseline`` would divide a tiny run's throughput by the old code's London one:
+    refused (exit 2) before anything runs, with what to drop."""
+    from bench.load import main
+
+    assert main(["--tiny", "--baseline", "--engines", "sqlite"]) == 2
+    assert "drop --tiny or --baseline" in capsys.readouterr().out
