@@ -168,3 +168,25 @@ def test_the_menu_has_no_export_link_that_cannot_know_the_page(client_as):
     html = client_as("analyst").get("/boroughs/southwark/?rag=amber").content.decode()
     nav = html[html.index("<nav") : html.index("</nav>")]
     assert "/export/" not in nav
+
+
+@pytest.mark.parametrize(
+    "role, query",
+    [
+        ("administrator", "?scope=force"),
+        ("administrator", "?scope=boroughs"),
+        ("southwark_editor", "?mine=1"),
+    ],
+)
+def test_the_status_history_covers_the_scope_of_the_actions(client_as, mine, role, query):
+    """``scope`` and ``mine`` narrow the Status history as they narrow the Actions sheet (the
+    history took every plan the user reads), retired actions of that scope included."""
+    from plans.models import StatusUpdate
+
+    response = client_as(role).get("/export/actions.xlsx" + query)
+    assert response.status_code == 200
+    book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
+    sheets = {name: list(book[name].iter_rows(values_only=True)) for name in ("Actions", "Status history")}
+    ids = {name: {row[rows[0].index("Action ID")] for row in rows[1:]} for name, rows in sheets.items()}
+    assert ids["Status history"] and ids["Status history"] <= ids["Actions"]
+    assert len(sheets["Status history"]) - 1 == StatusUpdate.objects.filter(action__in=ids["Actions"]).count()

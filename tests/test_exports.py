@@ -534,3 +534,46 @@ def test_past_its_bound_a_streamed_sheet_writes_new_texts_inline(monkeypatch):
     assert [[c.value for c in row] for row in book.active.iter_rows()] == [
         [c.value for c in row] for row in plain.active.iter_rows()
     ]
+
+
+@pytest.mark.parametrize("joins", ["a status update turns it Red", "an import adds it"])
+def test_an_action_that_joins_the_export_while_it_is_written_is_written_whole(
+    client_as, southwark_editor, administrator, barnet, monkeypatch, joins
+):
+    """The action texts are read before the history: an action that joins the exported set in
+    between (a ``rag=red`` filter, an unfiltered export during an import) is read when its first
+    update comes, not a failed export."""
+    from plans.exports import history
+    from plans.imports import import_plan
+    from tests.test_import_plan import workbook
+
+    green = (
+        Action.objects.filter(objective__plan__borough__slug="southwark", rag=RAG.GREEN)
+        .order_by("pk")
+        .first()
+    )
+    original = history.raw_rows
+
+    def racing(values_queryset):
+        if joins.startswith("a status"):
+            green.refresh_from_db()
+            apply_status_update(
+                action=green,
+                user=southwark_editor,
+                seen_version=green.version,
+                rag=RAG.RED,
+                commentary="Slipped at the monthly meeting: the ward panel did not meet.",
+            )
+        else:
+            rows = [["More Trust", "1. Engage", "Ward panels in every ward", "Supt Brockway", "", "Green"]]
+            assert import_plan(
+                borough=barnet, workbook_file=workbook(rows), user=administrator, dry_run=False
+            ).applied
+        return original(values_queryset)
+
+    monkeypatch.setattr(history, "raw_rows", racing)
+    query = "?borough=southwark&rag=red" if joins.startswith("a status") else ""
+    rows = sheet_rows(get_xlsx(client_as("analyst"), query), "Status history")
+    joined = green if joins.startswith("a status") else Action.objects.get(text="Ward panels in every ward")
+    written = [row for row in rows if row["Action ID"] == joined.pk]
+    assert written and all(row["Action"] == joined.text for row in written)

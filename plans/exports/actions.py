@@ -72,9 +72,11 @@ class ExportContext:
 
     @functools.cached_property
     def history_action_ids(self):
-        """The exported actions and the retired ones the same filters select (a subquery): a
-        retired action's status history stays in the export."""
-        retired_too = type(self.filterset)(self.filterset.data, user=self.user, with_retired=True)
+        """The exported actions and the retired ones the same scope and filters select (a
+        subquery): a retired action's status history stays in the export."""
+        retired_too = type(self.filterset)(
+            self.filterset.data, self.filterset.queryset, user=self.user, with_retired=True
+        )  # the same scope (``scope``, ``mine``: ``plans.exports.scope.scoped_actions``)
         return retired_too.qs.order_by().values("pk")
 
     @functools.cached_property
