@@ -448,17 +448,23 @@ def _with_a_retired_objective(barnet, administrator):
 
 
 def test_a_row_naming_a_retired_objectives_number_is_a_problem_and_nothing_is_written(barnet, administrator):
+    """Every row that names it is told, with the place of the row."""
     rows, retired = _with_a_retired_objective(barnet, administrator)
     before = checksum()
     again = workbook(
-        [*rows[:2], ["More Trust", "2. Improve communication", "Podcast", "Comms Team", "", "Red"]]
+        [
+            *rows[:2],
+            ["More Trust", "2. Improve communication", "Podcast", "Comms Team", "", "Red"],
+            ["More Trust", "2. Improve communication", "Newsletter", "Comms Team", "", "Amber"],
+        ]
     )
     for dry_run in (True, False):
         report = import_plan(borough=barnet, workbook_file=again, user=administrator, dry_run=dry_run)
-        assert [(p.sheet, p.row, p.column) for p in report.problems] == [("Plan", 4, "Objective")]
+        found = [(p.sheet, p.row, p.column) for p in report.problems]
+        assert found == [("Plan", 4, "Objective"), ("Plan", 5, "Objective")]
         problem = str(report.problems[0])
         assert "More Trust 2 (Improve communication) was taken out of the plan on" in problem
-        assert "its number is not used again" in problem and "a new number" in problem
+        assert "its number is not used again" in problem and "or a new number" in problem
     assert checksum() == before
     assert not retired.actions.filter(text="Podcast").exists()
 
@@ -484,6 +490,23 @@ def test_a_retired_objectives_title_takes_a_new_objective_not_the_retired_one(ba
         None,
     )
     assert not retired.actions.live().exists()
+
+
+def test_a_heading_row_without_its_number_is_named_in_the_preview_not_lost_unseen(barnet, administrator):
+    """In a layout of heading rows an objective is a numbered heading; a heading without its
+    number is neither a heading nor an action: the preview says it was left out, and where."""
+    rows = [
+        ["More Trust:", None, None, None],
+        ["1. Engage with communities", None, None, None],
+        [None, "Ward panels", "Supt Brockway", "Green"],
+        ["Improve communication", None, None, None],
+        [None, "Podcast", "Comms Team", "Red"],
+    ]
+    data = workbook(rows, headers=["", "Action", "Action owner", "RAG Rating"])
+    report = import_plan(borough=barnet, workbook_file=data, user=administrator, dry_run=True)
+    assert report.ok, [str(p) for p in report.problems]
+    left = [note for note in report.notes if "left out" in note]
+    assert len(left) == 1 and left[0].startswith("Plan row 5") and "“Improve communication”" in left[0]
 
 
 # --- permissions ------------------------------------------------------------------------------

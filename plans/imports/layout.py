@@ -237,6 +237,11 @@ class SheetParser:
                 "The action text is missing",
                 "the action's text",
             )
+        else:  # said, so that an objective heading without its number is not lost unseen
+            self.report.notes.append(
+                f"{stream_row.where()}: “{shown(joined, 80)}” is neither an action nor a pillar or numbered "
+                "objective heading (“3. Title”): left out; the rows below stay under the heading above it."
+            )
 
     def heading(self, joined, *, listed):
         """Follow a pillar or objective heading; True if ``joined`` was one."""

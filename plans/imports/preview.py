@@ -81,13 +81,17 @@ class Differ:
         for o in self.objectives:
             key = o.pillar.name if o.pillar else ""
             next_number[key] = max(next_number.get(key, 0), o.number)
+        retired = {}  # objective key → the retired objective its number names: each row is told
         for item in self.planned:
             row, okey = item.row, item.objective_key
             if okey in self.resolved:
+                if okey in retired:
+                    self.retired_number(row, retired[okey])
                 continue
             if row.objective_number is not None:
                 match = by_number.get((row.pillar, row.objective_number))
                 if match is not None and match.retired_at is not None:
+                    retired[okey] = match
                     self.retired_number(row, match)
                     match = None
             else:
@@ -115,8 +119,7 @@ class Differ:
             "Objective",
             f"objective {row.pillar} {objective.number} ({objective.title}) was taken out of the plan on "
             f"{when:%d %b %Y}; its number is not used again",
-            "the number of a current objective, a new number, or none (the objective then gets the "
-            "next number of its pillar)",
+            "the number of a current objective, or a new number",
         )
 
     def existing_actions(self):
