@@ -603,6 +603,15 @@ def test_an_action_taken_out_of_the_plan_is_a_404_that_says_so_and_nothing_is_wr
     assert client.get(history).json()["count"] == before[-1] > 0
     missing = client.get(reverse("api:action-detail", args=[10**9]))
     assert (missing.status_code, missing.json()) == (404, {"detail": "No such action."})
+    # Retired just after its first status: as at the day before it did not exist yet, and was
+    # not taken out then; as at that day it was.
+    first_at = action.updates.order_by("created_at").first().created_at
+    Action.objects.filter(pk=action.pk).update(retired_at=first_at + dt.timedelta(seconds=1))
+    first = timezone.localdate(first_at)
+    yesterday = client.get(url + f"?as_at={first - dt.timedelta(days=1):%Y-%m-%d}")
+    assert (yesterday.status_code, yesterday.json()) == (404, {"detail": "No such action."})
+    today = client.get(url + f"?as_at={first:%Y-%m-%d}")
+    assert today.status_code == 404 and "taken out of the plan on" in today.json()["detail"]
 
 
 @pytest.mark.parametrize("via", ["body", "if-match"])

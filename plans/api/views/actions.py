@@ -182,7 +182,7 @@ class ActionViewSet(CSVListMixin, mixins.ListModelMixin, mixins.RetrieveModelMix
         try:
             found = super().get_object()
         except Http404:
-            raise missing_action(self.request.user, self.kwargs["pk"]) from None
+            raise missing_action(self.request.user, self.kwargs["pk"], self.request.query_params) from None
         return self.prepare_rows([found])[0]
 
     def filter_queryset(self, queryset):

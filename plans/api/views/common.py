@@ -19,6 +19,7 @@ from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.views import APIView
 
 from ...choices import STATUS_ORDER
+from ...filtersets import ActionFilterSet
 from ...models import Action
 from ..renderers import CSVRenderer, csv_lines
 
@@ -40,13 +41,15 @@ ERRORS = {
 BAD_FILTER = OpenApiResponse(description="A filter value is not valid.")
 
 
-def missing_action(user, pk):
-    """The 404 (``NotFound``, to raise) for an action id that is not among ``user``'s current
-    actions. When the user would see it but it was taken out of the plan, it says the day (London
-    time) and where its status history is still read; otherwise "No such action."."""
+def missing_action(user, pk, params=None):
+    """The 404 (``NotFound``, to raise) for an action id that is not among ``user``'s actions as
+    the read asked for them (``params``: its query; ``as_at`` a day, else now). When the user
+    would see it but it was taken out of the plan by then, it says the day (London time) and
+    where its status history is still read; otherwise "No such action."."""
     retired = Action.objects.visible_to(user).filter(pk=pk, retired_at__isnull=False)
     found = retired.values_list("retired_at", flat=True).first()
-    if found is None:
+    as_at = ActionFilterSet(params, user=user).as_at_date if params and params.get("as_at") else None
+    if found is None or (as_at is not None and as_at < timezone.localdate(found)):
         return NotFound("No such action.")
     history = reverse("api:action-updates", args=[pk])
     return NotFound(
