@@ -134,15 +134,12 @@ class HistoryRowWriter:
             cache[key] = found = self.prepared(key if text is None else text)
         return found
 
-    def action(self, aid):
-        """The prepared cells of action ``aid``; an action not read beforehand (one that joined
-        the exported set while the sheet was written: a status update, an import) is read now."""
-        found = self.action_cells.get(aid)
-        if found is None:
-            for row in Action.objects.filter(pk=aid).values_list(*ACTION_TEXT_FIELDS):
-                self.add_action(row)
-            found = self.action_cells[aid]
-        return found
+    def read_action(self, aid):
+        """The prepared cells of an action not read beforehand (one that joined the exported set
+        while the sheet was written: a status update, an import), read now."""
+        for row in Action.objects.filter(pk=aid).values_list(*ACTION_TEXT_FIELDS):
+            self.add_action(row)
+        return self.action_cells[aid]
 
     def add_action(self, row):
         """Prepare the cells of one action, a row of ``ACTION_TEXT_FIELDS``."""
@@ -157,7 +154,7 @@ class HistoryRowWriter:
     def write(self, r, row):
         aid, at, who, frm, to, done, note, source, version = row
         shared = self.shared
-        borough, pillar, objective, action = self.action_cells.get(aid) or self.action(aid)
+        borough, pillar, objective, action = self.action_cells.get(aid) or self.read_action(aid)
         self.number(r, 0, aid)
         shared(r, 1, *borough)
         if pillar:
